@@ -1,0 +1,112 @@
+"""`helpdesk`: the application, and a subcommand for every action a script needs.
+
+Bad input ends with one line on stderr (`helpdesk: …`) and exit code 2; nothing is half
+written because every service call is one transaction. An unexpected failure prints one
+line too; its traceback goes to `<data dir>/crash.log` (or to the terminal with
+HELPDESK_DEBUG=1).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from datetime import datetime
+
+import typer
+
+try:  # typer ≥ 0.23 vendors click; older ones use the click package
+    from typer._click import exceptions as click_exc
+except ImportError:  # pragma: no cover
+    from click import exceptions as click_exc
+
+from helpdesk_tui.cli import admin, agents, ticket
+from helpdesk_tui.cli.common import Context, ctx_obj
+from helpdesk_tui.domain.errors import HelpdeskError
+
+app = typer.Typer(
+    name="helpdesk",
+    help="A keyboard-driven service desk that lives in the terminal.",
+    no_args_is_help=False,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(ticket.app, name="ticket")
+app.add_typer(admin.db_app, name="db")
+app.add_typer(admin.data_app, name="data")
+app.add_typer(admin.sla_app, name="sla")
+app.add_typer(agents.app, name="agent")
+app.add_typer(agents.service_app, name="service")
+admin.register(app)
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    ctx: typer.Context,
+    db: str | None = typer.Option(
+        None, "--db", help="Database: a SQLite path or postgresql://… (or HELPDESK_DB)."
+    ),
+    login: str | None = typer.Option(
+        None, "--as", help="Act as this agent login (or HELPDESK_AS, or `login` in config)."
+    ),
+    lang: str | None = typer.Option(None, "--lang", help="ru or en (or HELPDESK_LANG, LANG)."),
+) -> None:
+    """Without a subcommand: open the application."""
+    ctx.obj = Context(db=db, login=login, lang=lang)
+    if ctx.invoked_subcommand is None:
+        from helpdesk_tui.cli.run import run_app
+
+        run_app(ctx_obj(ctx))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI and turn every error into one line and an exit code."""
+    command = typer.main.get_command(app)
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        code = command.main(args=args, prog_name="helpdesk", standalone_mode=False)
+    except getattr(click_exc, "NoArgsIsHelpError", ()) as exc:
+        sys.stdout.write((exc.ctx.get_help() if exc.ctx else "") + "\n")
+        code = 0
+    except click_exc.UsageError as exc:
+        hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+        _fail(f"{exc.format_message()}{hint}", 2)
+    except typer.Abort:
+        _fail("aborted", 130)
+    except click_exc.ClickException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except HelpdeskError as exc:
+        _fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    except Exception as exc:  # the last line of defence: one line, and a log
+        if os.environ.get("HELPDESK_DEBUG"):
+            raise
+        where = _log_crash()
+        _fail(f"internal error: {type(exc).__name__}: {exc} (details in {where})", 1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(message: str, code: int) -> None:
+    first = message.strip().splitlines()[0] if message.strip() else "error"
+    sys.stderr.write(f"helpdesk: {first}\n")
+    sys.exit(code)
+
+
+def _log_crash() -> str:
+    from helpdesk_tui.config import data_dir
+
+    path = data_dir() / "crash.log"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as fh:
+            fh.write(f"--- {datetime.now().isoformat()} {' '.join(sys.argv)}\n")
+            fh.write(traceback.format_exc())
+    except OSError:
+        return "HELPDESK_DEBUG=1 to see them"
+    return str(path)

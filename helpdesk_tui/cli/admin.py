@@ -1,0 +1,141 @@
+"""Setting a desk up: config, init, demo, schema upgrades, reference data, the SLA tick."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from helpdesk_tui.cli.common import ctx_obj, print_json, print_table, say
+from helpdesk_tui.config import demo_db_path, redact
+from helpdesk_tui.services import setup
+from helpdesk_tui.store import schema
+
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+data_app = typer.Typer(help="Reference data (data/*.toml).", no_args_is_help=True)
+sla_app = typer.Typer(help="SLA clocks.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("config")(config)
+    app.command("init")(init)
+    app.command("demo")(demo)
+
+
+def config(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Show the settings in force and where each came from."""
+    s = ctx_obj(ctx).settings
+    rows = [
+        ("database", redact(s.db_url), s.db.source),
+        ("agent (--as)", s.login.value or "—", s.login.source),
+        ("language", s.lang.value, s.lang.source),
+        ("config file", str(s.config_path), "exists" if s.config_path.exists() else "absent"),
+        ("data directory", str(s.data_dir), "platformdirs"),
+        ("reference data", str(setup.reference_dir()), "package"),
+    ]
+    if as_json:
+        print_json({name: {"value": value, "source": src} for name, value, src in rows})
+    else:
+        print_table(("setting", "value", "from"), rows)
+
+
+def init(
+    ctx: typer.Context,
+    data: Path | None = typer.Option(None, "--data", help="Reference data directory."),
+) -> None:
+    """Create or upgrade the store and load the reference data; no demo tickets."""
+    c = ctx_obj(ctx)
+    store = c.store(migrate=False)
+    report = setup.init_store(store, data)
+    say(
+        f"store ready at {redact(store.url)}: schema {schema.head_revision()}, "
+        f"{report.changes} reference records created or updated"
+    )
+
+
+def demo(
+    ctx: typer.Context,
+    tickets: int = typer.Option(300, "--tickets", min=0, max=5_000_000, help="How many."),
+    seed: int = typer.Option(7, "--seed", help="Random seed for the generated world."),
+    open_app: bool = typer.Option(True, "--open/--no-open", help="Open the application."),
+    fresh: bool = typer.Option(False, "--fresh", help="Start the demo store over."),
+) -> None:
+    """A demo service desk: its own store, reference data, N generated tickets, then the app."""
+    from helpdesk_tui.cli.run import run_app
+    from helpdesk_tui.services import demo as demo_service
+
+    c = ctx_obj(ctx)
+    if c.db is None:
+        path = demo_db_path()
+        if fresh:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+        c.db = str(path)
+        c._settings = None
+    store = c.store(migrate=False)
+    setup.init_store(store)
+    have = setup.ticket_count(store)
+    if have < tickets:
+        demo_service.generate(store, tickets - have, seed=seed + have, progress=True)
+    say(f"demo store {redact(store.url)}: {setup.ticket_count(store):,} tickets")
+    if open_app:
+        if not c.settings.login.value:
+            c.login = demo_service.DEMO_LOGIN
+            c._settings = None
+        run_app(c)
+
+
+@db_app.command("upgrade")
+def db_upgrade(ctx: typer.Context) -> None:
+    """Bring the schema to the current version (never loses data)."""
+    store = ctx_obj(ctx).store(migrate=False)
+    before, after = setup.upgrade(store)
+    if before == after:
+        say(f"schema already at {after}")
+    else:
+        say(f"schema upgraded from {before or 'empty'} to {after}")
+
+
+@db_app.command("current")
+def db_current(ctx: typer.Context) -> None:
+    """Show the schema version of the store and the version this helpdesk needs."""
+    store = ctx_obj(ctx).store(migrate=False)
+    current = schema.current_revision(store)
+    head = schema.head_revision()
+    say(
+        f"store: {current or 'empty'}; this helpdesk: {head}"
+        + ("" if current == head else " — run `helpdesk db upgrade`")
+    )
+
+
+@data_app.command("load")
+def data_load(
+    ctx: typer.Context,
+    directory: Path | None = typer.Argument(None, help="Directory of TOML files (default data/)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Apply the reference data files to the store, creating or updating by key."""
+    store = ctx_obj(ctx).store()
+    report = setup.load_data(store, directory or setup.reference_dir())
+    rows = report.rows()
+    if as_json:
+        print_json(
+            [dict(zip(("kind", "created", "updated", "unchanged"), r, strict=True)) for r in rows]
+        )
+        return
+    print_table(("kind", "created", "updated", "unchanged"), rows)
+    say("nothing changed" if report.changes == 0 else f"{report.changes} records changed")
+
+
+@sla_app.command("tick")
+def sla_tick(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Record at-risk and breach events and close resolved tickets nobody answered."""
+    from helpdesk_tui.services.sla_tick import tick
+
+    report = tick(ctx_obj(ctx).store())
+    if as_json:
+        print_json(
+            {"at_risk": report.at_risk, "breached": report.breached, "closed": report.closed}
+        )
+    else:
+        say(f"at risk: {report.at_risk}, breached: {report.breached}, closed: {report.closed}")

@@ -1,0 +1,115 @@
+"""What every subcommand shares: settings, the store, the actor, and output.
+
+Output for people is a table; `--json` and `--csv` are for programs. Untrusted text
+(subjects, names) goes into tables as `Text`, never as markup.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from helpdesk_tui.config import Settings, load_settings
+from helpdesk_tui.services import setup
+from helpdesk_tui.services.agents import Actor, resolve
+from helpdesk_tui.store.db import Store
+
+console = Console(highlight=False, soft_wrap=False)
+
+
+@dataclass
+class Context:
+    """Built once per invocation by the top-level callback; stores open lazily."""
+
+    db: str | None = None
+    login: str | None = None
+    lang: str | None = None
+    _settings: Settings | None = None
+    _stores: dict[str, Store] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(db=self.db, login=self.login, lang=self.lang)
+        return self._settings
+
+    def store(self, *, migrate: bool = True) -> Store:
+        """The store in force, checked to be on the current schema."""
+        url = self.settings.db_url
+        if url not in self._stores:
+            self._stores[url] = setup.open_checked(self.settings, migrate=migrate)
+        return self._stores[url]
+
+    def actor(self, login: str | None = None) -> Actor:
+        return resolve(self.store(), login or self.settings.login.value)
+
+    def close(self) -> None:
+        for store in self._stores.values():
+            store.dispose()
+
+
+def ctx_obj(ctx: typer.Context) -> Context:
+    obj = ctx.find_root().obj
+    if obj is None:
+        obj = ctx.find_root().obj = Context()
+    return obj
+
+
+def text(value: Any) -> Text:
+    """A table cell: always literal text."""
+    if value is None:
+        return Text("—", style="dim")
+    if isinstance(value, datetime):
+        return Text(value.astimezone().strftime("%Y-%m-%d %H:%M"))
+    if isinstance(value, bool):
+        return Text("yes" if value else "no")
+    return Text(str(value))
+
+
+def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "") -> None:
+    table = Table(*headers, title=title or None, show_edge=False, header_style="bold")
+    for row in rows:
+        table.add_row(*(text(v) for v in row))
+    console.print(table)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
+    sys.stdout.write("\n")
+
+
+def print_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    writer = csv.writer(sys.stdout)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_json_default(v) if isinstance(v, datetime) else v for v in row])
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, tuple | set | frozenset):
+        return list(value)
+    raise TypeError(f"not JSON: {type(value).__name__}")
+
+
+def say(message: str) -> None:
+    """A line of confirmation for people (stdout), as literal text."""
+    console.print(Text(message), soft_wrap=True)
+
+
+def read_text_arg(value: str | None) -> str | None:
+    """`-` reads the text from standard input (for long bodies and pipes)."""
+    if value == "-":
+        return sys.stdin.read()
+    return value

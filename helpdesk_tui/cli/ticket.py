@@ -1,0 +1,536 @@
+"""`helpdesk ticket …`: every ticket action, for scripts and integrations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import typer
+
+from helpdesk_tui.cli.common import (
+    ctx_obj,
+    print_csv,
+    print_json,
+    print_table,
+    read_text_arg,
+    say,
+)
+from helpdesk_tui.domain.errors import Invalid
+from helpdesk_tui.domain.priority import parse_level
+from helpdesk_tui.services import escalation, ticket_actions, ticket_views
+from helpdesk_tui.services.registration import NewContact, NewTicket, register
+from helpdesk_tui.services.ticket_actions import Changed
+
+app = typer.Typer(help="Tickets: register, list, show and change them.", no_args_is_help=True)
+
+AS = typer.Option(None, "--as", help="Act as this agent login.")
+JSON = typer.Option(False, "--json", help="Print JSON.")
+VERSION = typer.Option(
+    None, "--if-version", help="Refuse if the ticket changed since this version."
+)
+
+
+def _done(result: Changed, as_json: bool) -> None:
+    if as_json:
+        print_json(
+            {
+                "key": result.key,
+                "version": result.version,
+                "status": result.status,
+                "assignee": result.assignee,
+                "event": result.event_id,
+            }
+        )
+    else:
+        say(result.message)
+
+
+def _instant(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise Invalid(
+            f"not an ISO 8601 date-time: {value!r} (like 2026-11-23T10:00+03:00)"
+        ) from None
+    if parsed.tzinfo is None:
+        raise Invalid(f"{value!r} has no time zone offset (like 2026-11-23T10:00+03:00)")
+    return parsed
+
+
+@app.command("new")
+def new(
+    ctx: typer.Context,
+    subject: str = typer.Option(..., "--subject", "-s", help="One line: what is wrong."),
+    service: str = typer.Option(..., "--service", help="Service code (`helpdesk service list`)."),
+    description: str = typer.Option("", "--description", "-d", help="Text, or - for stdin."),
+    channel: str = typer.Option("phone", "--channel"),
+    type_: str | None = typer.Option(None, "--type", help="incident|request|question|complaint"),
+    category: str | None = typer.Option(None, "--category"),
+    customer: str | None = typer.Option(None, "--customer", help="Customer code."),
+    contact: str | None = typer.Option(None, "--contact", help="Known contact's e-mail or phone."),
+    contact_id: int | None = typer.Option(None, "--contact-id"),
+    new_name: str | None = typer.Option(None, "--new-contact", help="Add a caller: name."),
+    new_phone: str = typer.Option("", "--phone", help="The new caller's phone."),
+    new_email: str = typer.Option("", "--email", help="The new caller's e-mail."),
+    site: str | None = typer.Option(None, "--site", help="The new caller's site code."),
+    asset: str | None = typer.Option(None, "--asset", help="Asset tag."),
+    impact: str | None = typer.Option(None, "--impact", help="1-3 or high/medium/low."),
+    urgency: str | None = typer.Option(None, "--urgency", help="1-3 or high/medium/low."),
+    created_at: str | None = typer.Option(None, "--created-at", help="ISO 8601, for back-fills."),
+    checklist: list[str] = typer.Option([], "--check", help="A checklist item done (repeat)."),
+    tags: list[str] = typer.Option([], "--tag", help="A tag (repeat)."),
+    resolve: str | None = typer.Option(None, "--resolve", help="Solved on first contact: how."),
+    template: str | None = typer.Option(None, "--template", help="Template the resolution used."),
+    login: str | None = AS,
+    as_json: bool = JSON,
+) -> None:
+    """Register a call: routed, deadlines set, the caller acknowledged."""
+    c = ctx_obj(ctx)
+    actor = c.actor(login)
+    ticket = NewTicket(
+        subject=subject,
+        service=service,
+        description=read_text_arg(description) or "",
+        channel=channel,
+        type=type_,
+        category=category,
+        customer=customer,
+        contact_id=contact_id,
+        contact=contact,
+        new_contact=NewContact(new_name, new_phone, new_email, customer, site)
+        if new_name
+        else None,
+        asset=asset,
+        impact=parse_level(impact, "impact") if impact is not None else None,
+        urgency=parse_level(urgency, "urgency") if urgency is not None else None,
+        created_at=_instant(created_at),
+        checklist=tuple(checklist),
+        tags=tuple(tags),
+        resolution=read_text_arg(resolve),
+        template=template,
+    )
+    done = register(c.store(), actor, ticket)
+    if as_json:
+        print_json(
+            ticket_views.as_json(ticket_views.show(c.store(), done.key, events=False))
+            | {"warnings": list(done.warnings)}
+        )
+        return
+    for warning in done.warnings:
+        say(f"note: {warning}")
+    who = f", offered to {done.assignee}" if done.assignee else ", in the queue"
+    say(
+        f"{done.key} registered: P{done.priority}, {done.line}/{done.group}{who}; "
+        f"resolve by {done.resolution_due.astimezone():%Y-%m-%d %H:%M}"
+        + (" (resolved on first contact)" if done.status == "resolved" else "")
+    )
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    status: str = typer.Option("open", "--status", help="open, all, or a status."),
+    group: str | None = typer.Option(None, "--group"),
+    line: str | None = typer.Option(None, "--line"),
+    assignee: str | None = typer.Option(None, "--assignee", help="A login, me, or none."),
+    priority: str | None = typer.Option(None, "--priority"),
+    service: str | None = typer.Option(None, "--service"),
+    customer: str | None = typer.Option(None, "--customer"),
+    limit: int = typer.Option(50, "--limit"),
+    keys: bool = typer.Option(False, "--keys", help="Print only the keys, one per line."),
+    login: str | None = AS,
+    as_json: bool = JSON,
+    as_csv: bool = typer.Option(False, "--csv"),
+) -> None:
+    """Tickets, nearest SLA deadline first."""
+    c = ctx_obj(ctx)
+    actor = c.actor(login) if assignee == "me" else None
+    flt = ticket_views.ListFilter(status, group, line, assignee, priority, service, customer, limit)
+    rows = ticket_views.list_tickets(c.store(), actor, flt)
+    if keys:
+        for t in rows:
+            print(t.key)
+        return
+    if as_json:
+        print_json([ticket_views.as_json(t) for t in rows])
+        return
+    headers = (
+        "key",
+        "priority",
+        "status",
+        "subject",
+        "customer",
+        "group",
+        "assignee",
+        "resolution_due",
+    )
+    data = [
+        (
+            t.key,
+            t.priority,
+            t.status,
+            t.subject,
+            t.customer_name,
+            t.group,
+            t.assignee,
+            t.resolution_due,
+        )
+        for t in rows
+    ]
+    if as_csv:
+        print_csv(headers, data)
+    else:
+        print_table(headers, data)
+
+
+@app.command("show")
+def show(ctx: typer.Context, key: str, as_json: bool = JSON) -> None:
+    """One ticket with its timeline."""
+    t = ticket_views.show(ctx_obj(ctx).store(), key)
+    if as_json:
+        print_json(ticket_views.as_json(t, events=True))
+        return
+    print_table(
+        ("field", "value"),
+        [
+            ("key", t.key),
+            ("subject", t.subject),
+            ("status", t.status),
+            ("priority", f"{t.priority} (impact {t.impact}, urgency {t.urgency})"),
+            ("service", t.service_name),
+            ("customer", t.customer_name),
+            (
+                "contact",
+                " ".join(x for x in (t.contact_name, t.contact_phone, t.contact_email) if x),
+            ),
+            ("asset", t.asset_name or None),
+            ("line/group", f"{t.line}/{t.group}"),
+            ("assignee", t.assignee),
+            ("created", t.created_at),
+            ("response due", t.response_due),
+            ("first response", t.first_response_at),
+            ("resolution due", t.resolution_due),
+            ("resolved", t.resolved_at),
+            ("closed", t.closed_at),
+            ("version", t.version),
+        ],
+        title=t.key,
+    )
+    if t.description:
+        say(t.description)
+    print_table(
+        ("when", "who", "what", "changes", "text"),
+        [
+            (
+                e.at,
+                e.actor,
+                e.kind + ("" if e.public or e.kind != "note" else " (internal)"),
+                "; ".join(
+                    f"{k}: {b} → {a}"
+                    for k, (b, a) in e.changes.items()
+                    if k not in ("description",)
+                )[:200],
+                e.body[:200],
+            )
+            for e in t.events
+        ],
+        title="timeline",
+    )
+
+
+@app.command("take")
+def take(
+    ctx: typer.Context,
+    key: str,
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """Take an unassigned ticket (of two agents racing, one wins)."""
+    c = ctx_obj(ctx)
+    _done(ticket_actions.take(c.store(), c.actor(login), key, expected_version=version), as_json)
+
+
+@app.command("assign")
+def assign(
+    ctx: typer.Context,
+    key: str,
+    to: str | None = typer.Argument(None, help="Agent login; omit (or `none`) for the queue."),
+    group: str | None = typer.Option(None, "--group", help="Also move to this group."),
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """Give the ticket to an agent, or back to the queue."""
+    c = ctx_obj(ctx)
+    target = None if to in (None, "none", "-") else to
+    _done(
+        ticket_actions.assign(
+            c.store(), c.actor(login), key, target, group=group, expected_version=version
+        ),
+        as_json,
+    )
+
+
+@app.command("escalate")
+def escalate(
+    ctx: typer.Context,
+    key: str,
+    to: str = typer.Argument(..., help="A line (L2, L3, L4) or a group code."),
+    note: str = typer.Option(..., "--note", "-n", help="What was already tried (required)."),
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """Move the ticket up (or down) a line, with a note of what was tried."""
+    c = ctx_obj(ctx)
+    _done(
+        escalation.escalate(
+            c.store(), c.actor(login), key, to, read_text_arg(note) or "", expected_version=version
+        ),
+        as_json,
+    )
+
+
+@app.command("supervisor")
+def supervisor(
+    ctx: typer.Context,
+    key: str,
+    note: str = typer.Option(..., "--note", "-n", help="Why a supervisor is needed."),
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """Hierarchical escalation: tell the group's supervisors."""
+    c = ctx_obj(ctx)
+    _done(
+        escalation.tell_supervisor(
+            c.store(), c.actor(login), key, read_text_arg(note) or "", expected_version=version
+        ),
+        as_json,
+    )
+
+
+@app.command("reply")
+def reply(
+    ctx: typer.Context,
+    key: str,
+    body: str = typer.Argument(..., help="The reply, or - for stdin."),
+    template: str | None = typer.Option(None, "--template"),
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """A public reply to the customer (mailed)."""
+    c = ctx_obj(ctx)
+    _done(
+        ticket_actions.reply(
+            c.store(),
+            c.actor(login),
+            key,
+            read_text_arg(body) or "",
+            template=template,
+            expected_version=version,
+        ),
+        as_json,
+    )
+
+
+@app.command("note")
+def note(
+    ctx: typer.Context,
+    key: str,
+    body: str = typer.Argument(..., help="The note, or - for stdin."),
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """An internal note (never reaches the customer)."""
+    c = ctx_obj(ctx)
+    _done(
+        ticket_actions.note(
+            c.store(), c.actor(login), key, read_text_arg(body) or "", expected_version=version
+        ),
+        as_json,
+    )
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context,
+    key: str,
+    to: str = typer.Argument(..., help="in_progress, waiting_customer, waiting_vendor, …"),
+    note_: str = typer.Option("", "--note", "-n", help="Why (required to resolve or reopen)."),
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """Move the ticket through the workflow."""
+    c = ctx_obj(ctx)
+    _done(
+        ticket_actions.set_status(
+            c.store(), c.actor(login), key, to, note=note_, expected_version=version
+        ),
+        as_json,
+    )
+
+
+@app.command("resolve")
+def resolve(
+    ctx: typer.Context,
+    key: str,
+    resolution: str = typer.Argument(..., help="How it was solved, or - for stdin."),
+    template: str | None = typer.Option(None, "--template"),
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """Resolve; the customer is asked to confirm."""
+    c = ctx_obj(ctx)
+    _done(
+        ticket_actions.resolve(
+            c.store(),
+            c.actor(login),
+            key,
+            read_text_arg(resolution) or "",
+            template=template,
+            expected_version=version,
+        ),
+        as_json,
+    )
+
+
+@app.command("confirm")
+def confirm(
+    ctx: typer.Context,
+    key: str,
+    rating: int | None = typer.Option(None, "--rating", help="Satisfaction 1-5."),
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """The customer confirmed the resolution: close it."""
+    c = ctx_obj(ctx)
+    _done(
+        ticket_actions.confirm(
+            c.store(), c.actor(login), key, rating=rating, expected_version=version
+        ),
+        as_json,
+    )
+
+
+@app.command("reopen")
+def reopen(
+    ctx: typer.Context,
+    key: str,
+    reason: str = typer.Argument(..., help="Why it is not solved."),
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """Reopen a resolved ticket (counted)."""
+    c = ctx_obj(ctx)
+    _done(
+        ticket_actions.reopen(
+            c.store(), c.actor(login), key, read_text_arg(reason) or "", expected_version=version
+        ),
+        as_json,
+    )
+
+
+@app.command("close")
+def close(
+    ctx: typer.Context,
+    key: str,
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """Close a resolved ticket without waiting for the customer."""
+    c = ctx_obj(ctx)
+    _done(ticket_actions.close(c.store(), c.actor(login), key, expected_version=version), as_json)
+
+
+@app.command("cancel")
+def cancel(
+    ctx: typer.Context,
+    key: str,
+    reason: str = typer.Option(..., "--note", "-n", help="Why (duplicate, mistake, withdrawn)."),
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """Cancel an open ticket."""
+    c = ctx_obj(ctx)
+    _done(
+        ticket_actions.set_status(
+            c.store(), c.actor(login), key, "cancelled", note=reason, expected_version=version
+        ),
+        as_json,
+    )
+
+
+@app.command("link")
+def link(
+    ctx: typer.Context,
+    key: str,
+    other: str = typer.Argument(..., help="The other ticket."),
+    kind: str = typer.Option("related", "--kind", help="duplicate (of other), child, related."),
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """Link two tickets."""
+    c = ctx_obj(ctx)
+    _done(
+        ticket_actions.link(c.store(), c.actor(login), key, other, kind, expected_version=version),
+        as_json,
+    )
+
+
+@app.command("priority")
+def priority(
+    ctx: typer.Context,
+    key: str,
+    impact: str = typer.Option(..., "--impact"),
+    urgency: str = typer.Option(..., "--urgency"),
+    reason: str = typer.Option("", "--note", "-n"),
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """Change impact and urgency; the SLA deadlines are recomputed."""
+    c = ctx_obj(ctx)
+    _done(
+        ticket_actions.change_priority(
+            c.store(),
+            c.actor(login),
+            key,
+            parse_level(impact, "impact"),
+            parse_level(urgency, "urgency"),
+            reason=reason,
+            expected_version=version,
+        ),
+        as_json,
+    )
+
+
+@app.command("time")
+def time_(
+    ctx: typer.Context,
+    key: str,
+    minutes: int = typer.Argument(..., help="Minutes spent."),
+    note_: str = typer.Option("", "--note", "-n"),
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """Log time spent on the ticket."""
+    c = ctx_obj(ctx)
+    _done(
+        ticket_actions.log_time(
+            c.store(), c.actor(login), key, minutes, note=note_, expected_version=version
+        ),
+        as_json,
+    )

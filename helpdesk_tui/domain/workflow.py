@@ -1,0 +1,122 @@
+"""The status workflow: one explicit table of transitions and who may make each.
+
+new → assigned → in progress ⇄ waiting for customer / waiting for vendor → resolved →
+closed; resolved → reopened (counted); any open status → cancelled. Besides the agent
+roles, two actors change tickets: the *customer* (a reply or a confirmation by mail) and
+the *system* (the SLA tick closing resolved tickets nobody answered).
+"""
+
+from enum import StrEnum
+
+from helpdesk_tui.domain.errors import Invalid, NotAllowed
+from helpdesk_tui.domain.vocab import Role
+
+
+class Status(StrEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    WAITING_CUSTOMER = "waiting_customer"
+    WAITING_VENDOR = "waiting_vendor"
+    RESOLVED = "resolved"
+    REOPENED = "reopened"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+CUSTOMER = "customer"
+SYSTEM = "system"
+
+OPEN = frozenset(
+    {
+        Status.NEW,
+        Status.ASSIGNED,
+        Status.IN_PROGRESS,
+        Status.WAITING_CUSTOMER,
+        Status.WAITING_VENDOR,
+        Status.REOPENED,
+    }
+)
+"""Statuses of a ticket somebody still has to work on (queues, load, SLA)."""
+
+DONE = frozenset({Status.RESOLVED, Status.CLOSED, Status.CANCELLED})
+PAUSED = frozenset({Status.WAITING_CUSTOMER})
+"""Statuses that stop the SLA clocks. Waiting for a vendor does not: our promise to the
+customer keeps counting while the vendor works."""
+
+_AGENTS = frozenset(Role)
+_WORKERS = frozenset({Role.DISPATCHER, Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN})
+_LEADS = frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN})
+_BOSSES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+S = Status
+TRANSITIONS: dict[tuple[Status, Status], frozenset[str]] = {
+    # taking or assigning
+    (S.NEW, S.ASSIGNED): _AGENTS,
+    (S.REOPENED, S.ASSIGNED): _AGENTS,
+    (S.ASSIGNED, S.NEW): _AGENTS,  # handed back to the queue
+    # starting work
+    (S.NEW, S.IN_PROGRESS): _WORKERS,
+    (S.ASSIGNED, S.IN_PROGRESS): _WORKERS,
+    (S.REOPENED, S.IN_PROGRESS): _WORKERS,
+    # waiting, and back
+    **{
+        (src, dst): _WORKERS
+        for src in (S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.REOPENED)
+        for dst in (S.WAITING_CUSTOMER, S.WAITING_VENDOR)
+    },
+    (S.WAITING_CUSTOMER, S.WAITING_VENDOR): _WORKERS,
+    (S.WAITING_VENDOR, S.WAITING_CUSTOMER): _WORKERS,
+    (S.WAITING_CUSTOMER, S.IN_PROGRESS): _WORKERS | {CUSTOMER, SYSTEM},
+    (S.WAITING_VENDOR, S.IN_PROGRESS): _WORKERS | {SYSTEM},
+    # resolving (on first contact too)
+    **{
+        (src, S.RESOLVED): _WORKERS
+        for src in (
+            S.NEW,
+            S.ASSIGNED,
+            S.IN_PROGRESS,
+            S.REOPENED,
+            S.WAITING_CUSTOMER,
+            S.WAITING_VENDOR,
+        )
+    },
+    # after resolution: the customer confirms (or an agent for them), or nobody answers
+    (S.RESOLVED, S.CLOSED): _WORKERS | {CUSTOMER, SYSTEM},
+    (S.RESOLVED, S.REOPENED): _WORKERS | {CUSTOMER},
+    # cancelling: duplicates, mistakes, withdrawn calls
+    **{(src, S.CANCELLED): _LEADS for src in OPEN},
+    # reopening a closed ticket is a supervisor's decision
+    (S.CLOSED, S.REOPENED): _BOSSES,
+}
+del S
+
+
+def check_transition(src: str, dst: str, actor_role: str) -> None:
+    """Raise `NotAllowed` unless `actor_role` may move a ticket from `src` to `dst`."""
+    try:
+        src_s, dst_s = Status(src), Status(dst)
+    except ValueError:
+        raise Invalid(f"unknown status {dst!r}: use one of {', '.join(Status)}") from None
+    roles = TRANSITIONS.get((src_s, dst_s))
+    if roles is None:
+        raise NotAllowed(f"a ticket cannot go from {src_s.value} to {dst_s.value}")
+    if actor_role not in roles:
+        raise NotAllowed(
+            f"a {actor_role} may not move a ticket from {src_s.value} to {dst_s.value}"
+        )
+
+
+def allowed_targets(src: str, actor_role: str) -> list[Status]:
+    """The statuses `actor_role` may move a ticket in `src` to, in workflow order."""
+    return [dst for dst in Status if actor_role in TRANSITIONS.get((Status(src), dst), ())]
+
+
+def parse_status(text: str) -> Status:
+    value = text.strip().lower().replace("-", "_").replace(" ", "_")
+    aliases = {"open": None, "waiting": "waiting_customer", "progress": "in_progress"}
+    value = aliases.get(value, value) or ""
+    try:
+        return Status(value)
+    except ValueError:
+        raise Invalid(f"unknown status {text!r}: use one of {', '.join(Status)}") from None

@@ -1,0 +1,116 @@
+"""Agents: who is acting, and the agent list with load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from helpdesk_tui.domain.errors import Invalid, NotAllowed, NotFound
+from helpdesk_tui.domain.vocab import Role
+from helpdesk_tui.domain.workflow import CUSTOMER, SYSTEM
+from helpdesk_tui.store import models as m
+from helpdesk_tui.store.db import Store
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who makes a change: an agent, the customer (by mail), or the system (the tick)."""
+
+    id: int | None
+    login: str
+    name: str
+    role: str
+    group_ids: frozenset[int] = frozenset()
+    email: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.role if self.role in (CUSTOMER, SYSTEM) else "agent"
+
+    @property
+    def is_agent(self) -> bool:
+        return self.id is not None
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+SYSTEM_ACTOR = Actor(None, "system", "helpdesk", SYSTEM)
+CUSTOMER_ACTOR = Actor(None, "customer", "customer", CUSTOMER)
+
+
+@dataclass(frozen=True)
+class AgentRow:
+    login: str
+    name: str
+    role: str
+    groups: tuple[str, ...]
+    skills: tuple[str, ...]
+    on_shift: bool
+    active: bool
+    load: int
+
+
+def actor_from_row(session: Session, agent: m.Agent) -> Actor:
+    groups = session.exec(
+        select(m.Membership.group_id).where(m.Membership.agent_id == agent.id)
+    ).all()
+    return Actor(agent.id, agent.login, agent.name, agent.role, frozenset(groups), agent.email)
+
+
+def resolve(store: Store, login: str | None) -> Actor:
+    """The acting agent for `--as LOGIN`; an inactive agent can do nothing."""
+    if not login:
+        raise Invalid("who is acting? give --as LOGIN (or set `login` in the config file)")
+    with store.read() as session:
+        agent = session.exec(select(m.Agent).where(m.Agent.login == login)).first()
+        if agent is None:
+            raise NotFound(f"no agent with login {login!r}: see `helpdesk agent list`")
+        if not agent.active:
+            raise NotAllowed(f"agent {login} is inactive")
+        return actor_from_row(session, agent)
+
+
+def list_agents(store: Store) -> list[AgentRow]:
+    from helpdesk_tui.store.queries import agent_loads
+
+    with store.read() as session:
+        groups = dict(session.exec(select(m.SupportGroup.id, m.SupportGroup.code)).all())
+        member: dict[int, list[str]] = {}
+        for agent_id, group_id in session.exec(
+            select(m.Membership.agent_id, m.Membership.group_id)
+        ).all():
+            member.setdefault(agent_id, []).append(groups[group_id])
+        loads = agent_loads(session)
+        return [
+            AgentRow(
+                a.login,
+                a.name,
+                a.role,
+                tuple(sorted(member.get(a.id, []))),
+                tuple(a.skills),
+                a.on_shift,
+                a.active,
+                loads.get(a.id, 0),
+            )
+            for a in session.exec(select(m.Agent).order_by(m.Agent.login)).all()
+        ]
+
+
+def set_on_shift(store: Store, actor: Actor, login: str, on_shift: bool) -> None:
+    """Mark an agent on or off shift: the agent themself, a supervisor or an admin."""
+    if actor.login != login and not actor.sees_everything:
+        raise NotAllowed(f"a {actor.role} may not change another agent's shift")
+    with store.write() as session:
+        agent = session.exec(select(m.Agent).where(m.Agent.login == login)).first()
+        if agent is None:
+            raise NotFound(f"no agent with login {login!r}")
+        agent.on_shift = on_shift
+        session.add(agent)
+
+
+def count_agents(session: Session) -> int:
+    return session.exec(select(func.count()).select_from(m.Agent)).one()

@@ -1,0 +1,640 @@
+"""Generating a demo desk: N realistic tickets over the reference world, in bulk.
+
+Tickets are computed with the same rules the services use (matrix, plan, calendar,
+routing) and written with their events (created, taken, first reply, resolved, closed),
+so a generated ticket is indistinguishable from a registered one and its fields equal the
+replay of its events. Rows go in by thousands per statement; a million tickets take
+minutes. The same seed gives the same desk.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, text
+from sqlmodel import Session, select
+
+from helpdesk_tui.domain import clocks
+from helpdesk_tui.domain.priority import priority_of
+from helpdesk_tui.domain.routing import Call, route
+from helpdesk_tui.domain.text import phone_digits
+from helpdesk_tui.domain.vocab import EventKind
+from helpdesk_tui.domain.workflow import OPEN, PAUSED, Status
+from helpdesk_tui.services.catalog import Catalog, catalog
+from helpdesk_tui.store import models as m
+from helpdesk_tui.store.db import Store
+from helpdesk_tui.store.keys import key_of, reserve_numbers
+
+DEMO_LOGIN = "ivanova"  # a dispatcher in data/agents.toml; `helpdesk demo` opens as her
+BATCH = 5_000
+
+_FIRST_RU = [
+    "Анна",
+    "Ольга",
+    "Елена",
+    "Ирина",
+    "Наталья",
+    "Мария",
+    "Татьяна",
+    "Светлана",
+    "Алексей",
+    "Сергей",
+    "Дмитрий",
+    "Андрей",
+    "Игорь",
+    "Павел",
+    "Николай",
+    "Михаил",
+]
+_LAST_RU = [
+    "Иванов",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Васильев",
+    "Петров",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+    "Семёнов",
+    "Егоров",
+    "Павлов",
+    "Козлов",
+    "Степанов",
+    "Николаев",
+]
+_CHANNELS = (
+    ("phone", 50),
+    ("email", 30),
+    ("chat", 8),
+    ("web", 7),
+    ("walk-in", 2),
+    ("monitoring", 3),
+)
+_DETAILS_RU = [
+    "после обновления",
+    "с утра",
+    "периодически",
+    "у всех касс",
+    "после перезагрузки",
+    "срочно, очередь покупателей",
+    "второй раз за неделю",
+    "с обеда",
+]
+_DETAILS_EN = [
+    "since this morning",
+    "after the update",
+    "intermittently",
+    "for everyone",
+    "again this week",
+    "after a restart",
+    "urgent",
+]
+
+
+@dataclass(frozen=True)
+class _Contact:
+    id: int
+    customer_id: int
+    site_id: int | None
+    language: str
+
+
+@dataclass
+class _World:
+    cat: Catalog
+    customers: dict[int, m.Customer]
+    contacts_by_customer: dict[int, list[_Contact]]
+    assets_by_site: dict[int, list[tuple[int, int | None, str]]]  # site -> (id, service, name)
+    site_codes: dict[int, str]
+    site_names: dict[int, str]
+    agents_by_group: dict[int, list[int]]
+    dispatchers: list[int]
+    logins: dict[int, str]
+
+
+def generate(
+    store: Store, count: int, *, seed: int = 7, now: datetime | None = None, progress: bool = False
+) -> int:
+    """Add `count` tickets to the store. Returns how many were written."""
+    if count <= 0:
+        return 0
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    rng = random.Random(seed)
+    with store.write() as s:
+        _add_contacts(s, rng, want=max(0, count // 10), now=now)
+    with store.read() as s:
+        world = _world(s, catalog(store, s, fresh=True))
+    with store.write() as s:
+        first_number = reserve_numbers(s, count)
+        next_id = (s.exec(select(func.max(m.Ticket.id))).one() or 0) + 1
+    span_days = min(1100.0, max(14.0, count / 900))
+    bar = _progress(count) if progress else None
+    written = 0
+    try:
+        for start in range(0, count, BATCH):
+            size = min(BATCH, count - start)
+            tickets, events = [], []
+            for i in range(size):
+                t, evs = _ticket(
+                    world, rng, now, span_days, first_number + start + i, next_id + start + i
+                )
+                tickets.append(t)
+                events.extend(evs)
+            with store.write() as s:
+                s.execute(insert(m.Ticket), tickets)
+                s.execute(insert(m.TicketEvent), events)
+            written += size
+            if bar:
+                bar[0].update(bar[1], advance=size)
+    finally:
+        if bar:
+            bar[0].stop()
+    if store.dialect == "postgresql":
+        with store.write() as s:
+            for table in ("ticket", "ticket_event", "contact"):
+                s.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT coalesce(max(id), 1) FROM {table}))"
+                    )
+                )
+            s.execute(text("ANALYZE"))
+    else:
+        with store.engine.connect() as conn:
+            conn.exec_driver_sql("ANALYZE")
+    return written
+
+
+def _progress(total: int):
+    from rich.progress import Progress
+
+    bar = Progress()
+    task = bar.add_task("generating tickets", total=total)
+    bar.start()
+    return bar, task
+
+
+def _add_contacts(s: Session, rng: random.Random, want: int, now: datetime) -> None:
+    """Synthetic callers for big desks (100,000 for a million tickets), spread over the
+    retail customers' sites, with unique phones and e-mails."""
+    have = s.exec(select(func.count()).select_from(m.Contact)).one()
+    missing = want - have
+    if missing <= 0:
+        return
+    sites = s.exec(select(m.Site.id, m.Site.customer_id)).all()
+    customers = {c.id: c for c in s.exec(select(m.Customer)).all()}
+    if not sites:
+        return
+    rows = []
+    base = have
+    for i in range(missing):
+        site_id, customer_id = sites[rng.randrange(len(sites))]
+        first, last = rng.choice(_FIRST_RU), rng.choice(_LAST_RU)
+        if first.endswith("а") or first.endswith("я"):
+            last += "а"
+        n = base + i
+        phone = (
+            f"+7 9{n // 10_000_000 % 10}{n // 1_000_000 % 10}{n // 100_000 % 10} "
+            f"{n // 1000 % 100:02d}{n // 10_000 % 10}-{n // 100 % 10}{n % 10}-{n % 97:02d}"
+        )
+        rows.append(
+            {
+                "customer_id": customer_id,
+                "site_id": site_id,
+                "name": f"{first} {last}",
+                "phone": phone,
+                "phone_digits": phone_digits(phone),
+                "email": f"caller{n}@{customers[customer_id].code}.example",
+                "language": customers[customer_id].language,
+                "active": True,
+                "created_at": now,
+            }
+        )
+        if len(rows) >= BATCH:
+            s.execute(insert(m.Contact), rows)
+            rows = []
+    if rows:
+        s.execute(insert(m.Contact), rows)
+
+
+def _world(s: Session, cat: Catalog) -> _World:
+    customers = {c.id: c for c in s.exec(select(m.Customer).where(m.Customer.active)).all()}
+    contacts: dict[int, list[_Contact]] = {}
+    for cid, cust, site, lang in s.exec(
+        select(m.Contact.id, m.Contact.customer_id, m.Contact.site_id, m.Contact.language).where(
+            m.Contact.active
+        )
+    ):
+        contacts.setdefault(cust, []).append(_Contact(cid, cust, site, lang))
+    assets: dict[int, list[tuple[int, int | None, str]]] = {}
+    for aid, site, service, name in s.exec(
+        select(m.Asset.id, m.Asset.site_id, m.Asset.service_id, m.Asset.name)
+    ):
+        if site is not None:
+            assets.setdefault(site, []).append((aid, service, name))
+    sites = s.exec(select(m.Site.id, m.Site.code, m.Site.name)).all()
+    agents_by_group: dict[int, list[int]] = {}
+    for agent_id, group_id in s.exec(
+        select(m.Membership.agent_id, m.Membership.group_id)
+        .join(m.Agent, m.Agent.id == m.Membership.agent_id)
+        .where(m.Agent.active, m.Agent.role.in_(["engineer", "dispatcher"]))
+    ):
+        agents_by_group.setdefault(group_id, []).append(agent_id)
+    agents = s.exec(select(m.Agent.id, m.Agent.login, m.Agent.role)).all()
+    return _World(
+        cat,
+        {k: v for k, v in customers.items() if k in contacts},
+        contacts,
+        assets,
+        {sid: code for sid, code, _ in sites},
+        {sid: name for sid, _, name in sites},
+        agents_by_group,
+        [aid for aid, _, role in agents if role == "dispatcher"],
+        {aid: login for aid, login, _ in agents},
+    )
+
+
+def _weighted(rng: random.Random, pairs) -> Any:
+    total = sum(w for _, w in pairs)
+    pick = rng.uniform(0, total)
+    for value, weight in pairs:
+        pick -= weight
+        if pick <= 0:
+            return value
+    return pairs[-1][0]
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _ticket(
+    w: _World, rng: random.Random, now: datetime, span_days: float, number: int, tid: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    cat = w.cat
+    # when: more recent tickets are denser (a growing desk), business hours favoured
+    age_days = span_days * (rng.random() ** 1.3)
+    created = now - timedelta(days=age_days)
+    if rng.random() < 0.8:
+        local_hour = 9 + rng.random() * 9
+        created = created.replace(
+            hour=int(local_hour) - 3 if local_hour >= 3 else 0, minute=int((local_hour % 1) * 60)
+        )
+        if created > now:
+            created -= timedelta(days=1)
+    created = created.replace(microsecond=0)
+    age_days = (now - created).total_seconds() / 86400
+    customer_id = rng.choice(list(w.contacts_by_customer))
+    customer = w.customers[customer_id]
+    contact = rng.choice(w.contacts_by_customer[customer_id])
+    services = list(cat.services.values())
+    service = None
+    if customer.default_service_id and rng.random() < 0.35:
+        service = cat.services.get(customer.default_service_id)
+    asset_id = asset_name = None
+    site_assets = w.assets_by_site.get(contact.site_id or -1, [])
+    if service is None and site_assets and rng.random() < 0.55:
+        asset_id, service_id, asset_name = rng.choice(site_assets)
+        service = cat.services.get(service_id) if service_id else None
+        if service is None:
+            asset_id = asset_name = None
+    service = service or rng.choice(services)
+    category = rng.choice(service.categories) if service.categories else None
+    impact = _weighted(rng, ((3, 70), (2, 22), (1, 8)))
+    urgency = _weighted(rng, ((3, 30), (2, 55), (1, 15)))
+    priority = priority_of(cat.matrix, impact, urgency)
+    plan = cat.plan_for(customer.sla_plan_id)
+    cal = cat.calendar_of(plan)
+    response_s, resolution_s = plan.targets[priority]
+    group = cat.group(
+        route(
+            cat.rules,
+            Call(
+                service=service.code,
+                category=category.code if category else None,
+                segment=customer.segment,
+                site=w.site_codes.get(contact.site_id or -1),
+                language=contact.language,
+            ),
+            cat.groups[service.group_id].code,
+        )
+    )
+    channel = _weighted(rng, _CHANNELS)
+    ru = contact.language == "ru"
+    what = (
+        (category.name_ru or category.name)
+        if (category and ru)
+        else (category.name if category else service.name)
+    )
+    about = asset_name or ((service.name_ru or service.name) if ru else service.name)
+    detail = rng.choice(_DETAILS_RU if ru else _DETAILS_EN)
+    subject = f"{about}: {what.lower()} {detail}"
+    site_name = w.site_names.get(contact.site_id or -1, "")
+    description = f"{site_name}. {what}, {detail}." if ru else f"{site_name}: {what}, {detail}."
+
+    # fate: open tickets are recent, plus a long tail of stalled ones
+    p_open = 0.9 * math.exp(-age_days / 3) + 0.08 * math.exp(-age_days / 150)
+    is_open = rng.random() < p_open
+    agents = w.agents_by_group.get(group.id, [])
+    assignee = rng.choice(agents) if agents else None
+    status: str
+    first_response = resolved = closed = paused_at = None
+    paused_s = 0
+    fcr = False
+    satisfaction = None
+    reopen_count = 0
+    resolution = ""
+    if is_open:
+        status = _weighted(
+            rng,
+            (
+                (Status.NEW, 22),
+                (Status.ASSIGNED, 25),
+                (Status.IN_PROGRESS, 33),
+                (Status.WAITING_CUSTOMER, 12),
+                (Status.WAITING_VENDOR, 8),
+            ),
+        )
+        if status == Status.NEW or assignee is None:
+            status, assignee = Status.NEW, None
+        if status in (Status.IN_PROGRESS, Status.WAITING_CUSTOMER, Status.WAITING_VENDOR):
+            first_response = min(now, cal.add(created, response_s * rng.uniform(0.1, 1.3)))
+        if status in PAUSED:
+            paused_at = max(first_response or created, now - timedelta(hours=rng.uniform(0, 30)))
+    else:
+        outcome = _weighted(rng, (("closed", 90), ("resolved", 6), ("cancelled", 4)))
+        if outcome == "cancelled":
+            status = Status.CANCELLED
+            closed = min(now, created + timedelta(minutes=rng.uniform(5, 600)))
+        else:
+            fcr = group.level == 1 and rng.random() < 0.5
+            used = resolution_s * (rng.uniform(0.02, 0.2) if fcr else rng.uniform(0.1, 1.25))
+            resolved = min(now, cal.add(created, used))
+            first_response = (
+                resolved
+                if fcr
+                else min(resolved, cal.add(created, response_s * rng.uniform(0.05, 1.2)))
+            )
+            resolution = "Решено." if ru else "Solved."
+            if outcome == "closed":
+                status = Status.CLOSED
+                closed = min(now, resolved + timedelta(hours=rng.uniform(0.5, 72)))
+                if rng.random() < 0.35:
+                    satisfaction = _weighted(rng, ((5, 60), (4, 25), (3, 8), (2, 4), (1, 3)))
+                reopen_count = 1 if rng.random() < 0.03 else 0
+            else:
+                status = Status.RESOLVED
+        if fcr:
+            assignee = None
+    clk = clocks.compute(
+        cal,
+        clocks.ClockInput(
+            created_at=created,
+            response_s=response_s,
+            resolution_s=resolution_s,
+            at_risk=plan.at_risk,
+            paused_s=paused_s,
+            paused_at=paused_at,
+            first_response_at=first_response,
+            resolved_at=resolved,
+        ),
+    )
+    alerts = 0
+    if is_open and paused_at is None:
+        for bit, instant, done in (
+            (clocks.RESPONSE_RISK, clk.response_risk_at, first_response),
+            (clocks.RESPONSE_BREACH, clk.response_due, first_response),
+            (clocks.RESOLUTION_RISK, clk.resolution_risk_at, None),
+            (clocks.RESOLUTION_BREACH, clk.resolution_due, None),
+        ):
+            if done is None and instant <= now:
+                alerts |= bit
+    next_alert = (
+        clocks.next_alert(
+            paused_at,
+            first_response,
+            resolved,
+            alerts,
+            clk.response_risk_at,
+            clk.response_due,
+            clk.resolution_risk_at,
+            clk.resolution_due,
+        )
+        if is_open
+        else None
+    )
+    key = key_of(number)
+    row = {
+        "id": tid,
+        "number": number,
+        "key": key,
+        "subject": subject,
+        "description": description,
+        "channel": channel,
+        "type": service.default_type,
+        "service_id": service.id,
+        "category_id": category.id if category else None,
+        "customer_id": customer_id,
+        "contact_id": contact.id,
+        "site_id": contact.site_id,
+        "asset_id": asset_id,
+        "impact": impact,
+        "urgency": urgency,
+        "priority": priority,
+        "status": status,
+        "is_open": status in OPEN,
+        "line_id": group.line_id,
+        "group_id": group.id,
+        "assignee_id": assignee,
+        "created_by_id": None,
+        "sla_plan_id": plan.id,
+        "created_at": created,
+        "updated_at": closed or resolved or paused_at or first_response or created,
+        "response_target_s": response_s,
+        "resolution_target_s": resolution_s,
+        "response_due": clk.response_due,
+        "response_risk_at": clk.response_risk_at,
+        "resolution_due": clk.resolution_due,
+        "resolution_risk_at": clk.resolution_risk_at,
+        "due_at": clk.due_at if status in OPEN else None,
+        "first_response_at": first_response,
+        "resolved_at": resolved,
+        "closed_at": closed,
+        "paused_at": paused_at,
+        "paused_s": paused_s,
+        "auto_close_at": (
+            cal.add_business_days(resolved, plan.auto_close_days)
+            if status == Status.RESOLVED
+            else None
+        ),
+        "next_alert_at": next_alert,
+        "alerts": alerts,
+        "reopen_count": reopen_count,
+        "escalation_count": 0,
+        "fcr": fcr,
+        "satisfaction": satisfaction,
+        "time_spent_s": 0,
+        "resolution": resolution,
+        "checklist": [],
+        "tags": [],
+        "parent_id": None,
+    }
+    events = _events(row, cat, group.code, plan.code, w, rng)
+    row["version"] = len(events)
+    return row, events
+
+
+def _events(
+    t: dict[str, Any], cat: Catalog, group_code: str, plan_code: str, w: _World, rng: random.Random
+) -> list[dict[str, Any]]:
+    """The events that would have produced this ticket, in order, with their actors."""
+    created = t["created_at"]
+    service = cat.services[t["service_id"]]
+    dispatcher = rng.choice(w.dispatchers) if w.dispatchers else None
+    worker = t["assignee_id"] or dispatcher
+    first: dict[str, list[Any]] = {
+        "subject": [None, t["subject"]],
+        "description": [None, t["description"]],
+        "channel": [None, t["channel"]],
+        "type": [None, t["type"]],
+        "service": [None, service.code],
+        "impact": [None, t["impact"]],
+        "urgency": [None, t["urgency"]],
+        "priority": [None, t["priority"]],
+        "status": [None, Status.RESOLVED.value if t["fcr"] else Status.NEW.value],
+        "line": [None, cat.lines[t["line_id"]].code],
+        "group": [None, group_code],
+        "sla_plan": [None, plan_code],
+        "response_due": [None, _iso(t["response_due"])],
+        "resolution_due": [None, _iso(t["resolution_due"])],
+    }
+    # (at, actor id, actor kind, kind, changes, body, public)
+    out: list[tuple[datetime, int | None, str, str, dict, str, bool]] = [
+        (created, dispatcher, "agent", EventKind.CREATED, first, "", False)
+    ]
+    status = first["status"][1]
+    ru = "Решено" in t["resolution"]
+    if t["fcr"]:
+        first.update(
+            resolved_at=[None, _iso(t["resolved_at"])],
+            first_response_at=[None, _iso(t["first_response_at"])],
+            fcr=[None, True],
+            resolution=[None, t["resolution"]],
+        )
+        out[0] = (created, dispatcher, "agent", EventKind.CREATED, first, t["resolution"], True)
+    elif t["status"] != Status.CANCELLED:
+        if t["assignee_id"]:
+            at = created + timedelta(minutes=3)
+            if t["first_response_at"]:
+                at = min(at, t["first_response_at"])
+            out.append(
+                (
+                    at,
+                    worker,
+                    "agent",
+                    EventKind.TAKEN,
+                    {"assignee": [None, w.logins.get(worker)], "status": ["new", "assigned"]},
+                    "",
+                    False,
+                )
+            )
+            status = "assigned"
+        if t["first_response_at"]:
+            out.append(
+                (
+                    t["first_response_at"],
+                    worker,
+                    "agent",
+                    EventKind.REPLY,
+                    {"first_response_at": [None, _iso(t["first_response_at"])]},
+                    "Приняли в работу, держим в курсе." if ru else "We are on it.",
+                    True,
+                )
+            )
+        if t["status"] in (Status.IN_PROGRESS, Status.WAITING_CUSTOMER, Status.WAITING_VENDOR):
+            out.append(
+                (
+                    t["first_response_at"] or created,
+                    worker,
+                    "agent",
+                    EventKind.STATUS,
+                    {"status": [status, "in_progress"]},
+                    "",
+                    False,
+                )
+            )
+            status = "in_progress"
+            if t["status"] != Status.IN_PROGRESS:
+                changes = {"status": ["in_progress", t["status"]]}
+                if t["paused_at"]:
+                    changes["paused_at"] = [None, _iso(t["paused_at"])]
+                out.append(
+                    (
+                        t["paused_at"] or t["first_response_at"] or created,
+                        worker,
+                        "agent",
+                        EventKind.STATUS,
+                        changes,
+                        "",
+                        False,
+                    )
+                )
+        if t["resolved_at"]:
+            out.append(
+                (
+                    t["resolved_at"],
+                    worker,
+                    "agent",
+                    EventKind.RESOLVED,
+                    {
+                        "status": [status, "resolved"],
+                        "resolved_at": [None, _iso(t["resolved_at"])],
+                        "resolution": ["", t["resolution"]],
+                    },
+                    t["resolution"],
+                    True,
+                )
+            )
+    else:
+        out.append(
+            (
+                t["closed_at"],
+                dispatcher,
+                "agent",
+                EventKind.STATUS,
+                {"status": ["new", "cancelled"], "closed_at": [None, _iso(t["closed_at"])]},
+                "Отозвано заявителем." if ru else "Withdrawn by the caller.",
+                False,
+            )
+        )
+    if t["status"] == Status.CLOSED:
+        changes = {"status": ["resolved", "closed"], "closed_at": [None, _iso(t["closed_at"])]}
+        if t["satisfaction"]:
+            changes["satisfaction"] = [None, t["satisfaction"]]
+            out.append((t["closed_at"], None, "customer", EventKind.CONFIRMED, changes, "", False))
+        else:
+            out.append((t["closed_at"], None, "system", EventKind.CLOSED, changes, "", False))
+    return [
+        {
+            "ticket_id": t["id"],
+            "at": max(at, created),
+            "actor_id": actor,
+            "actor_kind": kind_of,
+            "kind": kind,
+            "changes": changes,
+            "body": body,
+            "public": public,
+            "version": n,
+        }
+        for n, (at, actor, kind_of, kind, changes, body, public) in enumerate(out, start=1)
+    ]

@@ -1,0 +1,359 @@
+"""Registering a call: one transaction from the caller's words to a routed ticket.
+
+Priority from the matrix, plan from the customer's contract, deadlines from the plan's
+calendar, the next key, the group from the routing rules, an agent offered the ticket
+when the group hands work out, the customer's acknowledgement in the outbox, and the
+`created` event — or, when the dispatcher solved it on the phone, resolved at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from helpdesk_tui.domain import clocks
+from helpdesk_tui.domain.errors import Invalid, NotFound
+from helpdesk_tui.domain.priority import priority_of
+from helpdesk_tui.domain.routing import Call
+from helpdesk_tui.domain.text import clean, clean_line, phone_digits
+from helpdesk_tui.domain.vocab import Channel, EventKind, TicketType
+from helpdesk_tui.domain.workflow import Status, check_transition
+from helpdesk_tui.services import dispatch, notify
+from helpdesk_tui.services.agents import Actor
+from helpdesk_tui.services.catalog import Catalog, catalog
+from helpdesk_tui.services.ticket_core import (
+    LOGGED,
+    count_template_use,
+    record_event,
+    recorded,
+    utcnow,
+)
+from helpdesk_tui.store import models as m
+from helpdesk_tui.store.db import Store
+from helpdesk_tui.store.keys import key_of, next_number
+
+SUBJECT_LIMIT = 300
+DESCRIPTION_LIMIT = 200_000
+
+
+@dataclass(frozen=True)
+class NewContact:
+    name: str
+    phone: str = ""
+    email: str = ""
+    customer: str | None = None  # customer code; else the ticket's customer
+    site: str | None = None
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    subject: str
+    service: str
+    description: str = ""
+    channel: str = Channel.PHONE
+    type: str | None = None
+    category: str | None = None
+    customer: str | None = None  # customer code
+    contact_id: int | None = None
+    contact: str | None = None  # e-mail or phone of a known contact
+    new_contact: NewContact | None = None
+    asset: str | None = None  # asset tag
+    impact: int | None = None
+    urgency: int | None = None
+    created_at: datetime | None = None
+    checklist: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    resolution: str | None = None  # solved on first contact: resolved at once, counted (FCR)
+    template: str | None = None  # the template the resolution came from (its use is counted)
+
+
+@dataclass(frozen=True)
+class Registered:
+    key: str
+    id: int
+    status: str
+    priority: int
+    group: str
+    line: str
+    assignee: str | None
+    response_due: datetime
+    resolution_due: datetime
+    acknowledged: bool  # an acknowledgement is queued for the caller
+    version: int
+    warnings: tuple[str, ...] = field(default=())
+
+
+def register(
+    store: Store, actor: Actor, new: NewTicket, *, now: datetime | None = None
+) -> Registered:
+    now = now or utcnow()
+    with store.write() as session:
+        return _register(session, catalog(store, session), actor, new, now)
+
+
+def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datetime) -> Registered:
+    subject = clean_line(new.subject)
+    if not subject:
+        raise Invalid("the subject is empty")
+    if len(subject) > SUBJECT_LIMIT:
+        raise Invalid(
+            f"the subject is too long ({len(subject)} characters; at most {SUBJECT_LIMIT})"
+        )
+    description = clean(new.description)
+    if len(description) > DESCRIPTION_LIMIT:
+        raise Invalid(
+            f"the description is too long ({len(description):,} characters; "
+            f"at most {DESCRIPTION_LIMIT:,})"
+        )
+    channel = _choice(new.channel, Channel, "channel")
+    service = cat.service(new.service)
+    kind = _choice(new.type or service.default_type, TicketType, "type")
+    category = service.category(new.category) if new.category else None
+    impact = new.impact if new.impact is not None else service.default_impact
+    urgency = new.urgency if new.urgency is not None else service.default_urgency
+    priority = priority_of(cat.matrix, impact, urgency)
+    created_at = new.created_at or now
+    if created_at.tzinfo is None:
+        raise Invalid("--created-at needs a time zone (like 2026-11-23T10:00+03:00)")
+    if created_at > now + timedelta(minutes=5):
+        raise Invalid("--created-at is in the future")
+
+    customer, contact, site, asset = _parties(s, new)
+    warnings = []
+    plan = cat.plan_for(customer.sla_plan_id if customer else None)
+    if customer is not None and customer.sla_plan_id is None:
+        warnings.append(f"{customer.name} has no contract: the default plan {plan.code} applies")
+    calendar = cat.calendar_of(plan)
+    if priority not in plan.targets:
+        raise Invalid(f"SLA plan {plan.code} has no target for P{priority}")
+    response_s, resolution_s = plan.targets[priority]
+
+    group = dispatch.route_group(
+        cat,
+        service,
+        Call(
+            service=service.code,
+            category=category.code if category else None,
+            segment=customer.segment if customer else None,
+            site=_site_code(s, site),
+            language=contact.language if contact else None,
+        ),
+    )
+    assignee = None if new.resolution else dispatch.offer(s, group, service.skill)
+
+    status = Status.ASSIGNED if assignee else Status.NEW
+    resolution = ""
+    if new.resolution is not None:
+        resolution = clean(new.resolution).strip()
+        if not resolution:
+            raise Invalid("a ticket solved on first contact needs the resolution text")
+        check_transition(Status.NEW, Status.RESOLVED, actor.role)
+        status = Status.RESOLVED
+    resolved_at = now if status == Status.RESOLVED else None
+    if resolved_at is not None and resolved_at < created_at:
+        resolved_at = created_at
+
+    clk = clocks.compute(
+        calendar,
+        clocks.ClockInput(
+            created_at=created_at,
+            response_s=response_s,
+            resolution_s=resolution_s,
+            at_risk=plan.at_risk,
+            first_response_at=resolved_at,
+            resolved_at=resolved_at,
+        ),
+    )
+    number = next_number(s)
+    ticket = m.Ticket(
+        number=number,
+        key=key_of(number),
+        subject=subject,
+        description=description,
+        channel=channel,
+        type=kind,
+        service_id=service.id,
+        category_id=category.id if category else None,
+        customer_id=customer.id if customer else None,
+        contact_id=contact.id if contact else None,
+        site_id=site.id if site else None,
+        asset_id=asset.id if asset else None,
+        impact=impact,
+        urgency=urgency,
+        priority=priority,
+        status=status,
+        is_open=status != Status.RESOLVED,
+        line_id=group.line_id,
+        group_id=group.id,
+        assignee_id=assignee.id if assignee else None,
+        created_by_id=actor.id,
+        sla_plan_id=plan.id,
+        created_at=created_at,
+        updated_at=now,
+        response_target_s=response_s,
+        resolution_target_s=resolution_s,
+        response_due=clk.response_due,
+        response_risk_at=clk.response_risk_at,
+        resolution_due=clk.resolution_due,
+        resolution_risk_at=clk.resolution_risk_at,
+        due_at=clk.due_at,
+        next_alert_at=clk.next_alert_at,
+        first_response_at=resolved_at,
+        resolved_at=resolved_at,
+        auto_close_at=(
+            calendar.add_business_days(resolved_at, plan.auto_close_days) if resolved_at else None
+        ),
+        fcr=resolved_at is not None,
+        resolution=resolution,
+        checklist=[clean_line(c) for c in new.checklist if clean_line(c)],
+        tags=sorted({clean_line(t).lower() for t in new.tags if clean_line(t)}),
+    )
+    s.add(ticket)
+    s.flush()
+    changes = {
+        name: [None, recorded(s, attr, getattr(ticket, attr))]
+        for attr, name in LOGGED.items()
+        if getattr(ticket, attr) not in (None, "", [], 0, False)
+    }
+    record_event(
+        s,
+        actor,
+        ticket,
+        EventKind.CREATED,
+        changes,
+        now=now,
+        body=resolution,
+        public=bool(resolution),
+    )
+    if new.template:
+        count_template_use(s, new.template)
+    acknowledged = (
+        notify.notify_customer(
+            s,
+            cat,
+            ticket,
+            "resolved" if resolution else "ack",
+            now=now,
+            body=resolution,
+            agent_name=actor.name,
+        )
+        is not None
+    )
+    if assignee is not None:
+        notify.notify_agent(s, cat, ticket, assignee, "assigned", now=now)
+    return Registered(
+        key=ticket.key,
+        id=ticket.id,
+        status=ticket.status,
+        priority=priority,
+        group=group.code,
+        line=group.line_code,
+        assignee=assignee.login if assignee else None,
+        response_due=clk.response_due,
+        resolution_due=clk.resolution_due,
+        acknowledged=acknowledged,
+        version=ticket.version,
+        warnings=tuple(warnings),
+    )
+
+
+def _choice(value: str, enum: type, what: str) -> str:
+    try:
+        return enum(value.strip().lower()).value
+    except ValueError:
+        raise Invalid(
+            f"unknown {what} {value!r}: use one of {', '.join(e.value for e in enum)}"
+        ) from None
+
+
+def _parties(s: Session, new: NewTicket):
+    """Customer, contact, site and asset, checked to belong together."""
+    customer = contact = site = asset = None
+    if new.customer:
+        customer = s.exec(select(m.Customer).where(m.Customer.code == new.customer)).first()
+        if customer is None:
+            raise NotFound(f"unknown customer {new.customer!r}")
+    if new.contact_id is not None:
+        contact = s.get(m.Contact, new.contact_id)
+        if contact is None:
+            raise NotFound(f"no contact #{new.contact_id}")
+    elif new.contact:
+        contact = find_contact(s, new.contact)
+    elif new.new_contact is not None:
+        contact = _add_contact(s, new.new_contact, customer)
+    if contact is not None:
+        if customer is not None and contact.customer_id != customer.id:
+            raise Invalid(f"{contact.name} is not a contact of {customer.name}")
+        customer = customer or s.get(m.Customer, contact.customer_id)
+        site = s.get(m.Site, contact.site_id) if contact.site_id else None
+    if new.asset:
+        asset = s.exec(select(m.Asset).where(m.Asset.tag == new.asset)).first()
+        if asset is None:
+            raise NotFound(f"unknown asset {new.asset!r}")
+        if customer is not None and asset.customer_id != customer.id:
+            raise Invalid(f"asset {asset.tag} does not belong to {customer.name}")
+        customer = customer or s.get(m.Customer, asset.customer_id)
+        if asset.site_id:
+            site = s.get(m.Site, asset.site_id)
+    return customer, contact, site, asset
+
+
+def find_contact(s: Session, text: str) -> m.Contact:
+    """A contact by e-mail or phone number (any formatting)."""
+    value = text.strip().lower()
+    if "@" in value:
+        found = s.exec(select(m.Contact).where(m.Contact.email == value)).all()
+    else:
+        digits = phone_digits(value)
+        if len(digits) < 5:
+            raise Invalid(f"not an e-mail or a phone number: {text!r}")
+        found = s.exec(select(m.Contact).where(m.Contact.phone_digits == digits)).all()
+    if not found:
+        raise NotFound(f"no contact with {'e-mail' if '@' in value else 'phone'} {text.strip()!r}")
+    if len(found) > 1:
+        raise Invalid(f"{len(found)} contacts share {text.strip()!r}: give --contact-id")
+    return found[0]
+
+
+def _add_contact(s: Session, new: NewContact, customer: m.Customer | None) -> m.Contact:
+    name = clean_line(new.name)
+    if not name:
+        raise Invalid("the new contact's name is empty")
+    if new.customer:
+        customer = s.exec(select(m.Customer).where(m.Customer.code == new.customer)).first()
+        if customer is None:
+            raise NotFound(f"unknown customer {new.customer!r}")
+    if customer is None:
+        raise Invalid("a new contact needs a customer (--customer CODE)")
+    email = clean_line(new.email).lower()
+    if email and "@" not in email:
+        raise Invalid(f"not an e-mail address: {new.email!r}")
+    if not email and not phone_digits(new.phone):
+        raise Invalid("a new contact needs a phone or an e-mail")
+    site_id = None
+    if new.site:
+        site = s.exec(
+            select(m.Site).where(m.Site.customer_id == customer.id, m.Site.code == new.site)
+        ).first()
+        if site is None:
+            raise NotFound(f"unknown site {new.site!r} of {customer.code}")
+        site_id = site.id
+    contact = m.Contact(
+        customer_id=customer.id,
+        site_id=site_id,
+        name=name,
+        phone=clean_line(new.phone),
+        phone_digits=phone_digits(new.phone),
+        email=email,
+        language=customer.language,
+        created_at=utcnow(),
+    )
+    s.add(contact)
+    s.flush()
+    return contact
+
+
+def _site_code(s: Session, site: m.Site | None) -> str | None:
+    return site.code if site else None

@@ -1,0 +1,580 @@
+"""What agents (and customers, and the clock) do to a ticket: one transaction, one event each.
+
+Every function takes the store, the acting `Actor`, the ticket key and, from a screen,
+the version the person was looking at (`expected_version`): a save over a newer version
+is refused with a conflict naming who changed what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from helpdesk_tui.domain import clocks
+from helpdesk_tui.domain.errors import Conflict, Invalid, NotAllowed, NotFound
+from helpdesk_tui.domain.priority import priority_of
+from helpdesk_tui.domain.vocab import EventKind, LinkKind, Role
+from helpdesk_tui.domain.workflow import PAUSED, Status, check_transition, parse_status
+from helpdesk_tui.services import notify
+from helpdesk_tui.services.agents import CUSTOMER_ACTOR, Actor
+from helpdesk_tui.services.catalog import Catalog, catalog
+from helpdesk_tui.services.ticket_core import (
+    apply,
+    check_scope,
+    count_template_use,
+    load_for_update,
+    normalize_key,
+    require_open,
+    require_text,
+    utcnow,
+)
+from helpdesk_tui.store import models as m
+from helpdesk_tui.store.db import Store
+
+
+@dataclass(frozen=True)
+class Changed:
+    """The outcome of an action, for the screen to update itself without a re-read."""
+
+    key: str
+    version: int
+    status: str
+    assignee: str | None
+    event_id: int
+    message: str
+
+
+@contextmanager
+def editing(
+    store: Store, actor: Actor, key: str, expected_version: int | None
+) -> Iterator[tuple[Session, Catalog, m.Ticket]]:
+    with store.write() as s:
+        cat = catalog(store, s)
+        ticket = load_for_update(s, key, expected_version)
+        check_scope(actor, ticket, cat.groups[ticket.group_id].code)
+        yield s, cat, ticket
+
+
+def changed_result(s: Session, ticket: m.Ticket, event: m.TicketEvent, message: str) -> Changed:
+    login = s.get(m.Agent, ticket.assignee_id).login if ticket.assignee_id else None
+    return Changed(ticket.key, ticket.version, ticket.status, login, event.id, message)
+
+
+# -- the SLA side of a change -------------------------------------------------------------
+
+
+def clock_values(cat: Catalog, t: m.Ticket, now: datetime, **facts: Any) -> dict[str, Any]:
+    """The ticket's SLA fields after `facts` (paused_s, paused_at, first_response_at,
+    resolved_at, priority targets) change. A clock that was already met keeps its deadline."""
+    plan = cat.plan_for(t.sla_plan_id)
+    cal = cat.calendar_of(plan)
+    get = lambda name: facts.get(name, getattr(t, name))  # noqa: E731
+    clk = clocks.compute(
+        cal,
+        clocks.ClockInput(
+            created_at=t.created_at,
+            response_s=get("response_target_s"),
+            resolution_s=get("resolution_target_s"),
+            at_risk=plan.at_risk,
+            paused_s=get("paused_s"),
+            paused_at=get("paused_at"),
+            first_response_at=get("first_response_at"),
+            resolved_at=get("resolved_at"),
+            alerts=t.alerts,
+        ),
+        now,
+    )
+    values: dict[str, Any] = {
+        "resolution_due": clk.resolution_due,
+        "resolution_risk_at": clk.resolution_risk_at,
+        "due_at": clk.due_at,
+        "next_alert_at": clk.next_alert_at,
+        "alerts": clk.alerts,
+    }
+    if t.first_response_at is None:
+        values.update(response_due=clk.response_due, response_risk_at=clk.response_risk_at)
+    if t.resolved_at is not None and get("resolved_at") is not None:
+        # resolved and staying resolved: the resolution clock is history
+        values.pop("resolution_due")
+        values.pop("resolution_risk_at")
+    return values
+
+
+def _status_values(cat: Catalog, t: m.Ticket, new: Status, now: datetime) -> dict[str, Any]:
+    """Status plus what it does to the clocks: waiting for the customer pauses them."""
+    values: dict[str, Any] = {"status": new.value}
+    paused_at, paused_s = t.paused_at, t.paused_s
+    if paused_at is not None and new not in PAUSED:
+        cal = cat.calendar_of(cat.plan_for(t.sla_plan_id))
+        paused_s += round(cal.between(paused_at, now))
+        paused_at = None
+    elif paused_at is None and new in PAUSED:
+        paused_at = now
+    values.update(paused_at=paused_at, paused_s=paused_s)
+    values.update(clock_values(cat, t, now, paused_at=paused_at, paused_s=paused_s))
+    return values
+
+
+# -- taking and assigning -----------------------------------------------------------------
+
+
+def take(
+    store: Store,
+    actor: Actor,
+    key: str,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Changed:
+    """Take an unassigned ticket. Of two agents racing, one wins; the other is told who."""
+    now = now or utcnow()
+    with editing(store, actor, key, None) as (s, cat, t):
+        require_open(t, "take it")
+        if t.assignee_id is not None:
+            holder = s.get(m.Agent, t.assignee_id)
+            if holder.id == actor.id:
+                raise Conflict(f"{t.key} is already yours")
+            raise Conflict(f"{t.key} is already taken by {holder.login} ({holder.name})")
+        if expected_version is not None and t.version != expected_version:
+            load_for_update(s, key, expected_version)  # raises the conflict with details
+        if actor.role == Role.ENGINEER and t.group_id not in actor.group_ids:
+            raise NotAllowed(
+                f"{t.key} is in group {cat.groups[t.group_id].code}, which {actor.login} is not in"
+            )
+        values: dict[str, Any] = {"assignee_id": actor.id}
+        if t.status in (Status.NEW, Status.REOPENED):
+            check_transition(t.status, Status.ASSIGNED, actor.role)
+            values["status"] = Status.ASSIGNED.value
+        event = apply(s, actor, t, EventKind.TAKEN, values, now=now)
+        return changed_result(s, t, event, f"{t.key} is yours")
+
+
+def assign(
+    store: Store,
+    actor: Actor,
+    key: str,
+    login: str | None,
+    *,
+    group: str | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Changed:
+    """Give the ticket to an agent of its group (or to nobody: back to the queue), or move
+    it to another group of the same line. Engineers hand over only within their group."""
+    now = now or utcnow()
+    with editing(store, actor, key, expected_version) as (s, cat, t):
+        require_open(t, "assign it")
+        values: dict[str, Any] = {}
+        target_group = cat.groups[t.group_id]
+        if group is not None:
+            target_group = cat.group(group)
+            if target_group.id != t.group_id:
+                if actor.role == Role.ENGINEER:
+                    raise NotAllowed("an engineer moves tickets between groups by escalating")
+                if target_group.line_id != t.line_id:
+                    raise Invalid(
+                        f"{target_group.code} is on line {target_group.line_code}: "
+                        "use escalate to change lines"
+                    )
+                values["group_id"] = target_group.id
+        agent = None
+        if login:
+            agent = s.exec(select(m.Agent).where(m.Agent.login == login)).first()
+            if agent is None:
+                raise NotFound(f"no agent with login {login!r}")
+            if not agent.active:
+                raise Invalid(f"agent {login} is inactive")
+            member = s.exec(
+                select(m.Membership).where(
+                    m.Membership.agent_id == agent.id, m.Membership.group_id == target_group.id
+                )
+            ).first()
+            if member is None:
+                raise Invalid(f"{login} is not in group {target_group.code}")
+        if actor.role == Role.ENGINEER and t.group_id not in actor.group_ids:
+            raise NotAllowed(f"{actor.login} is not in group {target_group.code}")
+        values["assignee_id"] = agent.id if agent else None
+        if agent and t.status in (Status.NEW, Status.REOPENED):
+            check_transition(t.status, Status.ASSIGNED, actor.role)
+            values["status"] = Status.ASSIGNED.value
+        if agent is None and t.status in (Status.ASSIGNED, Status.IN_PROGRESS):
+            values["status"] = Status.NEW.value
+        if all(getattr(t, k) == v for k, v in values.items()):
+            raise Invalid(f"{t.key} is already {'with ' + login if login else 'unassigned'}")
+        event = apply(s, actor, t, EventKind.ASSIGNED, values, now=now)
+        if agent is not None and agent.id != actor.id:
+            notify.notify_agent(s, cat, t, agent, "assigned", now=now)
+        return changed_result(s, t, event, f"{t.key} → {login or 'queue ' + target_group.code}")
+
+
+# -- status ---------------------------------------------------------------------------------
+
+
+def set_status(
+    store: Store,
+    actor: Actor,
+    key: str,
+    status: str,
+    *,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Changed:
+    """Move through the workflow. Resolving, closing and reopening have their own actions
+    (they need a resolution, a confirmation, a reason)."""
+    new = parse_status(status)
+    if new == Status.RESOLVED:
+        return resolve(store, actor, key, note, expected_version=expected_version, now=now)
+    if new == Status.CLOSED:
+        return close(store, actor, key, expected_version=expected_version, now=now)
+    if new == Status.REOPENED:
+        return reopen(store, actor, key, note, expected_version=expected_version, now=now)
+    now = now or utcnow()
+    with editing(store, actor, key, expected_version) as (s, cat, t):
+        if t.status == new:
+            raise Invalid(f"{t.key} is already {new.value}")
+        check_transition(t.status, new, actor.role)
+        values = _status_values(cat, t, new, now)
+        if new == Status.IN_PROGRESS and t.assignee_id is None and actor.is_agent:
+            values["assignee_id"] = actor.id  # starting work on a queued ticket takes it
+        if new == Status.CANCELLED:
+            values.update(due_at=None, next_alert_at=None, closed_at=now)
+        body = require_text(note, "the note") if note.strip() else ""
+        event = apply(s, actor, t, EventKind.STATUS, values, now=now, body=body)
+        return changed_result(s, t, event, f"{t.key} is {new.value.replace('_', ' ')}")
+
+
+def resolve(
+    store: Store,
+    actor: Actor,
+    key: str,
+    resolution: str,
+    *,
+    template: str | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Changed:
+    """Resolve with a resolution text; the customer is asked to confirm."""
+    now = now or utcnow()
+    text = require_text(resolution, "the resolution")
+    with editing(store, actor, key, expected_version) as (s, cat, t):
+        check_transition(t.status, Status.RESOLVED, actor.role)
+        plan = cat.plan_for(t.sla_plan_id)
+        cal = cat.calendar_of(plan)
+        values = _status_values(cat, t, Status.RESOLVED, now)
+        first = t.first_response_at or now
+        values.update(
+            resolved_at=now,
+            first_response_at=first,
+            resolution=text,
+            auto_close_at=cal.add_business_days(now, plan.auto_close_days),
+            assignee_id=t.assignee_id or (actor.id if actor.is_agent else None),
+        )
+        values.update(
+            clock_values(
+                cat,
+                t,
+                now,
+                resolved_at=now,
+                first_response_at=first,
+                paused_at=values["paused_at"],
+                paused_s=values["paused_s"],
+            )
+        )
+        values.update(due_at=None, next_alert_at=None)
+        event = apply(s, actor, t, EventKind.RESOLVED, values, now=now, body=text, public=True)
+        if template:
+            count_template_use(s, template)
+        notify.notify_customer(s, cat, t, "resolved", now=now, body=text, agent_name=actor.name)
+        return changed_result(s, t, event, f"{t.key} resolved; the customer is asked to confirm")
+
+
+def confirm(
+    store: Store,
+    actor: Actor,
+    key: str,
+    *,
+    rating: int | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Changed:
+    """The customer confirms the resolution (by mail, or an agent on their behalf): closed."""
+    now = now or utcnow()
+    if rating is not None and not 1 <= rating <= 5:
+        raise Invalid("a rating is 1 to 5")
+    with editing(store, actor, key, expected_version) as (s, cat, t):
+        if t.status != Status.RESOLVED:
+            raise NotAllowed(f"{t.key} is {t.status}: only a resolved ticket can be confirmed")
+        check_transition(t.status, Status.CLOSED, actor.role)
+        values: dict[str, Any] = {
+            "status": Status.CLOSED.value,
+            "closed_at": now,
+            "auto_close_at": None,
+        }
+        if rating is not None:
+            values["satisfaction"] = rating
+        event = apply(s, actor, t, EventKind.CONFIRMED, values, now=now)
+        notify.notify_customer(s, cat, t, "closed", now=now)
+        return changed_result(s, t, event, f"{t.key} confirmed and closed")
+
+
+def close(
+    store: Store,
+    actor: Actor,
+    key: str,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+    kind: str = EventKind.CLOSED,
+) -> Changed:
+    """Close a resolved ticket without the customer's word (an agent, or the clock)."""
+    now = now or utcnow()
+    with editing(store, actor, key, expected_version) as (s, cat, t):
+        if t.status != Status.RESOLVED:
+            raise NotAllowed(f"{t.key} is {t.status}: resolve it first (or cancel it)")
+        check_transition(t.status, Status.CLOSED, actor.role)
+        event = apply(
+            s,
+            actor,
+            t,
+            kind,
+            {"status": Status.CLOSED.value, "closed_at": now, "auto_close_at": None},
+            now=now,
+        )
+        notify.notify_customer(s, cat, t, "closed", now=now)
+        return changed_result(s, t, event, f"{t.key} closed")
+
+
+def reopen(
+    store: Store,
+    actor: Actor,
+    key: str,
+    reason: str,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Changed:
+    """Reopen a resolved ticket (counted). The time it spent resolved does not count
+    against the resolution clock."""
+    now = now or utcnow()
+    text = require_text(reason, "the reason for reopening")
+    with editing(store, actor, key, expected_version) as (s, cat, t):
+        return _reopen(s, cat, t, actor, text, now)
+
+
+def _reopen(
+    s: Session, cat: Catalog, t: m.Ticket, actor: Actor, text: str, now: datetime
+) -> Changed:
+    check_transition(t.status, Status.REOPENED, actor.role)
+    plan = cat.plan_for(t.sla_plan_id)
+    cal = cat.calendar_of(plan)
+    since = t.resolved_at or t.closed_at or now
+    paused_s = t.paused_s + round(cal.between(since, now))
+    values: dict[str, Any] = {
+        "status": Status.REOPENED.value,
+        "resolved_at": None,
+        "closed_at": None,
+        "auto_close_at": None,
+        "reopen_count": t.reopen_count + 1,
+        "paused_s": paused_s,
+        "paused_at": None,
+        "fcr": False,
+        "resolution_due": clocks.deadline(cal, t.created_at, t.resolution_target_s, paused_s),
+        "resolution_risk_at": clocks.deadline(
+            cal, t.created_at, t.resolution_target_s * plan.at_risk, paused_s
+        ),
+    }
+    values.update(clock_values(cat, t, now, resolved_at=None, paused_s=paused_s, paused_at=None))
+    event = apply(
+        s, actor, t, EventKind.REOPENED, values, now=now, body=text, public=actor.kind == "customer"
+    )
+    return changed_result(s, t, event, f"{t.key} reopened")
+
+
+# -- words ------------------------------------------------------------------------------------
+
+
+def reply(
+    store: Store,
+    actor: Actor,
+    key: str,
+    body: str,
+    *,
+    template: str | None = None,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Changed:
+    """A public reply to the customer: mailed, and the first one answers the response clock."""
+    now = now or utcnow()
+    text = require_text(body, "the reply")
+    with editing(store, actor, key, expected_version) as (s, cat, t):
+        if t.status in (Status.CLOSED, Status.CANCELLED):
+            raise NotAllowed(f"{t.key} is {t.status}: reopen it to reply")
+        values: dict[str, Any] = {}
+        if t.first_response_at is None:
+            values["first_response_at"] = now
+            values.update(clock_values(cat, t, now, first_response_at=now))
+        event = apply(s, actor, t, EventKind.REPLY, values, now=now, body=text, public=True)
+        if template:
+            count_template_use(s, template)
+        notify.notify_customer(s, cat, t, "reply", now=now, body=text, agent_name=actor.name)
+        return changed_result(s, t, event, f"reply sent on {t.key}")
+
+
+def note(
+    store: Store,
+    actor: Actor,
+    key: str,
+    body: str,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Changed:
+    """An internal note: never mailed, never shown to the customer."""
+    now = now or utcnow()
+    text = require_text(body, "the note")
+    with editing(store, actor, key, expected_version) as (s, _cat, t):
+        event = apply(s, actor, t, EventKind.NOTE, {}, now=now, body=text, public=False)
+        return changed_result(s, t, event, f"note added to {t.key}")
+
+
+def customer_reply(store: Store, key: str, body: str, *, now: datetime | None = None) -> Changed:
+    """The customer wrote: a resolved ticket reopens (counted), a waiting one resumes."""
+    now = now or utcnow()
+    text = require_text(body, "the customer's message")
+    actor = CUSTOMER_ACTOR
+    with editing(store, actor, key, None) as (s, cat, t):
+        if t.status == Status.RESOLVED:
+            return _reopen(s, cat, t, actor, text, now)
+        if t.status in (Status.CLOSED, Status.CANCELLED):
+            raise NotAllowed(f"{t.key} is {t.status}")
+        values: dict[str, Any] = {}
+        if t.status == Status.WAITING_CUSTOMER:
+            values = _status_values(cat, t, Status.IN_PROGRESS, now)
+        event = apply(
+            s, actor, t, EventKind.CUSTOMER_REPLY, values, now=now, body=text, public=True
+        )
+        return changed_result(s, t, event, f"customer replied on {t.key}")
+
+
+# -- priority, time, links ----------------------------------------------------------------------
+
+
+def change_priority(
+    store: Store,
+    actor: Actor,
+    key: str,
+    impact: int,
+    urgency: int,
+    *,
+    reason: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Changed:
+    """New impact/urgency → new priority → deadlines recomputed from the time already used."""
+    now = now or utcnow()
+    with editing(store, actor, key, expected_version) as (s, cat, t):
+        require_open(t, "change its priority")
+        priority = priority_of(cat.matrix, impact, urgency)
+        if (impact, urgency) == (t.impact, t.urgency):
+            raise Invalid(f"{t.key} already has impact {impact} and urgency {urgency}")
+        plan = cat.plan_for(t.sla_plan_id)
+        response_s, resolution_s = plan.targets[priority]
+        values: dict[str, Any] = {
+            "impact": impact,
+            "urgency": urgency,
+            "priority": priority,
+            "response_target_s": response_s,
+            "resolution_target_s": resolution_s,
+        }
+        values.update(
+            clock_values(
+                cat, t, now, response_target_s=response_s, resolution_target_s=resolution_s
+            )
+        )
+        body = require_text(reason, "the reason") if reason.strip() else ""
+        event = apply(s, actor, t, EventKind.PRIORITY, values, now=now, body=body)
+        return changed_result(s, t, event, f"{t.key} is P{priority}")
+
+
+def log_time(
+    store: Store,
+    actor: Actor,
+    key: str,
+    minutes: int,
+    *,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Changed:
+    now = now or utcnow()
+    if not 1 <= minutes <= 24 * 60:
+        raise Invalid("time spent is 1 to 1440 minutes at a time")
+    with editing(store, actor, key, expected_version) as (s, _cat, t):
+        event = apply(
+            s,
+            actor,
+            t,
+            EventKind.TIME,
+            {"time_spent_s": t.time_spent_s + minutes * 60},
+            now=now,
+            body=note.strip(),
+        )
+        return changed_result(s, t, event, f"{minutes} min logged on {t.key}")
+
+
+def link(
+    store: Store,
+    actor: Actor,
+    key: str,
+    other: str,
+    kind: str,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Changed:
+    """Link two tickets: `duplicate` (of other), `child` (of the parent other), `related`."""
+    now = now or utcnow()
+    try:
+        link_kind = LinkKind(kind.strip().lower())
+    except ValueError:
+        raise Invalid(f"unknown link {kind!r}: use duplicate, child or related") from None
+    other_key = normalize_key(other)
+    with editing(store, actor, key, expected_version) as (s, _cat, t):
+        if other_key == t.key:
+            raise Invalid("a ticket cannot be linked to itself")
+        target = s.exec(select(m.Ticket).where(m.Ticket.key == other_key)).first()
+        if target is None:
+            raise NotFound(f"no ticket {other_key}")
+        exists = s.exec(
+            select(m.TicketLink).where(
+                m.TicketLink.ticket_id == t.id,
+                m.TicketLink.other_id == target.id,
+                m.TicketLink.kind == link_kind,
+            )
+        ).first()
+        if exists:
+            raise Invalid(f"{t.key} is already linked to {other_key} as {link_kind.value}")
+        values: dict[str, Any] = {}
+        if link_kind == LinkKind.CHILD:
+            if target.parent_id is not None:
+                raise Invalid(f"{other_key} is itself a child; link to its parent")
+            values["parent_id"] = target.id
+        s.add(
+            m.TicketLink(
+                ticket_id=t.id,
+                other_id=target.id,
+                kind=link_kind,
+                created_at=now,
+                created_by_id=actor.id,
+            )
+        )
+        event = apply(
+            s, actor, t, EventKind.LINKED, values, now=now, body=f"{link_kind.value} {other_key}"
+        )
+        return changed_result(s, t, event, f"{t.key} linked to {other_key} ({link_kind.value})")

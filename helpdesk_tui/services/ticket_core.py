@@ -1,0 +1,288 @@
+"""How every ticket change is written: lock, check, update with a version guard, one event.
+
+A writer reads the ticket `FOR UPDATE` (PostgreSQL) or inside `BEGIN IMMEDIATE` (SQLite),
+so two writers queue instead of racing. A caller that shows the ticket to a person passes
+the version it showed: if somebody saved in between, the change is refused with a
+`TicketConflict` that says who changed what, and nothing is written. The UPDATE itself
+also carries `WHERE version = …`, so even a writer that skipped the lock cannot lose an
+update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from helpdesk_tui.domain.errors import Conflict, Invalid, NotAllowed, NotFound
+from helpdesk_tui.domain.vocab import Role
+from helpdesk_tui.domain.workflow import OPEN, Status
+from helpdesk_tui.services.agents import Actor
+from helpdesk_tui.store import models as m
+from helpdesk_tui.store.changes import announce
+from helpdesk_tui.store.keys import PREFIX
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def normalize_key(key: str) -> str:
+    """`hd-1042`, `HD-1042` and `1042` all name HD-1042."""
+    value = key.strip().upper()
+    if value.isdigit():
+        return f"{PREFIX}-{value}"
+    if not value.startswith(PREFIX + "-") or not value[len(PREFIX) + 1 :].isdigit():
+        raise Invalid(f"not a ticket key: {key!r} (like {PREFIX}-1042)")
+    return value
+
+
+@dataclass(frozen=True)
+class ChangeSeen:
+    """One change somebody else saved: shown when a save is refused."""
+
+    version: int
+    at: datetime
+    actor: str
+    kind: str
+    changes: dict[str, list[Any]]
+
+
+class TicketConflict(Conflict):
+    def __init__(self, key: str, seen: list[ChangeSeen]):
+        self.key = key
+        self.seen = seen
+        super().__init__(describe_conflict(key, seen))
+
+
+def describe_conflict(key: str, seen: list[ChangeSeen]) -> str:
+    if not seen:
+        return f"{key} was changed by somebody else meanwhile; reload it. Nothing was saved."
+    parts = []
+    for change in seen:
+        fields = ", ".join(
+            f"{name}: {_short(before)} → {_short(after)}"
+            for name, (before, after) in list(change.changes.items())[:3]
+        )
+        what = f"{change.kind} ({fields})" if fields else change.kind
+        parts.append(f"{change.actor} at {change.at:%H:%M}: {what}")
+    return f"{key} was changed meanwhile by {'; '.join(parts)}. Nothing was saved; reload it."
+
+
+def _short(value: Any) -> str:
+    text = "—" if value in (None, "") else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+# -- loading -------------------------------------------------------------------------
+
+
+def load_for_update(session: Session, key: str, expected_version: int | None = None) -> m.Ticket:
+    """The ticket, locked for this transaction and detached from the session.
+
+    Detached, so setting attributes on it never flushes: `apply` writes it explicitly.
+    """
+    key = normalize_key(key)
+    ticket = session.exec(select(m.Ticket).where(m.Ticket.key == key).with_for_update()).first()
+    if ticket is None:
+        raise NotFound(f"no ticket {key}")
+    session.expunge(ticket)
+    if expected_version is not None and ticket.version != expected_version:
+        raise TicketConflict(key, changes_since(session, ticket.id, expected_version))
+    return ticket
+
+
+def changes_since(session: Session, ticket_id: int, version: int) -> list[ChangeSeen]:
+    rows = session.exec(
+        select(m.TicketEvent, m.Agent.login)
+        .join(m.Agent, m.Agent.id == m.TicketEvent.actor_id, isouter=True)
+        .where(m.TicketEvent.ticket_id == ticket_id, m.TicketEvent.version > version)
+        .order_by(m.TicketEvent.id)
+    ).all()
+    return [
+        ChangeSeen(e.version, e.at, login or e.actor_kind, e.kind, e.changes) for e, login in rows
+    ]
+
+
+# -- permissions ------------------------------------------------------------------------
+
+
+def check_scope(actor: Actor, ticket: m.Ticket, group_code: str) -> None:
+    """Engineers act on their groups' tickets and on tickets they hold; dispatchers,
+    supervisors and admins on any ticket."""
+    if not actor.is_agent or actor.role in (Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN):
+        return
+    if ticket.assignee_id == actor.id or ticket.group_id in actor.group_ids:
+        return
+    raise NotAllowed(f"{ticket.key} is in group {group_code}, which {actor.login} is not in")
+
+
+def require_open(ticket: m.Ticket, doing: str) -> None:
+    if ticket.status not in OPEN:
+        raise NotAllowed(f"{ticket.key} is {ticket.status}: cannot {doing}")
+
+
+# -- writing ----------------------------------------------------------------------------
+
+# Ticket attributes recorded in events, and the name each is recorded under. Reference
+# ids are recorded as the codes/logins/keys people know, so the timeline reads well and
+# a ticket can be rebuilt from its events.
+LOGGED: dict[str, str] = {
+    "subject": "subject",
+    "description": "description",
+    "channel": "channel",
+    "type": "type",
+    "service_id": "service",
+    "category_id": "category",
+    "customer_id": "customer",
+    "contact_id": "contact",
+    "site_id": "site",
+    "asset_id": "asset",
+    "impact": "impact",
+    "urgency": "urgency",
+    "priority": "priority",
+    "status": "status",
+    "line_id": "line",
+    "group_id": "group",
+    "assignee_id": "assignee",
+    "sla_plan_id": "sla_plan",
+    "response_due": "response_due",
+    "resolution_due": "resolution_due",
+    "first_response_at": "first_response_at",
+    "resolved_at": "resolved_at",
+    "closed_at": "closed_at",
+    "paused_at": "paused_at",
+    "paused_s": "paused_s",
+    "reopen_count": "reopen_count",
+    "escalation_count": "escalation_count",
+    "fcr": "fcr",
+    "satisfaction": "satisfaction",
+    "time_spent_s": "time_spent_s",
+    "resolution": "resolution",
+    "checklist": "checklist",
+    "tags": "tags",
+    "parent_id": "parent",
+}
+
+_REFS: dict[str, tuple[type, str]] = {
+    "service_id": (m.Service, "code"),
+    "category_id": (m.Category, "code"),
+    "customer_id": (m.Customer, "code"),
+    "contact_id": (m.Contact, "name"),
+    "site_id": (m.Site, "code"),
+    "asset_id": (m.Asset, "tag"),
+    "line_id": (m.Line, "code"),
+    "group_id": (m.SupportGroup, "code"),
+    "assignee_id": (m.Agent, "login"),
+    "sla_plan_id": (m.SlaPlan, "code"),
+    "parent_id": (m.Ticket, "key"),
+}
+
+
+def recorded(session: Session, attr: str, value: Any) -> Any:
+    """A value as an event records it: codes for references, ISO text for instants."""
+    if value is None:
+        return None
+    if attr in _REFS:
+        model, column = _REFS[attr]
+        row = session.get(model, value)
+        return getattr(row, column) if row is not None else value
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def apply(
+    session: Session,
+    actor: Actor,
+    ticket: m.Ticket,
+    kind: str,
+    values: dict[str, Any],
+    *,
+    now: datetime,
+    body: str = "",
+    public: bool = False,
+) -> m.TicketEvent:
+    """Write `values` onto the (locked, detached) ticket and record one event.
+
+    Fields that do not change are left out of the event; an event with no field change
+    (a reply, a note) still bumps the version, so concurrent editors see it.
+    """
+    changes = {}
+    for attr, after in values.items():
+        before = getattr(ticket, attr)
+        if before != after and attr in LOGGED:
+            changes[LOGGED[attr]] = [
+                recorded(session, attr, before),
+                recorded(session, attr, after),
+            ]
+    status = values.get("status", ticket.status)
+    full = {
+        **values,
+        "updated_at": now,
+        "version": ticket.version + 1,
+        "is_open": Status(status) in OPEN,
+    }
+    result = session.execute(
+        update(m.Ticket)
+        .where(m.Ticket.id == ticket.id, m.Ticket.version == ticket.version)
+        .values(**full)
+    )
+    if result.rowcount != 1:
+        raise TicketConflict(ticket.key, changes_since(session, ticket.id, ticket.version))
+    for attr, value in full.items():
+        setattr(ticket, attr, value)
+    return record_event(session, actor, ticket, kind, changes, now=now, body=body, public=public)
+
+
+def record_event(
+    session: Session,
+    actor: Actor,
+    ticket: m.Ticket,
+    kind: str,
+    changes: dict[str, list[Any]],
+    *,
+    now: datetime,
+    body: str = "",
+    public: bool = False,
+) -> m.TicketEvent:
+    event = m.TicketEvent(
+        ticket_id=ticket.id,
+        at=now,
+        actor_id=actor.id,
+        actor_kind=actor.kind,
+        kind=kind,
+        changes=changes,
+        body=body,
+        public=public,
+        version=ticket.version,
+    )
+    session.add(event)
+    session.flush()
+    announce(session, ticket.id, kind)
+    return event
+
+
+def require_text(text: str | None, what: str, *, limit: int = 100_000) -> str:
+    from helpdesk_tui.domain.text import clean
+
+    value = clean(text or "")
+    if not value.strip():
+        raise Invalid(f"{what} is empty")
+    if len(value) > limit:
+        raise Invalid(f"{what} is too long ({len(value):,} characters; the limit is {limit:,})")
+    return value
+
+
+def count_template_use(session: Session, code: str) -> None:
+    """Count one use of a template (the picker ranks by use)."""
+    row = session.exec(select(m.Template).where(m.Template.code == code)).first()
+    if row is None:
+        raise NotFound(f"unknown template {code!r}")
+    row.use_count += 1
+    session.add(row)

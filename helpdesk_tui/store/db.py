@@ -1,0 +1,148 @@
+"""Engines and transactions.
+
+SQLite: WAL, foreign keys, a busy timeout, `synchronous=NORMAL`. In WAL mode NORMAL
+survives a crash of the application or the machine's OS process (kill -9) without losing a
+commit; only a power cut or kernel crash can lose the last commits. That is the trade we
+make for ~1 ms commits; set `HELPDESK_SQLITE_SYNC=FULL` to pay for power-cut durability.
+
+Writes open with `BEGIN IMMEDIATE`: a deferred transaction that reads then writes fails
+at once with SQLITE_BUSY when another writer got there first, ignoring the busy timeout;
+an immediate one waits its turn. Reads stay deferred so they never block on writers.
+PostgreSQL runs at READ COMMITTED through psycopg 3; writers guard tickets with a
+version column (see services), so a concurrent update ends in a conflict, not a loss.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session
+
+from helpdesk_tui.domain.errors import HelpdeskError, StoreError
+
+_WRITE = "helpdesk_write"
+
+
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    """An engine for `url` with the pragmas and transaction behaviour we rely on."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 30, "check_same_thread": False},
+            pool_size=pool_size,
+            max_overflow=10,
+        )
+        _configure_sqlite(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=10,
+            pool_pre_ping=True,
+            connect_args={"connect_timeout": 5, "application_name": "helpdesk"},
+        )
+    raise StoreError(f"unsupported database {parsed.get_backend_name()!r}")
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    sync = os.environ.get("HELPDESK_SQLITE_SYNC", "NORMAL").upper()
+    if sync not in {"NORMAL", "FULL", "EXTRA"}:
+        sync = "NORMAL"
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite would delay it).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout = 30000")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute(f"PRAGMA synchronous = {sync}")
+        cur.execute("PRAGMA cache_size = -65536")
+        cur.execute("PRAGMA temp_store = MEMORY")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:
+        immediate = conn.get_execution_options().get(_WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+@dataclass
+class Store:
+    """A database in use: its engine, and sessions that are one transaction each."""
+
+    engine: Engine
+    url: str
+    cache: dict = field(default_factory=dict)  # per-process caches of services (catalog)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction (rolled back at the end)."""
+        with translate_errors(), Session(self.engine, expire_on_commit=False) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction: committed when the block ends, rolled back on any error."""
+        with translate_errors(), Session(self.engine, expire_on_commit=False) as session:
+            session.connection(execution_options={_WRITE: True})
+            yield session
+            session.commit()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str, *, pool_size: int = 5) -> Store:
+    return Store(make_engine(url, pool_size=pool_size), url)
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Turn driver errors a user can act on into one-line `StoreError`s."""
+    try:
+        yield
+    except HelpdeskError:
+        raise
+    except OperationalError as exc:
+        raise StoreError(describe_db_error(exc)) from exc
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise StoreError("the connection to the database was lost; try again") from exc
+        raise
+
+
+def describe_db_error(exc: DBAPIError) -> str:
+    text = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else ""
+    lowered = text.lower()
+    if "readonly" in lowered or "read-only" in lowered:
+        return "the database is read-only: check the file's permissions"
+    if ("disk" in lowered and "full" in lowered) or "no space" in lowered:
+        return "the disk is full: nothing was written"
+    if "database is locked" in lowered:
+        return "the database is busy (locked by another writer); try again"
+    if "unable to open" in lowered:
+        return "cannot open the database file: check the path and permissions"
+    if "connection refused" in lowered or "could not connect" in lowered or "connection" in lowered:
+        return f"cannot reach the database: {text}"
+    return f"database error: {text}"

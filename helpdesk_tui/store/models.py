@@ -1,0 +1,389 @@
+"""The tables. Everything in PRODUCT.md's domain, with the indexes the screens need.
+
+Queue pages are keyset queries on `(scope, is_open, due_at, id)`: the group, line and
+assignee indexes below serve the group tabs, the line tabs, *My work* and *Unassigned*
+(`assignee_id IS NULL` is an equality for both SQLite and PostgreSQL b-trees).
+Instants are `UTCDateTime`: aware UTC in Python, sortable in SQL.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from helpdesk_tui.store.types import UTCDateTime
+
+
+def _instant(**kw) -> object:
+    return Field(default=None, sa_type=UTCDateTime, **kw)
+
+
+def _json_list() -> object:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class Line(SQLModel, table=True):
+    __tablename__ = "line"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=32)
+    level: int
+    name: str = Field(max_length=200)
+    name_ru: str = Field(default="", max_length=200)
+    active: bool = True
+
+
+class SupportGroup(SQLModel, table=True):
+    __tablename__ = "support_group"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=64)
+    line_id: int = Field(foreign_key="line.id", index=True)
+    name: str = Field(max_length=200)
+    name_ru: str = Field(default="", max_length=200)
+    auto_assign: bool = False
+    calendar_id: int | None = Field(default=None, foreign_key="calendar.id")
+    active: bool = True
+
+
+class Agent(SQLModel, table=True):
+    __tablename__ = "agent"
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    email: str = Field(default="", max_length=320)
+    role: str = Field(max_length=16)
+    skills: list[str] = _json_list()
+    languages: list[str] = _json_list()
+    on_shift: bool = True
+    active: bool = True
+    password_hash: str | None = Field(default=None, max_length=512)
+    last_seen_at: datetime | None = _instant()
+
+
+class Membership(SQLModel, table=True):
+    __tablename__ = "membership"
+    agent_id: int = Field(foreign_key="agent.id", primary_key=True)
+    group_id: int = Field(foreign_key="support_group.id", primary_key=True, index=True)
+
+
+class Calendar(SQLModel, table=True):
+    __tablename__ = "calendar"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    name_ru: str = Field(default="", max_length=200)
+    timezone: str = Field(max_length=64)
+    country: str | None = Field(default=None, max_length=8)
+    subdivision: str | None = Field(default=None, max_length=16)
+    always_open: bool = False
+    # {"mon": ["09:00-18:00"], ...}; days_off: ["2026-12-31"]; working_days: {"2026-11-28": [...]}
+    hours: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    days_off: list[str] = _json_list()
+    working_days: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class SlaPlan(SQLModel, table=True):
+    __tablename__ = "sla_plan"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    name_ru: str = Field(default="", max_length=200)
+    calendar_id: int = Field(foreign_key="calendar.id")
+    at_risk: float = 0.75
+    auto_close_days: int = 3
+    is_default: bool = False
+    active: bool = True
+
+
+class SlaTarget(SQLModel, table=True):
+    __tablename__ = "sla_target"
+    __table_args__ = (UniqueConstraint("plan_id", "priority"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="sla_plan.id")
+    priority: int
+    response_s: int
+    resolution_s: int
+
+
+class PriorityCell(SQLModel, table=True):
+    """One cell of the impact × urgency matrix."""
+
+    __tablename__ = "priority_cell"
+    impact: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    urgency: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    priority: int
+
+
+class Service(SQLModel, table=True):
+    __tablename__ = "service"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    name_ru: str = Field(default="", max_length=200)
+    group_id: int = Field(foreign_key="support_group.id")
+    skill: str = Field(default="", max_length=64)
+    default_type: str = Field(default="incident", max_length=16)
+    default_impact: int = 3
+    default_urgency: int = 2
+    checklist: list[str] = _json_list()
+    checklist_ru: list[str] = _json_list()
+    active: bool = True
+
+
+class Category(SQLModel, table=True):
+    __tablename__ = "category"
+    __table_args__ = (UniqueConstraint("service_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    service_id: int = Field(foreign_key="service.id")
+    code: str = Field(max_length=64)
+    name: str = Field(max_length=200)
+    name_ru: str = Field(default="", max_length=200)
+
+
+class RoutingRule(SQLModel, table=True):
+    __tablename__ = "routing_rule"
+    id: int | None = Field(default=None, primary_key=True)
+    position: int = Field(unique=True)
+    service_id: int | None = Field(default=None, foreign_key="service.id")
+    category_id: int | None = Field(default=None, foreign_key="category.id")
+    segment: str | None = Field(default=None, max_length=64)
+    site_code: str | None = Field(default=None, max_length=64)
+    language: str | None = Field(default=None, max_length=8)
+    group_id: int = Field(foreign_key="support_group.id")
+
+
+class Customer(SQLModel, table=True):
+    __tablename__ = "customer"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=300)
+    segment: str = Field(default="", max_length=64)
+    sla_plan_id: int | None = Field(default=None, foreign_key="sla_plan.id")
+    language: str = Field(default="ru", max_length=8)
+    default_service_id: int | None = Field(default=None, foreign_key="service.id")
+    active: bool = True
+
+
+class Site(SQLModel, table=True):
+    __tablename__ = "site"
+    __table_args__ = (UniqueConstraint("customer_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    code: str = Field(max_length=64)
+    name: str = Field(max_length=300)
+    address: str = Field(default="", max_length=500)
+
+
+class Contact(SQLModel, table=True):
+    __tablename__ = "contact"
+    __table_args__ = (
+        Index("ix_contact_phone_digits", "phone_digits"),
+        Index("ix_contact_email", "email"),
+        Index("ix_contact_customer", "customer_id", "name"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    site_id: int | None = Field(default=None, foreign_key="site.id")
+    name: str = Field(max_length=300)
+    phone: str = Field(default="", max_length=64)
+    phone_digits: str = Field(default="", max_length=32)
+    email: str = Field(default="", max_length=320)  # lower-cased
+    language: str = Field(default="ru", max_length=8)
+    active: bool = True
+    created_at: datetime | None = _instant()
+
+
+class Asset(SQLModel, table=True):
+    __tablename__ = "asset"
+    __table_args__ = (Index("ix_asset_site", "site_id"), Index("ix_asset_customer", "customer_id"))
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    site_id: int | None = Field(default=None, foreign_key="site.id")
+    tag: str = Field(unique=True, max_length=128)
+    name: str = Field(max_length=300)
+    service_id: int | None = Field(default=None, foreign_key="service.id")
+    model: str = Field(default="", max_length=200)
+    serial: str = Field(default="", max_length=200)
+    warranty_end: date | None = None
+    active: bool = True
+
+
+class Ticket(SQLModel, table=True):
+    __tablename__ = "ticket"
+    __table_args__ = (
+        Index("ix_ticket_group_queue", "group_id", "is_open", "due_at", "id"),
+        Index("ix_ticket_line_queue", "line_id", "is_open", "due_at", "id"),
+        Index("ix_ticket_assignee_queue", "assignee_id", "is_open", "due_at", "id"),
+        Index("ix_ticket_open_queue", "is_open", "due_at", "id"),
+        Index("ix_ticket_contact", "contact_id", "created_at"),
+        Index("ix_ticket_customer", "customer_id", "created_at"),
+        Index("ix_ticket_site", "site_id", "created_at"),
+        Index("ix_ticket_asset", "asset_id", "created_at"),
+        Index("ix_ticket_created", "created_at"),
+        Index("ix_ticket_resolved", "resolved_at"),
+        Index("ix_ticket_parent", "parent_id"),
+        Index("ix_ticket_next_alert", "next_alert_at"),
+        Index("ix_ticket_auto_close", "auto_close_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True)
+    key: str = Field(unique=True, max_length=32)
+    subject: str = Field(max_length=500)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False))
+    channel: str = Field(max_length=16)
+    type: str = Field(max_length=16)
+    service_id: int = Field(foreign_key="service.id")
+    category_id: int | None = Field(default=None, foreign_key="category.id")
+    customer_id: int | None = Field(default=None, foreign_key="customer.id")
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    site_id: int | None = Field(default=None, foreign_key="site.id")
+    asset_id: int | None = Field(default=None, foreign_key="asset.id")
+    impact: int
+    urgency: int
+    priority: int
+    status: str = Field(max_length=24)
+    is_open: bool = True
+    line_id: int = Field(foreign_key="line.id")
+    group_id: int = Field(foreign_key="support_group.id")
+    assignee_id: int | None = Field(default=None, foreign_key="agent.id")
+    created_by_id: int | None = Field(default=None, foreign_key="agent.id")
+    sla_plan_id: int = Field(foreign_key="sla_plan.id")
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    # The SLA clocks: targets in business seconds, deadlines and at-risk instants in UTC.
+    response_target_s: int
+    resolution_target_s: int
+    response_due: datetime | None = _instant()
+    response_risk_at: datetime | None = _instant()
+    resolution_due: datetime | None = _instant()
+    resolution_risk_at: datetime | None = _instant()
+    due_at: datetime | None = _instant()  # the nearest running deadline: the queue's order
+    first_response_at: datetime | None = _instant()
+    resolved_at: datetime | None = _instant()
+    closed_at: datetime | None = _instant()
+    paused_at: datetime | None = _instant()
+    paused_s: int = 0  # business seconds spent paused, in total
+    auto_close_at: datetime | None = _instant()  # resolved: closes by itself after this
+    next_alert_at: datetime | None = _instant()  # the next at-risk/breach instant to record
+    alerts: int = 0  # bits of the at-risk/breach events recorded (see domain.clocks)
+    reopen_count: int = 0
+    escalation_count: int = 0
+    fcr: bool = False  # resolved on first contact
+    satisfaction: int | None = None
+    time_spent_s: int = 0
+    resolution: str = Field(default="", sa_column=Column(Text, nullable=False))
+    checklist: list[str] = _json_list()
+    tags: list[str] = _json_list()
+    parent_id: int | None = Field(default=None, foreign_key="ticket.id")
+    version: int = 1
+
+
+class TicketEvent(SQLModel, table=True):
+    """The audit trail and the timeline: one row per change, with before and after."""
+
+    __tablename__ = "ticket_event"
+    __table_args__ = (
+        Index("ix_event_ticket", "ticket_id", "id"),
+        Index("ix_event_actor", "actor_id", "id"),
+        Index("ix_event_kind_at", "kind", "at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+    actor_id: int | None = Field(default=None, foreign_key="agent.id")
+    actor_kind: str = Field(default="agent", max_length=16)  # agent | customer | system
+    kind: str = Field(max_length=24)
+    changes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    public: bool = False
+    version: int  # the ticket's version after this change
+
+
+class TicketLink(SQLModel, table=True):
+    __tablename__ = "ticket_link"
+    __table_args__ = (
+        UniqueConstraint("ticket_id", "other_id", "kind"),
+        Index("ix_link_other", "other_id", "kind"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    other_id: int = Field(foreign_key="ticket.id")
+    kind: str = Field(max_length=16)
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="agent.id")
+
+
+class KeyCounter(SQLModel, table=True):
+    """The last number handed out per key prefix; bumped inside the creating transaction."""
+
+    __tablename__ = "key_counter"
+    prefix: str = Field(primary_key=True, max_length=16)
+    value: int = 0
+
+
+class Template(SQLModel, table=True):
+    __tablename__ = "template"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=64)
+    name: str = Field(max_length=200)
+    language: str = Field(default="en", max_length=8)
+    kind: str = Field(default="reply", max_length=16)  # reply | resolution | notification
+    services: list[str] = _json_list()
+    lines: list[str] = _json_list()
+    subject: str = Field(default="", max_length=500)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    use_count: int = 0
+    active: bool = True
+    updated_at: datetime | None = _instant()
+
+
+class Article(SQLModel, table=True):
+    __tablename__ = "article"
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, max_length=128)
+    title: str = Field(max_length=300)
+    language: str = Field(default="en", max_length=8)
+    services: list[str] = _json_list()
+    groups: list[str] = _json_list()
+    tags: list[str] = _json_list()
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    use_count: int = 0
+    source_ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    author_id: int | None = Field(default=None, foreign_key="agent.id")
+    created_at: datetime | None = _instant()
+    updated_at: datetime | None = _instant()
+
+
+class Outbox(SQLModel, table=True):
+    """Mail waiting to go out; `helpdesk outbox send` delivers it, never twice."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id", index=True)
+    kind: str = Field(max_length=24)  # ack | resolved | closed | assigned | at-risk | breached
+    to_addr: str = Field(max_length=320)
+    to_name: str = Field(default="", max_length=300)
+    subject: str = Field(max_length=1000)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    language: str = Field(default="en", max_length=8)
+    status: str = Field(default="pending", max_length=16)  # pending | sent | failed
+    attempts: int = 0
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    next_attempt_at: datetime | None = _instant()
+    sent_at: datetime | None = _instant()
+    last_error: str = Field(default="", max_length=2000)
+    message_id: str = Field(unique=True, max_length=255)
+
+
+class Draft(SQLModel, table=True):
+    """Text an agent is writing, saved as they type so a crash loses nothing."""
+
+    __tablename__ = "draft"
+    __table_args__ = (UniqueConstraint("agent_id", "ticket_id", "kind"),)
+    id: int | None = Field(default=None, primary_key=True)
+    agent_id: int = Field(foreign_key="agent.id")
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    kind: str = Field(max_length=16)  # reply | note | resolution | registration
+    body: str = Field(default="", sa_column=Column(Text, nullable=False))
+    data: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    updated_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,0 +1,77 @@
+"""The schema: migrations create on PostgreSQL what they create on SQLite, and what the
+models declare, so an upgraded store and a new one are the same."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlmodel import SQLModel
+
+from helpdesk_tui.store import models  # noqa: F401
+from helpdesk_tui.store.db import open_store
+from helpdesk_tui.store.schema import current_revision, head_revision, upgrade
+from tests.conftest import fresh_pg_schema
+
+
+def _shape(engine) -> dict:
+    insp = inspect(engine)
+    shape = {}
+    for table in sorted(insp.get_table_names()):
+        if table == "alembic_version":
+            continue
+        columns = {
+            c["name"]: (type(c["type"]).__name__.replace("VARCHAR", "String").upper()[:4],
+                        c["nullable"])
+            for c in insp.get_columns(table)
+        }
+        indexes = sorted(
+            (tuple(i["column_names"]), bool(i["unique"]))
+            for i in insp.get_indexes(table)
+            if not i.get("duplicates_constraint")  # PostgreSQL lists unique constraints twice
+        )
+        uniques = sorted(tuple(u["column_names"]) for u in insp.get_unique_constraints(table))
+        fks = sorted(
+            (tuple(f["constrained_columns"]), f["referred_table"])
+            for f in insp.get_foreign_keys(table)
+        )
+        pk = tuple(insp.get_pk_constraint(table)["constrained_columns"])
+        shape[table] = (sorted(columns), indexes, uniques, fks, pk)
+    return shape
+
+
+def test_upgrade_gives_the_same_schema_on_sqlite_and_postgres(tmp_path):
+    lite = open_store(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    pg = open_store(fresh_pg_schema("hd_schema_compare"))
+    assert current_revision(lite) is None and current_revision(pg) is None
+    upgrade(lite)
+    upgrade(pg)
+    assert current_revision(lite) == current_revision(pg) == head_revision()
+    lite_shape, pg_shape = _shape(lite.engine), _shape(pg.engine)
+    assert set(lite_shape) == set(pg_shape)
+    for table in lite_shape:
+        assert lite_shape[table] == pg_shape[table], table
+    lite.dispose()
+    pg.dispose()
+
+
+def test_migrations_match_the_models(tmp_path):
+    lite = open_store(f"sqlite:///{tmp_path / 'm.sqlite3'}")
+    upgrade(lite)
+    with lite.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
+    lite.dispose()
+
+
+def test_upgrade_twice_changes_nothing(tmp_path):
+    lite = open_store(f"sqlite:///{tmp_path / 'twice.sqlite3'}")
+    assert upgrade(lite)[0] is None
+    before, after = upgrade(lite)
+    assert before == after == head_revision()
+    lite.dispose()
+
+
+def test_sqlite_is_opened_with_wal_foreign_keys_and_a_busy_timeout(sqlite_store):
+    with sqlite_store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
