@@ -1,50 +1,54 @@
-"""Cleaning untrusted text where it enters the store.
+"""Making untrusted text inert where it enters the store, and again where it is shown.
 
 Subjects, bodies, names and mail are data, never markup and never terminal commands.
 Textual's `Content` drops only a few control characters and lets ESC through, so every
-entry point (CLI, mail, import, forms) passes text through `clean` before storing it;
-screens still render it as `Text`/`Content`, never as markup.
+entry point (CLI, mail, import, forms) passes text through `clean`: control characters
+become their visible Unicode *control pictures* (ESC → ␛, BEL → ␇, NUL → ␀), so an escape
+sequence in a ticket is kept, shown as the characters it is made of, and does nothing to
+any terminal. Nothing is silently dropped. Screens render text as `Text`/`Content` (never
+markup) and pass it through `visible` once more, for data written by older versions or
+other tools.
 """
 
 import re
-import unicodedata
 
-# ESC-introduced sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), DCS/SOS/PM/APC
-# (ESC P/X/^/_ ... ST), and two-character escapes (ESC + one byte). C1 equivalents too.
-_ESCAPES = re.compile(
-    r"""
-    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]            # CSI
-  | (?:\x1b\]|\x9d).*?(?:\x07|\x1b\\|\x9c|$)    # OSC, to BEL or ST or the end
-  | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f]).*?(?:\x1b\\|\x9c|$)   # DCS SOS PM APC
-  | \x1b[ -/]*[0-~]?                            # other ESC sequences, or a lone ESC
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-# C0 controls except TAB and LF, DEL, C1 controls, and Unicode bidi overrides/isolates that
-# can make a line read differently from what it holds.
-_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_C0 = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
+_C0[0x7F] = "\u2421"  # ␡
+_C1 = dict.fromkeys(range(0x80, 0xA0), "\ufffd")
+# Bidi overrides and isolates can make a line read differently from what it holds.
+_BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], "\ufffd")
+_TABLE = {**_C0, **_C1, **_BIDI}
+_LINE_TABLE = {**_TABLE, 0x09: " ", 0x0A: " "}
+_SPACES = re.compile(r"[ \t]{2,}")
 
 
 def clean(text: str | None, *, multiline: bool = True) -> str:
-    """Return `text` without terminal escape sequences and control characters.
+    """`text` with CR LF normalised and every control character made visible.
 
-    CR LF and lone CR become LF. With `multiline=False` (subjects, names) newlines and
-    tabs become single spaces and the result is stripped.
+    With `multiline=False` (subjects, names, codes) line breaks and tabs become spaces,
+    runs of spaces one space, and the ends are stripped.
     """
     if not text:
         return ""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPES.sub("", text)
-    text = _CONTROLS.sub("", text)
-    text = unicodedata.normalize("NFC", text)
-    if not multiline:
-        text = " ".join(text.split())
-    return text.strip() if not multiline else text.rstrip()
+    if multiline:
+        return text.translate(_TABLE).rstrip()
+    return _SPACES.sub(" ", text.translate(_LINE_TABLE)).strip()
 
 
 def clean_line(text: str | None) -> str:
     """`clean` for one-line fields: subjects, names, codes."""
     return clean(text, multiline=False)
+
+
+def visible(text: str | None) -> str:
+    """For display: control characters as control pictures, newlines kept."""
+    return (text or "").translate(_TABLE)
+
+
+def visible_line(text: str | None) -> str:
+    """For one-line display cells: also newlines and tabs as spaces."""
+    return (text or "").translate(_LINE_TABLE)
 
 
 def phone_digits(phone: str | None) -> str:
@@ -53,7 +57,7 @@ def phone_digits(phone: str | None) -> str:
     `+7 (916) 555-12-34`, `8 916 555 12 34` and `79165551234` all give `79165551234`, so
     a caller is found however the number was typed.
     """
-    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    digits = "".join(ch for ch in (phone or "") if "0" <= ch <= "9")
     if len(digits) == 11 and digits[0] == "8":
         digits = "7" + digits[1:]
     elif len(digits) == 10 and digits[0] == "9":

@@ -64,6 +64,7 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_connect(dbapi_conn, _record) -> None:
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite would delay it).
         dbapi_conn.isolation_level = None
+        dbapi_conn.create_function("hd_fold", 1, _fold, deterministic=True)
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA busy_timeout = 30000")
         cur.execute("PRAGMA journal_mode = WAL")
@@ -77,6 +78,11 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn) -> None:
         immediate = conn.get_execution_options().get(_WRITE, False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _fold(value: str | None) -> str | None:
+    """Unicode case folding for searches (SQLite's LIKE folds ASCII only)."""
+    return value.casefold() if value is not None else None
 
 
 @dataclass

@@ -1,0 +1,226 @@
+"""The agent's queues: which tabs they see, and pages of rows for a tab.
+
+Tabs: *My work*, *Unassigned* (in the agent's groups; everything for supervisors), one per
+group the agent belongs to (supervisors and admins: every group), and one per line with
+more than one group. Rows are plain frozen dataclasses; every read is one short
+transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from sqlmodel import select
+
+from helpdesk_tui.domain.errors import Invalid
+from helpdesk_tui.domain.vocab import parse_priority
+from helpdesk_tui.domain.workflow import parse_status
+from helpdesk_tui.services.agents import Actor
+from helpdesk_tui.services.catalog import Catalog, catalog
+from helpdesk_tui.store import models as m
+from helpdesk_tui.store import queries
+from helpdesk_tui.store.db import Store
+from helpdesk_tui.store.queries import Filters, Scope
+
+SORTS = tuple(queries.SORTS)
+
+
+@dataclass(frozen=True)
+class Tab:
+    id: str
+    label: str
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    key: str
+    priority: int
+    subject: str
+    status: str
+    due_at: datetime | None
+    risk_at: datetime | None  # of the clock that is running (response, else resolution)
+    response_due: datetime | None
+    resolution_due: datetime | None
+    first_response_at: datetime | None
+    paused_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    calendar_id: int
+    version: int
+    group_id: int
+    customer: str
+    site: str
+    assignee: str | None
+    sort_key: tuple
+
+    @property
+    def where(self) -> str:
+        return " / ".join(x for x in (self.customer, self.site) if x)
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    tab: Tab
+    filters: Filters = field(default_factory=Filters)
+    sort: str = "sla"
+    descending: bool = False
+
+    def with_filters(self, **changes) -> QueueQuery:
+        return replace(self, filters=replace(self.filters, **changes))
+
+
+def tabs_for(store: Store, actor: Actor) -> list[Tab]:
+    cat = catalog(store)
+    everything = actor.sees_everything
+    groups = sorted(
+        (g for g in cat.groups.values() if everything or g.id in actor.group_ids),
+        key=lambda g: (g.level, g.code),
+    )
+    tabs = [
+        Tab("mine", "My work", Scope(assignee_id=actor.id)),
+        Tab(
+            "unassigned",
+            "Unassigned",
+            Scope(
+                unassigned=True,
+                unassigned_in=None if everything else tuple(sorted(actor.group_ids)),
+            ),
+        ),
+    ]
+    seen_lines = set()
+    for group in groups:
+        line = cat.lines[group.line_id]
+        siblings = [g for g in cat.line_groups(line.id) if everything or g.id in actor.group_ids]
+        if len(siblings) > 1 and line.id not in seen_lines:
+            seen_lines.add(line.id)
+            tabs.append(Tab(f"line:{line.code}", f"{line.code} all", Scope(line_id=line.id)))
+        tabs.append(
+            Tab(f"group:{group.code}", f"{line.code} {group.name}", Scope(group_id=group.id))
+        )
+    if everything:
+        tabs.append(Tab("all", "All open", Scope()))
+    return tabs
+
+
+def _row(cat: Catalog, sort: str, r) -> QueueRow:
+    plan = cat.plan_for(r.sla_plan_id)
+    risk = r.response_risk_at if r.first_response_at is None else r.resolution_risk_at
+    if r.first_response_at is None and r.resolution_risk_at and r.response_risk_at:
+        risk = min(r.response_risk_at, r.resolution_risk_at)
+    values = {
+        "sla": r.due_at,
+        "priority": r.priority,
+        "key": int(r.key.split("-")[1]),
+        "created": r.created_at,
+        "updated": r.updated_at,
+        "status": r.status,
+        "subject": r.subject,
+        "assignee": r.assignee_login,
+        "customer": r.customer_name,
+    }
+    return QueueRow(
+        id=r.id,
+        key=r.key,
+        priority=r.priority,
+        subject=r.subject,
+        status=r.status,
+        due_at=r.due_at,
+        risk_at=risk,
+        response_due=r.response_due,
+        resolution_due=r.resolution_due,
+        first_response_at=r.first_response_at,
+        paused_at=r.paused_at,
+        created_at=r.created_at,
+        updated_at=r.updated_at,
+        calendar_id=plan.calendar_id,
+        version=r.version,
+        group_id=r.group_id,
+        customer=r.customer_name or "",
+        site=r.site_name or "",
+        assignee=r.assignee_login,
+        sort_key=(values[sort], r.id),
+    )
+
+
+def count(store: Store, q: QueueQuery) -> int:
+    with store.read() as s:
+        return queries.count(s, q.tab.scope, q.filters)
+
+
+def counts(store: Store, tabs: list[Tab], filters: Filters | None = None) -> dict[str, int]:
+    """Open tickets per tab, one indexed count each, in one transaction."""
+    with store.read() as s:
+        return {tab.id: queries.count(s, tab.scope, filters or Filters()) for tab in tabs}
+
+
+def page(
+    store: Store,
+    q: QueueQuery,
+    *,
+    limit: int = 100,
+    after: tuple | None = None,
+    before: tuple | None = None,
+    offset: int | None = None,
+    last: bool = False,
+) -> list[QueueRow]:
+    if q.sort not in queries.SORTS:
+        raise Invalid(f"unknown sort {q.sort!r}: use one of {', '.join(queries.SORTS)}")
+    if not queries.keyset_ok(q.sort, q.filters) and (after or before):
+        raise Invalid(f"sorting by {q.sort} pages by offset")
+    with store.read() as s:
+        cat = catalog(store, s)
+        rows = queries.page(
+            s,
+            q.tab.scope,
+            q.filters,
+            q.sort,
+            q.descending,
+            limit=limit,
+            after=after,
+            before=before,
+            offset=offset,
+            last=last,
+        )
+        return [_row(cat, q.sort, r) for r in rows]
+
+
+def keyset_ok(q: QueueQuery) -> bool:
+    return queries.keyset_ok(q.sort, q.filters)
+
+
+def position_of(store: Store, q: QueueQuery, row: QueueRow) -> int:
+    """The row's index in the queue now (−1 when the sort does not allow knowing it cheaply)."""
+    with store.read() as s:
+        return queries.position_of(s, q.tab.scope, q.filters, q.sort, q.descending, row.sort_key)
+
+
+def parse_filters(
+    store: Store,
+    *,
+    statuses: list[str] | None = None,
+    priorities: list[str] | None = None,
+    service: str | None = None,
+    customer: str | None = None,
+    search: str = "",
+    all_statuses: bool = False,
+) -> Filters:
+    """Filters from words people type (status names, P1..P4, codes)."""
+    cat = catalog(store)
+    customer_id = None
+    if customer:
+        with store.read() as s:
+            row = s.exec(select(m.Customer.id).where(m.Customer.code == customer)).first()
+        if row is None:
+            raise Invalid(f"unknown customer {customer!r}")
+        customer_id = row
+    return Filters(
+        statuses=tuple(parse_status(x).value for x in statuses or ()),
+        all_statuses=all_statuses,
+        priorities=tuple(parse_priority(p) for p in priorities or ()),
+        service_id=cat.service(service).id if service else None,
+        customer_id=customer_id,
+        search=search.strip()[:200],
+    )

@@ -1,0 +1,382 @@
+"""A virtual ticket table: renders only the lines in view, asks for rows it lacks.
+
+Built on the Line API (`ScrollView.render_line` → `Strip`): its height is the queue's row
+count, but it holds only the rows its screen has fetched, by position. When a line in
+view has no row yet it draws a placeholder and posts `TicketTable.NeedRows`; the screen
+fetches that window (keyset from a neighbouring row it already has, else the reversed
+order or an offset) and hands it back with `put_rows`. So opening, scrolling and jumping
+cost the same with 300 tickets or a million. The SLA column counts down each second from
+the rows' deadlines and calendars, without touching the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from helpdesk_tui.domain.sla import BusinessCalendar, format_duration
+from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.services.queue import QueueRow
+
+BLOCK = 100  # rows fetched per request
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    width: int  # 0: takes the rest
+    min_table_width: int = 0  # hidden when the table is narrower
+
+
+COLUMNS = (
+    Column("key", "Key", 9),
+    Column("priority", "P", 3),
+    Column("sla", "SLA left", 10),
+    Column("status", "Status", 13),
+    Column("subject", "Subject", 0),
+    Column("where", "Customer / site", 26, 100),
+    Column("assignee", "Assignee", 11, 90),
+    Column("age", "Age", 5, 70),
+)
+
+STATUS_LABELS = {
+    "new": "new",
+    "assigned": "assigned",
+    "in_progress": "in progress",
+    "waiting_customer": "wait customer",
+    "waiting_vendor": "wait vendor",
+    "resolved": "resolved",
+    "reopened": "reopened",
+    "closed": "closed",
+    "cancelled": "cancelled",
+}
+
+
+def sla_state(row: QueueRow, now: datetime) -> str:
+    """running | at-risk | breached | paused | none, for colouring."""
+    if row.due_at is None:
+        return "none"
+    if row.paused_at is not None:
+        return "breached" if row.due_at <= row.paused_at else "paused"
+    if now >= row.due_at:
+        return "breached"
+    if row.risk_at is not None and now >= row.risk_at:
+        return "at-risk"
+    return "running"
+
+
+def sla_left(row: QueueRow, calendar: BusinessCalendar | None, now: datetime) -> str:
+    """Business time to the running deadline (negative when overdue; frozen when paused)."""
+    if row.due_at is None:
+        return "—"
+    start = row.paused_at or now
+    seconds = (
+        calendar.between(start, row.due_at)
+        if calendar is not None
+        else (row.due_at - start).total_seconds()
+    )
+    text = format_duration(seconds)
+    return ("⏸ " + text) if row.paused_at is not None else text
+
+
+def age(created: datetime, now: datetime) -> str:
+    seconds = max(0, (now - created).total_seconds())
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    return f"{int(seconds // 86400)}d"
+
+
+class TicketTable(ScrollView, can_focus=True):
+    """The queue's rows; keyboard first (j/k, g/G, page keys, enter)."""
+
+    BINDINGS = [
+        Binding("j,down", "cursor(1)", "Down", show=False, id="table.down"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="table.up"),
+        Binding("g,home", "first", "First", show=False, id="table.first"),
+        Binding("G,end", "last", "Last", show=False, id="table.last"),
+        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="table.page_down"),
+        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="table.page_up"),
+        Binding("enter", "select", "Open", id="table.open", tooltip="Open the ticket"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "ticket-table--header",
+        "ticket-table--cursor",
+        "ticket-table--placeholder",
+        "ticket-table--running",
+        "ticket-table--at-risk",
+        "ticket-table--breached",
+        "ticket-table--paused",
+        "ticket-table--p1",
+        "ticket-table--p2",
+        "ticket-table--mine",
+    }
+
+    DEFAULT_CSS = """
+    TicketTable {
+        height: 1fr;
+        scrollbar-gutter: stable;
+        overflow-x: hidden;
+        background: $surface;
+    }
+    TicketTable > .ticket-table--header { text-style: bold; background: $panel; color: $text; }
+    TicketTable > .ticket-table--cursor { background: $block-cursor-blurred-background; }
+    TicketTable:focus > .ticket-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+    }
+    TicketTable > .ticket-table--placeholder { color: $text-muted; }
+    TicketTable > .ticket-table--running { color: $success; }
+    TicketTable > .ticket-table--at-risk { color: $warning; text-style: bold; }
+    TicketTable > .ticket-table--breached { color: $error; text-style: bold; }
+    TicketTable > .ticket-table--paused { color: $text-muted; }
+    TicketTable > .ticket-table--p1 { color: $error; text-style: bold; }
+    TicketTable > .ticket-table--p2 { color: $warning; }
+    TicketTable > .ticket-table--mine { text-style: italic; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=False)
+
+    class NeedRows(Message):
+        """Rows `start` … `start + count - 1` are in view but not loaded."""
+
+        def __init__(self, table: TicketTable, start: int, count: int) -> None:
+            super().__init__()
+            self.table = table
+            self.start = start
+            self.count = count
+
+    class Highlighted(Message):
+        def __init__(self, table: TicketTable, row: QueueRow | None) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+    class Selected(Message):
+        def __init__(self, table: TicketTable, row: QueueRow) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+    def __init__(
+        self,
+        *,
+        calendars: Mapping[int, BusinessCalendar] | None = None,
+        me: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.calendars: Mapping[int, BusinessCalendar] = calendars or {}
+        self.me = me
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.total = 0
+        self._rows: dict[int, QueueRow] = {}
+        self._asked: set[int] = set()  # blocks requested and not yet answered
+        self._styles: dict[str, Style] = {}
+        self._request_scheduled = False
+        self._pending: set[int] = set()
+        self.generation = 0  # bumped on reset: answers to older requests are dropped
+
+    # -- data in --------------------------------------------------------------------
+    def reset(self, total: int, *, cursor: int | None = None) -> None:
+        """A new queue (tab, filter, sort) or a refresh: forget rows, keep the cursor."""
+        self.generation += 1
+        self.total = max(0, total)
+        self._rows.clear()
+        self._asked.clear()
+        self.virtual_size = Size(self.size.width, self.total + 1)
+        new_cursor = self.cursor if cursor is None else cursor
+        self.cursor = min(max(0, new_cursor), max(0, self.total - 1))
+        self._scroll_to_cursor(animate=False)
+        self.refresh()
+        self._schedule_request()
+
+    def put_rows(self, generation: int, start: int, rows: list[QueueRow]) -> None:
+        if generation != self.generation:
+            return
+        for offset, row in enumerate(rows):
+            if 0 <= start + offset < self.total:
+                self._rows[start + offset] = row
+        for block in range(start // BLOCK, (start + max(1, len(rows)) - 1) // BLOCK + 1):
+            self._asked.discard(block)
+        self.refresh()
+        if self.cursor in self._rows and start <= self.cursor < start + len(rows):
+            self.post_message(self.Highlighted(self, self._rows[self.cursor]))
+
+    def row_at(self, position: int) -> QueueRow | None:
+        return self._rows.get(position)
+
+    def neighbour_key(self, position: int) -> tuple[str, tuple] | None:
+        """A loaded row next to `position`, to page by keyset: ("after", key) or
+        ("before", key)."""
+        before = self._rows.get(position - 1)
+        if before is not None:
+            return "after", before.sort_key
+        return None
+
+    @property
+    def current(self) -> QueueRow | None:
+        return self._rows.get(self.cursor)
+
+    @property
+    def loaded(self) -> int:
+        return len(self._rows)
+
+    def position_of_key(self, key: str) -> int | None:
+        for position, row in self._rows.items():
+            if row.key == key:
+                return position
+        return None
+
+    # -- movement -------------------------------------------------------------------
+    @property
+    def page_height(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self._rows.get(new)))
+
+    def _scroll_to_cursor(self, animate: bool = False) -> None:
+        top = int(self.scroll_y)
+        height = self.page_height
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=animate, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=animate, immediate=True)
+
+    def action_cursor(self, delta: int) -> None:
+        if self.total:
+            self.cursor = min(max(0, self.cursor + delta), self.total - 1)
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * self.page_height)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        if self.total:
+            self.cursor = self.total - 1
+
+    def action_select(self) -> None:
+        row = self.current
+        if row is not None:
+            self.post_message(self.Selected(self, row))
+
+    def on_click(self, event: Click) -> None:
+        position = int(self.scroll_y) + event.y - 1
+        if event.y >= 1 and 0 <= position < self.total:
+            self.cursor = position
+            if event.chain == 2:
+                self.action_select()
+
+    # -- rendering --------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        self._styles.clear()
+        super().notify_style_update()
+
+    def _style(self, name: str) -> Style:
+        if name not in self._styles:
+            self._styles[name] = self.get_component_rich_style(f"ticket-table--{name}")
+        return self._styles[name]
+
+    def _layout(self) -> list[tuple[Column, int]]:
+        width = self.scrollable_content_region.width
+        shown = [c for c in COLUMNS if width >= c.min_table_width]
+        fixed = sum(c.width + 1 for c in shown if c.width)
+        flex = max(10, width - fixed - 1)
+        return [(c, c.width or flex) for c in shown]
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if y == 0:
+            header = self._style("header")
+            cells = [(c.label, w, header) for c, w in self._layout()]
+            return self._strip(cells, width, base + header)
+        position = int(self.scroll_y) + y - 1
+        if position >= self.total:
+            return Strip.blank(width, base)
+        row = self._rows.get(position)
+        line_style = base + (self._style("cursor") if position == self.cursor else Style())
+        if row is None:
+            self._want(position)
+            text = "…" if position % 2 == 0 else ""
+            return self._strip([(text, width, self._style("placeholder"))], width, line_style)
+        return self._strip(self._cells(row), width, line_style)
+
+    def _cells(self, row: QueueRow) -> list[tuple[str, int, Style]]:
+        now = self.clock()
+        state = sla_state(row, now)
+        sla_style = self._style(state) if state != "none" else Style()
+        prio_style = self._style(f"p{row.priority}") if row.priority <= 2 else Style()
+        mine = self._style("mine") if self.me and row.assignee == self.me else Style()
+        values = {
+            "key": (row.key, Style()),
+            "priority": (f"P{row.priority}", prio_style),
+            "sla": (sla_left(row, self.calendars.get(row.calendar_id), now), sla_style),
+            "status": (STATUS_LABELS.get(row.status, row.status), Style()),
+            "subject": (visible_line(row.subject), Style()),
+            "where": (visible_line(row.where), Style()),
+            "assignee": (row.assignee or "—", mine),
+            "age": (age(row.created_at, now), Style()),
+        }
+        return [(values[c.key][0], w, values[c.key][1]) for c, w in self._layout()]
+
+    @staticmethod
+    def _strip(cells: list[tuple[str, int, Style]], width: int, line_style: Style) -> Strip:
+        segments = [Segment(" ", line_style)]
+        for text, cell_width, style in cells:
+            if cell_len(text) > cell_width:
+                text = set_cell_size(text, cell_width - 1) + "…"
+            segments.append(Segment(set_cell_size(text, cell_width), line_style + style))
+            segments.append(Segment(" ", line_style))
+        strip = Strip(segments)
+        return strip.adjust_cell_length(width, line_style)
+
+    # -- asking for rows ------------------------------------------------------------------
+    def _want(self, position: int) -> None:
+        block = position // BLOCK
+        if block not in self._asked:
+            self._asked.add(block)
+            self._pending.add(block)
+            self._schedule_request()
+
+    def _schedule_request(self) -> None:
+        if not self._request_scheduled:
+            self._request_scheduled = True
+            self.call_later(self._send_requests)
+
+    def _send_requests(self) -> None:
+        self._request_scheduled = False
+        pending = self._pending
+        for block in sorted(pending):
+            start = block * BLOCK
+            count = min(BLOCK, self.total - start)
+            if count > 0:
+                self.post_message(self.NeedRows(self, start, count))
+        pending.clear()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, self.total + 1)
+        self._scroll_to_cursor()
