@@ -77,7 +77,9 @@ def text(value: Any) -> Text:
 
 
 def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "") -> None:
-    table = Table(*headers, title=title or None, show_edge=False, header_style="bold")
+    table = Table(title=title or None, show_edge=False, header_style="bold")
+    for header in headers:
+        table.add_column(header, no_wrap=True, overflow="ellipsis")
     for row in rows:
         table.add_row(*(text(v) for v in row))
     console.print(table)

@@ -100,6 +100,11 @@ def list_agents(store: Store) -> list[AgentRow]:
         ]
 
 
+def members(store: Store, group_code: str) -> list[AgentRow]:
+    """The active agents of a group with their open load (for the assign picker)."""
+    return [a for a in list_agents(store) if group_code in a.groups and a.active]
+
+
 def set_on_shift(store: Store, actor: Actor, login: str, on_shift: bool) -> None:
     """Mark an agent on or off shift: the agent themself, a supervisor or an admin."""
     if actor.login != login and not actor.sees_everything:

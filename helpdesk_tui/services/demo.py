@@ -336,11 +336,13 @@ def _ticket(
         if (category and ru)
         else (category.name if category else service.name)
     )
-    about = asset_name or ((service.name_ru or service.name) if ru else service.name)
+    about = (service.name_ru or service.name) if ru else (asset_name or service.name)
     detail = rng.choice(_DETAILS_RU if ru else _DETAILS_EN)
     subject = f"{about}: {what.lower()} {detail}"
     site_name = w.site_names.get(contact.site_id or -1, "")
     description = f"{site_name}. {what}, {detail}." if ru else f"{site_name}: {what}, {detail}."
+    if asset_name:
+        description += f" ({asset_name})"
 
     # fate: open tickets are recent, plus a long tail of stalled ones
     p_open = 0.9 * math.exp(-age_days / 3) + 0.08 * math.exp(-age_days / 150)

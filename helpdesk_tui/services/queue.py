@@ -224,3 +224,17 @@ def parse_filters(
         customer_id=customer_id,
         search=search.strip()[:200],
     )
+
+
+def nearest(store: Store, actor: Actor, limit: int = 12) -> list[QueueRow]:
+    """Running tickets nearest their deadline: the agent's own and their lines' (all lines
+    for supervisors), for the SLA sidebar."""
+    cat = catalog(store)
+    lines = (
+        None
+        if actor.sees_everything
+        else tuple(sorted({cat.groups[g].line_id for g in actor.group_ids if g in cat.groups}))
+    )
+    with store.read() as s:
+        rows = queries.nearest(s, actor.id, lines, limit)
+        return [_row(cat, "sla", r) for r in rows]

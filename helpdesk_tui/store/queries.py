@@ -223,6 +223,25 @@ def position_of(
     return session.execute(q).scalar_one()
 
 
+def nearest(
+    session: Session, agent_id: int | None, line_ids: tuple[int, ...] | None, limit: int
+) -> Sequence[Any]:
+    """Open, running tickets by deadline: the agent's own or on their lines. Walks the
+    `(is_open, due_at, id)` index from the earliest deadline and stops at `limit`."""
+    q = (
+        select(*ROW_COLUMNS)
+        .select_from(m.Ticket.__table__)
+        .outerjoin(m.Customer.__table__, CUSTOMER.id == T.customer_id)
+        .outerjoin(m.Site.__table__, SITE.id == T.site_id)
+        .outerjoin(m.Agent.__table__, AGENT.id == T.assignee_id)
+        .where(T.is_open.is_(True), T.paused_at.is_(None), T.due_at.is_not(None))
+    )
+    if line_ids is not None:
+        q = q.where(or_(T.assignee_id == agent_id, T.line_id.in_(line_ids or (-1,))))
+    q = q.order_by(T.due_at, T.id).limit(limit)
+    return session.execute(q).all()
+
+
 def _dialect(session: Session) -> str:
     return session.get_bind().dialect.name
 

@@ -1,0 +1,183 @@
+"""The Textual application: screens, global keys, the live feed, the background SLA tick."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from textual.app import App
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.worker import get_current_worker
+
+from helpdesk_tui.config import Settings, data_dir, redact
+from helpdesk_tui.domain.errors import HelpdeskError
+from helpdesk_tui.services import live
+from helpdesk_tui.services.agents import Actor
+from helpdesk_tui.services.catalog import catalog
+from helpdesk_tui.store.db import Store
+
+TICK_SECONDS = 60.0
+
+
+class TicketsChanged(Message):
+    """Tickets changed somewhere (this process, another terminal, the CLI, mail)."""
+
+    def __init__(self, ids: frozenset[int]) -> None:
+        super().__init__()
+        self.ids = ids
+
+
+class HelpdeskApp(App):
+    CSS_PATH = ["app.tcss"]
+    TITLE = "helpdesk"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave helpdesk"),
+        Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
+    ]
+
+    online: reactive[bool] = reactive(True, init=False)
+
+    def __init__(
+        self,
+        store: Store,
+        actor: Actor,
+        *,
+        settings: Settings | None = None,
+        clock: Callable[[], datetime] | None = None,
+        live_updates: bool = True,
+        sla_tick: bool = True,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.actor = actor
+        self.settings = settings
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.live_updates = live_updates
+        self.sla_tick = sla_tick
+        self.catalog = catalog(store)
+        self.calendars = {
+            plan.calendar_id: self.catalog.calendars[plan.calendar_id]
+            for plan in self.catalog.plans.values()
+        }
+        self.sub_title = f"{actor.name} · {actor.role} · {redact(store.url)}"
+        if settings is not None and settings.theme:
+            self.theme = settings.theme
+
+    def get_default_screen(self):
+        from helpdesk_tui.screens.workspace import WorkspaceScreen
+
+        return WorkspaceScreen()
+
+    def on_mount(self) -> None:
+        if self.settings is not None and self.settings.keys:
+            self.set_keymap(dict(self.settings.keys))
+        if self.live_updates:
+            self.run_worker(self._follow_changes, thread=True, group="feed", exit_on_error=False)
+        if self.sla_tick:
+            self.set_interval(TICK_SECONDS, self._tick)
+
+    # -- live updates -------------------------------------------------------------------
+    def _follow_changes(self) -> None:
+        """Thread: wait on the change feed; tell the screens what changed."""
+        worker = get_current_worker()
+        feed = live.watch(self.store)
+        backoff = 0.5
+        try:
+            while not worker.is_cancelled:
+                try:
+                    changes = feed.wait(0.5)
+                except live.FeedError:
+                    self.call_from_thread(setattr, self, "online", False)
+                    time.sleep(backoff)
+                    backoff = min(backoff * 2, 10.0)
+                    continue
+                if backoff != 0.5 or not self.online:
+                    backoff = 0.5
+                    self.call_from_thread(setattr, self, "online", True)
+                if changes:
+                    ids = frozenset(c.ticket_id for c in changes)
+                    self.call_from_thread(self.post_message, TicketsChanged(ids))
+        finally:
+            feed.close()
+
+    def on_tickets_changed(self, message: TicketsChanged) -> None:
+        for screen in self.screen_stack:
+            handler = getattr(screen, "on_tickets_changed", None)
+            if handler is not None:
+                handler(message.ids)
+
+    def watch_online(self, online: bool) -> None:
+        base = f"{self.actor.name} · {self.actor.role} · {redact(self.store.url)}"
+        self.sub_title = base if online else f"{base} · ⚠ database unreachable, reconnecting…"
+        if not online:
+            self.notify(
+                "The database is unreachable; reconnecting. Nothing you typed is lost.",
+                severity="warning",
+                timeout=6,
+            )
+        else:
+            self.notify("Connected again.", timeout=3)
+
+    def _tick(self) -> None:
+        from helpdesk_tui.services.sla_tick import tick
+
+        self.run_worker(
+            lambda: tick(self.store), thread=True, group="tick", exclusive=True, exit_on_error=False
+        )
+
+    # -- errors ---------------------------------------------------------------------------
+    def report_error(self, error: BaseException | None) -> None:
+        """Every failure the user should see goes through here: one line, never a crash."""
+        if isinstance(error, HelpdeskError):
+            self.notify(str(error), severity="error", timeout=8)
+            return
+        where = self._log_crash(error)
+        text = str(error).strip().splitlines()[0] if error and str(error).strip() else ""
+        self.notify(
+            f"{type(error).__name__}: {text} (details in {where})",
+            title="Unexpected error",
+            severity="error",
+            timeout=10,
+        )
+
+    @staticmethod
+    def _log_crash(error: BaseException | None) -> str:
+        path = data_dir() / "crash.log"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8") as fh:
+                fh.write(f"--- {datetime.now().isoformat()}\n")
+                if error is not None:
+                    fh.write("".join(traceback.format_exception(error)))
+        except OSError:
+            return "the log could not be written"
+        return str(path)
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from helpdesk_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def open_ticket(self, key: str) -> None:
+        from helpdesk_tui.screens.ticket import TicketScreen
+
+        self.push_screen(TicketScreen(key))
+
+
+def make_app(
+    store: Store,
+    actor: Actor,
+    settings: Settings | None = None,
+    **kwargs,
+) -> HelpdeskApp:
+    """The application for `actor` on `store`; the CLI and the tests both build it here."""
+    return HelpdeskApp(store, actor, settings=settings, **kwargs)

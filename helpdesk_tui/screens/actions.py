@@ -1,0 +1,476 @@
+"""The actions on a ticket, shared by the workspace (on the highlighted row) and the ticket
+screen. Each reads what it needs, asks the agent (picker, editor, confirmation), then calls
+one service in a worker with the version the agent was looking at."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.binding import Binding
+
+from helpdesk_tui.domain.errors import Conflict, Invalid
+from helpdesk_tui.domain.priority import IMPACTS, URGENCIES, priority_of
+from helpdesk_tui.domain.vocab import Role
+from helpdesk_tui.domain.workflow import Status, allowed_targets
+from helpdesk_tui.screens.compose import ComposeScreen
+from helpdesk_tui.screens.dialogs import ConfirmScreen, ConflictScreen, InputScreen
+from helpdesk_tui.screens.picker import Choice, PickerScreen
+from helpdesk_tui.services import agents, drafts, escalation, ticket_actions, ticket_views
+from helpdesk_tui.services.ticket_actions import Changed
+from helpdesk_tui.services.ticket_core import normalize_key
+from helpdesk_tui.services.ticket_views import TicketDetail
+
+TICKET_BINDINGS = [
+    Binding("t", "take", "Take", id="ticket.take", tooltip="Take this ticket"),
+    Binding("a", "assign", "Assign", id="ticket.assign"),
+    Binding(
+        "e",
+        "escalate",
+        "Escalate",
+        id="ticket.escalate",
+        tooltip="Move to another line or group, with a note of what was tried",
+    ),
+    Binding(
+        "exclamation_mark",
+        "supervisor",
+        "Supervisor",
+        id="ticket.supervisor",
+        key_display="!",
+        show=False,
+    ),
+    Binding("r", "reply", "Reply", id="ticket.reply"),
+    Binding("i", "note", "Note", id="ticket.note", tooltip="Internal note"),
+    Binding("s", "status", "Status", id="ticket.status"),
+    Binding("R", "resolve", "Resolve", id="ticket.resolve"),
+    Binding("O", "reopen", "Reopen", id="ticket.reopen", show=False),
+    Binding("c", "close", "Close", id="ticket.close", show=False),
+    Binding("l", "link", "Link", id="ticket.link", show=False),
+    Binding("p", "priority", "Priority", id="ticket.priority", show=False),
+    Binding("T", "time", "Log time", id="ticket.time", show=False),
+]
+
+COMMANDS = [
+    ("take", "Take the ticket"),
+    ("assign", "Assign the ticket to an agent"),
+    ("escalate", "Escalate or de-escalate to another line or group"),
+    ("supervisor", "Tell a supervisor (hierarchical escalation)"),
+    ("reply", "Reply to the customer"),
+    ("note", "Add an internal note"),
+    ("status", "Change the status"),
+    ("resolve", "Resolve the ticket"),
+    ("reopen", "Reopen the ticket"),
+    ("close", "Close the ticket (confirmed by the customer, or without an answer)"),
+    ("link", "Link to another ticket"),
+    ("priority", "Change impact and urgency (priority)"),
+    ("time", "Log time spent"),
+]
+
+
+class TicketActions:
+    """Mixin for screens that have a current ticket.
+
+    The screen provides `target()` → (key, version) of the ticket the agent is looking at
+    (or None), and `changed(result)` to refresh itself after a change.
+    """
+
+    def target(self) -> tuple[str, int | None] | None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def changed(self, result: Changed) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    # -- helpers ----------------------------------------------------------------------
+    def _with_ticket(self, then: Callable[[str, int | None, TicketDetail], None]) -> None:
+        target = self.target()
+        if target is None:
+            self.notify("No ticket selected.", severity="warning")
+            return
+        key, version = target
+        self.call(
+            ticket_views.show,
+            self.desk.store,
+            key,
+            events=False,
+            done=lambda detail: then(key, version, detail),
+        )
+
+    def _run(
+        self,
+        fn: Callable[..., Changed],
+        *args: Any,
+        draft: tuple[str, str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Call an action service; on success refresh and drop the draft it came from."""
+
+        def done(result: Changed) -> None:
+            self.notify(result.message, timeout=4)
+            if draft is not None:
+                self.call(drafts.discard, self.desk.store, self.desk.actor, *draft, group="draft")
+            self.changed(result)
+
+        def failed(error: Exception) -> bool:
+            if isinstance(error, Conflict) and hasattr(error, "seen"):
+
+                def reload(answer: bool | None) -> None:
+                    if answer:
+                        self.reload_ticket()
+
+                self.app.push_screen(ConflictScreen(str(error), kept=draft is not None), reload)
+                return True
+            return False
+
+        self.call(fn, self.desk.store, self.desk.actor, *args, done=done, failed=failed, **kwargs)
+
+    def reload_ticket(self) -> None:
+        """Show the ticket's current state (screens override to refresh more)."""
+
+    def _write(
+        self,
+        title: str,
+        key: str,
+        kind: str,
+        then: Callable[[str], None],
+        *,
+        templates: tuple[str, ...] = (),
+        min_length: int = 1,
+        hint: str = "",
+    ) -> None:
+        screen = ComposeScreen(
+            title, ticket=key, kind=kind, template_kinds=templates, min_length=min_length, hint=hint
+        )
+
+        def sent(text: str | None) -> None:
+            if text is not None:
+                then(text, screen.template_code) if templates else then(text)
+
+        self.app.push_screen(screen, sent)
+
+    # -- the actions ------------------------------------------------------------------------
+    def action_take(self) -> None:
+        target = self.target()
+        if target:
+            self._run(ticket_actions.take, target[0])
+
+    def action_assign(self) -> None:
+        def pick(key: str, version: int | None, detail: TicketDetail) -> None:
+            def show(rows: list[agents.AgentRow]) -> None:
+                choices = [Choice("-", "— back to the queue (nobody)")] + [
+                    Choice(
+                        a.login,
+                        f"{a.name} ({a.login})",
+                        f"{a.load} open · {'on shift' if a.on_shift else 'OFF shift'}"
+                        + (" · holds it" if a.login == detail.assignee else ""),
+                    )
+                    for a in sorted(rows, key=lambda a: (not a.on_shift, a.load, a.login))
+                ]
+
+                def chosen(login: str | None) -> None:
+                    if login is not None:
+                        self._run(
+                            ticket_actions.assign,
+                            key,
+                            None if login == "-" else login,
+                            expected_version=version,
+                        )
+
+                self.app.push_screen(
+                    PickerScreen(f"Assign {key} within {detail.group_name}", choices), chosen
+                )
+
+            self.call(agents.members, self.desk.store, detail.group, done=show)
+
+        self._with_ticket(pick)
+
+    def action_escalate(self) -> None:
+        def pick(key: str, version: int | None, detail: TicketDetail) -> None:
+            cat = self.desk.catalog
+            here = cat.lines.get(
+                next(g.line_id for g in cat.groups.values() if g.code == detail.group)
+            )
+            choices = []
+            for g in sorted(cat.groups.values(), key=lambda g: (g.level, g.code)):
+                if g.code == detail.group:
+                    continue
+                direction = (
+                    "↑ up"
+                    if here and g.level > here.level
+                    else "↓ down"
+                    if here and g.level < here.level
+                    else "→ same line"
+                )
+                choices.append(Choice(g.code, f"{g.line_code} · {g.name}", direction))
+
+            def chosen(group: str | None) -> None:
+                if group is None:
+                    return
+                self._write(
+                    f"Escalate {key} to {group}: what was already tried?",
+                    key,
+                    "escalation",
+                    lambda text: self._run(
+                        escalation.escalate,
+                        key,
+                        group,
+                        text,
+                        expected_version=version,
+                        draft=("escalation", key),
+                    ),
+                    min_length=escalation.MIN_NOTE,
+                    hint="The next line needs to know what was checked and what happened.",
+                )
+
+            self.app.push_screen(PickerScreen(f"Escalate {key} to…", choices), chosen)
+
+        self._with_ticket(pick)
+
+    def action_supervisor(self) -> None:
+        target = self.target()
+        if target:
+            key, version = target
+            self._write(
+                f"Tell a supervisor about {key}: why?",
+                key,
+                "note",
+                lambda text: self._run(
+                    escalation.tell_supervisor,
+                    key,
+                    text,
+                    expected_version=version,
+                    draft=("note", key),
+                ),
+            )
+
+    def action_reply(self) -> None:
+        target = self.target()
+        if target:
+            key, version = target
+            self._write(
+                f"Reply to the customer on {key}",
+                key,
+                "reply",
+                lambda text, code: self._run(
+                    ticket_actions.reply,
+                    key,
+                    text,
+                    template=code,
+                    expected_version=version,
+                    draft=("reply", key),
+                ),
+                templates=("reply",),
+            )
+
+    def action_note(self) -> None:
+        target = self.target()
+        if target:
+            key, version = target
+            self._write(
+                f"Internal note on {key} (never sent to the customer)",
+                key,
+                "note",
+                lambda text: self._run(
+                    ticket_actions.note, key, text, expected_version=version, draft=("note", key)
+                ),
+            )
+
+    def action_resolve(self) -> None:
+        target = self.target()
+        if target:
+            key, version = target
+            self._write(
+                f"Resolve {key}: how was it solved?",
+                key,
+                "resolution",
+                lambda text, code: self._run(
+                    ticket_actions.resolve,
+                    key,
+                    text,
+                    template=code,
+                    expected_version=version,
+                    draft=("resolution", key),
+                ),
+                templates=("resolution", "reply"),
+                hint="The customer gets this text and is asked to confirm.",
+            )
+
+    def action_reopen(self) -> None:
+        target = self.target()
+        if target:
+            key, version = target
+            self._write(
+                f"Reopen {key}: why is it not solved?",
+                key,
+                "note",
+                lambda text: self._run(
+                    ticket_actions.reopen, key, text, expected_version=version, draft=("note", key)
+                ),
+            )
+
+    def action_status(self) -> None:
+        def pick(key: str, version: int | None, detail: TicketDetail) -> None:
+            special = {Status.RESOLVED, Status.CLOSED, Status.REOPENED}
+            targets = [
+                s for s in allowed_targets(detail.status, self.desk.actor.role) if s not in special
+            ]
+            if not targets:
+                self.notify(
+                    f"{key} is {detail.status}: no status change is open to you "
+                    "(resolve, reopen or close have their own keys).",
+                    severity="warning",
+                )
+                return
+            choices = [
+                Choice(
+                    s.value,
+                    s.value.replace("_", " "),
+                    "pauses the SLA" if s == Status.WAITING_CUSTOMER else "",
+                )
+                for s in targets
+            ]
+
+            def chosen(status: str | None) -> None:
+                if status is None:
+                    return
+                if status == Status.CANCELLED:
+                    self._write(
+                        f"Cancel {key}: why?",
+                        key,
+                        "note",
+                        lambda text: self._run(
+                            ticket_actions.set_status,
+                            key,
+                            status,
+                            note=text,
+                            expected_version=version,
+                            draft=("note", key),
+                        ),
+                    )
+                else:
+                    self._run(ticket_actions.set_status, key, status, expected_version=version)
+
+            self.app.push_screen(
+                PickerScreen(f"{key} is {detail.status}: move to…", choices), chosen
+            )
+
+        self._with_ticket(pick)
+
+    def action_close(self) -> None:
+        def pick(key: str, version: int | None, detail: TicketDetail) -> None:
+            if detail.status != Status.RESOLVED:
+                self.notify(f"{key} is {detail.status}: resolve it first.", severity="warning")
+                return
+            choices = [Choice("confirm", "The customer confirmed")] + [
+                Choice(f"rate{n}", f"The customer confirmed and rated {n} of 5")
+                for n in range(5, 0, -1)
+            ]
+            if self.desk.actor.role in (
+                Role.SUPERVISOR,
+                Role.ADMIN,
+                Role.DISPATCHER,
+                Role.ENGINEER,
+            ):
+                choices.append(Choice("close", "Close without the customer's answer"))
+
+            def chosen(what: str | None) -> None:
+                if what == "close":
+                    self._run(ticket_actions.close, key, expected_version=version)
+                elif what == "confirm":
+                    self._run(ticket_actions.confirm, key, expected_version=version)
+                elif what and what.startswith("rate"):
+                    self._run(
+                        ticket_actions.confirm, key, rating=int(what[4:]), expected_version=version
+                    )
+
+            self.app.push_screen(PickerScreen(f"Close {key}", choices), chosen)
+
+        self._with_ticket(pick)
+
+    def action_link(self) -> None:
+        target = self.target()
+        if not target:
+            return
+        key, version = target
+
+        def check(value: str) -> str | None:
+            try:
+                other = normalize_key(value)
+            except Invalid as exc:
+                return str(exc)
+            return "a ticket cannot be linked to itself" if other == key else None
+
+        def got_other(other: str | None) -> None:
+            if not other:
+                return
+            choices = [
+                Choice("duplicate", f"{key} duplicates {normalize_key(other)}"),
+                Choice("child", f"{key} is part of the mass incident {normalize_key(other)}"),
+                Choice("related", f"{key} is related to {normalize_key(other)}"),
+            ]
+            self.app.push_screen(
+                PickerScreen("How are they linked?", choices),
+                lambda kind: (
+                    kind
+                    and self._run(ticket_actions.link, key, other, kind, expected_version=version)
+                ),
+            )
+
+        self.app.push_screen(
+            InputScreen(f"Link {key} to which ticket?", placeholder="HD-1042", validate=check),
+            got_other,
+        )
+
+    def action_priority(self) -> None:
+        def pick(key: str, version: int | None, detail: TicketDetail) -> None:
+            matrix = self.desk.catalog.matrix
+            choices = [
+                Choice(
+                    f"{i}{u}",
+                    f"P{priority_of(matrix, i, u)}: impact {i} ({IMPACTS[i]}), "
+                    f"urgency {u} ({URGENCIES[u]})",
+                    "current" if (i, u) == (detail.impact, detail.urgency) else "",
+                )
+                for i in IMPACTS
+                for u in URGENCIES
+            ]
+
+            def chosen(value: str | None) -> None:
+                if value:
+                    self._run(
+                        ticket_actions.change_priority,
+                        key,
+                        int(value[0]),
+                        int(value[1]),
+                        expected_version=version,
+                    )
+
+            self.app.push_screen(
+                PickerScreen(
+                    f"{key} is {detail.priority}: new impact and urgency "
+                    "(the SLA deadlines are recomputed)",
+                    choices,
+                ),
+                chosen,
+            )
+
+        self._with_ticket(pick)
+
+    def action_time(self) -> None:
+        target = self.target()
+        if not target:
+            return
+        key, version = target
+
+        def check(value: str) -> str | None:
+            return None if value.isdigit() and 1 <= int(value) <= 1440 else ("minutes, 1 to 1440")
+
+        self.app.push_screen(
+            InputScreen(f"Time spent on {key}, in minutes", placeholder="15", validate=check),
+            lambda value: (
+                value
+                and self._run(ticket_actions.log_time, key, int(value), expected_version=version)
+            ),
+        )
+
+    def confirm(self, question: str, then: Callable[[], None]) -> None:
+        self.app.push_screen(ConfirmScreen(question), lambda yes: yes and then())

@@ -1,0 +1,139 @@
+"""A fuzzy picker: type to narrow, j/k or arrows to move, Enter to pick, Esc to cancel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.fuzzy import Matcher
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from helpdesk_tui.domain.text import visible, visible_line
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+    detail: str = ""  # shown dim after the label, also searched
+    preview: str = ""  # shown beside the list when highlighted
+
+
+class PickerScreen(ModalScreen[str | None]):
+    """Pick one of `choices`; returns its id, or None on Esc."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
+        Binding("down,ctrl+n", "move(1)", "Down", show=False, id="picker.down"),
+        Binding("up,ctrl+p", "move(-1)", "Up", show=False, id="picker.up"),
+        Binding("enter", "pick", "Pick", id="picker.pick", priority=True),
+    ]
+
+    DEFAULT_CSS = """
+    PickerScreen { align: center middle; }
+    PickerScreen > #picker-box {
+        width: 90%; max-width: 120; height: 80%; max-height: 34;
+        border: thick $primary; background: $surface; padding: 0 1;
+    }
+    PickerScreen #picker-title { text-style: bold; padding: 0 0 1 0; }
+    PickerScreen #picker-body { height: 1fr; }
+    PickerScreen OptionList { height: 1fr; width: 1fr; border: none; }
+    PickerScreen #picker-preview { width: 1fr; border-left: solid $panel; padding: 0 1; }
+    PickerScreen #picker-hint { color: $text-muted; }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        choices: list[Choice],
+        *,
+        hint: str = "Type to filter · ↑↓ move · Enter pick · Esc cancel",
+        on_highlight: Callable[[Choice], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+        self.hint = hint
+        self.on_highlight = on_highlight
+        self.shown: list[Choice] = list(choices)
+        self.has_preview = any(c.preview for c in choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-box"):
+            yield Static(Text(self.title_text), id="picker-title")
+            yield Input(placeholder="filter…", id="picker-filter")
+            with Horizontal(id="picker-body"):
+                yield OptionList(id="picker-list")
+                if self.has_preview:
+                    with VerticalScroll(id="picker-preview"):
+                        yield Static(id="picker-preview-text")
+            yield Static(self.hint, id="picker-hint")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(Input).focus()
+
+    def _fill(self, query: str) -> None:
+        if query.strip():
+            matcher = Matcher(query)
+            scored = [(matcher.match(f"{c.label} {c.detail}"), c) for c in self.choices]
+            self.shown = [c for score, c in sorted(scored, key=lambda x: -x[0]) if score > 0]
+        else:
+            self.shown = list(self.choices)
+        options = self.query_one(OptionList)
+        options.clear_options()
+        for choice in self.shown:
+            prompt = Text(visible_line(choice.label))
+            if choice.detail:
+                prompt.append("  " + visible_line(choice.detail), style="dim")
+            options.add_option(Option(prompt, id=choice.id))
+        if self.shown:
+            options.highlighted = 0
+        self._preview()
+
+    def _preview(self) -> None:
+        if not self.has_preview:
+            return
+        options = self.query_one(OptionList)
+        index = options.highlighted
+        text = ""
+        if index is not None and 0 <= index < len(self.shown):
+            text = self.shown[index].preview
+            if self.on_highlight:
+                self.on_highlight(self.shown[index])
+        self.query_one("#picker-preview-text", Static).update(Text(visible(text)))
+
+    @on(Input.Changed, "#picker-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(OptionList.OptionHighlighted)
+    def _highlighted(self) -> None:
+        self._preview()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_move(self, delta: int) -> None:
+        options = self.query_one(OptionList)
+        if delta > 0:
+            options.action_cursor_down()
+        else:
+            options.action_cursor_up()
+
+    def action_pick(self) -> None:
+        options = self.query_one(OptionList)
+        index = options.highlighted
+        if index is not None and 0 <= index < len(self.shown):
+            self.dismiss(self.shown[index].id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

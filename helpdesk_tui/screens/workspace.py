@@ -1,0 +1,471 @@
+"""The agent's workspace: queue tabs, the virtual ticket table, the ticket pane beside it on
+wide terminals, and the SLA sidebar. All reads run in workers; the table asks for the
+rows in view and nothing more."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.widgets import Footer, Header, Input, Static, Tab, Tabs
+
+from helpdesk_tui.screens.actions import TICKET_BINDINGS, TicketActions
+from helpdesk_tui.screens.base import DeskScreen
+from helpdesk_tui.screens.picker import Choice, PickerScreen
+from helpdesk_tui.services import queue, ticket_views
+from helpdesk_tui.services.queue import QueueQuery, QueueRow
+from helpdesk_tui.services.ticket_actions import Changed
+from helpdesk_tui.store.queries import Filters
+from helpdesk_tui.widgets.sla_sidebar import SlaSidebar
+from helpdesk_tui.widgets.ticket_pane import TicketPane
+from helpdesk_tui.widgets.ticket_table import BLOCK, TicketTable
+
+WIDE = 120  # columns from which the ticket pane sits beside the queue
+SIDEBAR_WIDE = 190  # columns from which the SLA sidebar shows by default
+SORT_LABELS = {
+    "sla": "SLA deadline",
+    "priority": "priority",
+    "key": "key",
+    "created": "created",
+    "updated": "last change",
+    "status": "status",
+    "subject": "subject",
+    "assignee": "assignee",
+    "customer": "customer",
+}
+STATUS_FILTERS = (
+    "new",
+    "assigned",
+    "in_progress",
+    "waiting_customer",
+    "waiting_vendor",
+    "reopened",
+)
+
+
+def tab_dom_id(tab_id: str) -> str:
+    return "tab-" + "".join(ch if ch.isalnum() else "-" for ch in tab_id)
+
+
+class WorkspaceScreen(TicketActions, DeskScreen):
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="queue.search", key_display="/"),
+        Binding("f", "filter", "Filter", id="queue.filter"),
+        Binding("o", "sort", "Sort", id="queue.sort"),
+        Binding("O", "reverse", "Reverse", id="queue.reverse", show=False),
+        Binding(
+            "right_square_bracket,L",
+            "tab(1)",
+            "Next tab",
+            id="queue.next_tab",
+            key_display="]",
+            show=False,
+        ),
+        Binding(
+            "left_square_bracket,H",
+            "tab(-1)",
+            "Previous tab",
+            id="queue.prev_tab",
+            key_display="[",
+            show=False,
+        ),
+        Binding("S", "sidebar", "SLA sidebar", id="queue.sidebar", show=False),
+        Binding("J", "jump_nearest", "Nearest breach", id="queue.jump", show=False),
+        Binding("ctrl+r", "refresh", "Refresh", id="queue.refresh", show=False),
+        Binding("escape", "clear", "Clear search", id="queue.clear", show=False),
+        *TICKET_BINDINGS,
+    ]
+
+    DEFAULT_CSS = """
+    WorkspaceScreen #queue-status { height: 1; padding: 0 1; color: $text-muted; }
+    WorkspaceScreen #queue-search { dock: bottom; display: none; }
+    WorkspaceScreen #queue-search.-open { display: block; }
+    WorkspaceScreen #body { height: 1fr; }
+    WorkspaceScreen #queue { width: 1fr; }
+    WorkspaceScreen TicketPane { width: 42%; display: none; border-left: solid $panel; }
+    WorkspaceScreen.-wide TicketPane { display: block; }
+    WorkspaceScreen SlaSidebar { display: none; }
+    WorkspaceScreen.-sidebar SlaSidebar { display: block; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tabs: list[queue.Tab] = []
+        self.query_: QueueQuery | None = None
+        self.counts: dict[str, int] = {}
+        self.rows_fetched = 0  # how many rows this screen has read (tests, benchmarks)
+        self.sidebar_on: bool | None = None
+        self._detail_timer = None
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Tabs(id="queue-tabs")
+        yield Static(id="queue-status")
+        with Horizontal(id="body"):
+            with Vertical(id="queue"):
+                yield TicketTable(
+                    calendars=self.desk.calendars,
+                    me=self.desk.actor.login,
+                    clock=self.desk.clock,
+                    id="table",
+                )
+            yield TicketPane(clock=self.desk.clock, id="pane")
+            yield SlaSidebar(self.desk.calendars, clock=self.desk.clock, id="sidebar")
+        yield Input(
+            placeholder="search: key, subject, contact or customer — Enter to apply",
+            id="queue-search",
+        )
+        yield Footer()
+
+    @property
+    def table(self) -> TicketTable:
+        return self.query_one(TicketTable)
+
+    def on_mount(self) -> None:
+        self.call(queue.tabs_for, self.desk.store, self.desk.actor, done=self._got_tabs)
+        self.table.focus()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width >= WIDE, "-wide")
+        if self.sidebar_on is None:
+            self.set_class(event.size.width >= SIDEBAR_WIDE, "-sidebar")
+
+    # -- tabs ------------------------------------------------------------------------------
+    def _got_tabs(self, tabs: list[queue.Tab]) -> None:
+        self.tabs = tabs
+        bar = self.query_one(Tabs)
+        for tab in tabs:
+            bar.add_tab(Tab(tab.label, id=tab_dom_id(tab.id)))
+        start = self.start_tab(tabs)
+        self.call_after_refresh(setattr, bar, "active", tab_dom_id(start.id))
+        self._load_sidebar()
+        self._load_counts()
+
+    def start_tab(self, tabs: list[queue.Tab]) -> queue.Tab:
+        """Dispatchers start on line 1's queue, supervisors on everything open, engineers
+        on their own work."""
+        role = self.desk.actor.role
+        cat = self.desk.catalog
+        if role == "dispatcher":
+            first_line = [
+                t
+                for t in tabs
+                if t.scope.group_id is not None and cat.groups[t.scope.group_id].level == 1
+            ]
+            if first_line:
+                return first_line[0]
+        if role in ("supervisor", "admin"):
+            return next((t for t in tabs if t.id == "all"), tabs[0])
+        return tabs[0]
+
+    @on(Tabs.TabActivated, "#queue-tabs")
+    def _tab_activated(self, event: Tabs.TabActivated) -> None:
+        tab = next((t for t in self.tabs if tab_dom_id(t.id) == event.tab.id), None)
+        if tab is None:
+            return
+        filters = self.query_.filters if self.query_ else Filters()
+        sort = self.query_.sort if self.query_ else "sla"
+        descending = self.query_.descending if self.query_ else False
+        self.open_query(QueueQuery(tab, filters, sort, descending), cursor=0)
+
+    def action_tab(self, delta: int) -> None:
+        bar = self.query_one(Tabs)
+        if delta > 0:
+            bar.action_next_tab()
+        else:
+            bar.action_previous_tab()
+
+    def _load_counts(self) -> None:
+        filters = self.query_.filters if self.query_ else Filters()
+        self.call(
+            queue.counts,
+            self.desk.store,
+            self.tabs,
+            filters,
+            done=self._got_counts,
+            group="counts",
+            exclusive=True,
+        )
+
+    def _got_counts(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+        bar = self.query_one(Tabs)
+        for tab in self.tabs:
+            widget = bar.query_one(f"#{tab_dom_id(tab.id)}", Tab)
+            widget.label = Text(f"{tab.label} {counts.get(tab.id, 0):,}")
+
+    # -- the queue ------------------------------------------------------------------------
+    def open_query(
+        self, q: QueueQuery, *, cursor: int | None = None, keep: QueueRow | None = None
+    ) -> None:
+        """Show `q`: count it, then let the table ask for the rows in view."""
+        self.query_ = q
+
+        def counted(total: int) -> None:
+            self.table.reset(total, cursor=cursor)
+            self._show_status(total)
+            if keep is not None:
+                self._keep_cursor_on(keep)
+
+        self.call(queue.count, self.desk.store, q, done=counted, group="count", exclusive=True)
+
+    def _show_status(self, total: int) -> None:
+        q = self.query_
+        if q is None:
+            return
+        parts = [
+            f"{total:,} tickets",
+            f"sorted by {SORT_LABELS[q.sort]}" + (" ↓" if q.descending else " ↑"),
+        ]
+        f = q.filters
+        if f.statuses:
+            parts.append("status " + ", ".join(s.replace("_", " ") for s in f.statuses))
+        if f.all_statuses:
+            parts.append("including closed")
+        if f.priorities:
+            parts.append("priority " + ", ".join(f"P{p}" for p in f.priorities))
+        if f.service_id is not None:
+            parts.append("service " + self.desk.catalog.services[f.service_id].name)
+        if f.search:
+            parts.append(f"search “{f.search}” (Esc clears)")
+        self.query_one("#queue-status", Static).update(Text(" · ".join(parts)))
+
+    @on(TicketTable.NeedRows)
+    def _need_rows(self, event: TicketTable.NeedRows) -> None:
+        q = self.query_
+        if q is None:
+            return
+        table = event.table
+        generation = table.generation
+        start, count = event.start, event.count
+        kwargs: dict = {"limit": count}
+        neighbour = table.neighbour_key(start) if queue.keyset_ok(q) else None
+        if neighbour is not None:
+            kwargs["after"] = neighbour[1]
+        elif start + count >= table.total and start > 0:
+            kwargs["last"] = True
+        elif start:
+            kwargs["offset"] = start
+
+        def got(rows: list[QueueRow]) -> None:
+            self.rows_fetched += len(rows)
+            table.put_rows(generation, start, rows)
+
+        self.call(
+            queue.page, self.desk.store, q, done=got, group=f"page-{start // BLOCK}", **kwargs
+        )
+
+    @on(TicketTable.Highlighted)
+    def _highlighted(self, event: TicketTable.Highlighted) -> None:
+        if not self.has_class("-wide") or event.row is None:
+            return
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        key = event.row.key
+        self._detail_timer = self.set_timer(0.08, lambda: self._load_detail(key))
+
+    def _load_detail(self, key: str) -> None:
+        self.call(
+            ticket_views.show,
+            self.desk.store,
+            key,
+            done=self._got_detail,
+            group="detail",
+            exclusive=True,
+        )
+
+    def _got_detail(self, detail: ticket_views.TicketDetail) -> None:
+        current = self.table.current
+        if current is not None and current.key != detail.key:
+            return  # the cursor moved on meanwhile
+        self.query_one(TicketPane).show(detail, self.desk.calendars.get(detail.calendar_id))
+
+    @on(TicketTable.Selected)
+    def _selected(self, event: TicketTable.Selected) -> None:
+        self.desk.open_ticket(event.row.key)
+
+    # -- search, filter, sort ----------------------------------------------------------------
+    def action_search(self) -> None:
+        box = self.query_one("#queue-search", Input)
+        box.add_class("-open")
+        box.value = self.query_.filters.search if self.query_ else ""
+        box.focus()
+
+    @on(Input.Submitted, "#queue-search")
+    def _search(self, event: Input.Submitted) -> None:
+        event.input.remove_class("-open")
+        self.table.focus()
+        if self.query_ is not None:
+            self.open_query(self.query_.with_filters(search=event.value.strip()[:200]), cursor=0)
+
+    def action_clear(self) -> None:
+        box = self.query_one("#queue-search", Input)
+        if box.has_class("-open"):
+            box.remove_class("-open")
+            self.table.focus()
+            return
+        if self.query_ is not None and self.query_.filters != Filters():
+            self.open_query(replace(self.query_, filters=Filters()), cursor=0)
+            self._load_counts()
+
+    def action_filter(self) -> None:
+        if self.query_ is None:
+            return
+        f = self.query_.filters
+        choices = [Choice("clear", "Show all open tickets (clear filters)")]
+        choices += [
+            Choice(f"status:{s}", f"Status: {s.replace('_', ' ')}", "on" if s in f.statuses else "")
+            for s in STATUS_FILTERS
+        ]
+        choices += [
+            Choice(
+                "status:all",
+                "Include resolved, closed and cancelled",
+                "on" if f.all_statuses else "",
+            )
+        ]
+        choices += [
+            Choice(f"priority:{p}", f"Priority: P{p}", "on" if p in f.priorities else "")
+            for p in (1, 2, 3, 4)
+        ]
+        choices += [
+            Choice(f"service:{s.id}", f"Service: {s.name}", "on" if f.service_id == s.id else "")
+            for s in sorted(self.desk.catalog.services.values(), key=lambda s: s.name)
+        ]
+
+        def chosen(value: str | None) -> None:
+            if value is None or self.query_ is None:
+                return
+            cur = self.query_.filters
+            if value == "clear":
+                new = Filters(search=cur.search)
+            elif value == "status:all":
+                new = replace(cur, all_statuses=not cur.all_statuses)
+            elif value.startswith("status:"):
+                status = value.split(":", 1)[1]
+                statuses = (
+                    tuple(s for s in cur.statuses if s != status)
+                    if status in cur.statuses
+                    else (*cur.statuses, status)
+                )
+                new = replace(cur, statuses=statuses)
+            elif value.startswith("priority:"):
+                p = int(value.split(":", 1)[1])
+                prios = (
+                    tuple(x for x in cur.priorities if x != p)
+                    if p in cur.priorities
+                    else (*cur.priorities, p)
+                )
+                new = replace(cur, priorities=tuple(sorted(prios)))
+            else:
+                sid = int(value.split(":", 1)[1])
+                new = replace(cur, service_id=None if cur.service_id == sid else sid)
+            self.open_query(replace(self.query_, filters=new), cursor=0)
+            self._load_counts()
+
+        self.app.push_screen(
+            PickerScreen("Filter the queue (choose again to turn off)", choices), chosen
+        )
+
+    def action_sort(self) -> None:
+        if self.query_ is None:
+            return
+        choices = [
+            Choice(name, f"Sort by {label}", "current" if name == self.query_.sort else "")
+            for name, label in SORT_LABELS.items()
+        ]
+        self.app.push_screen(
+            PickerScreen("Sort the queue by…", choices),
+            lambda name: name and self.open_query(replace(self.query_, sort=name), cursor=0),
+        )
+
+    def action_reverse(self) -> None:
+        if self.query_ is not None:
+            self.open_query(replace(self.query_, descending=not self.query_.descending), cursor=0)
+
+    # -- sidebar -------------------------------------------------------------------------------
+    def action_sidebar(self) -> None:
+        self.sidebar_on = not self.has_class("-sidebar")
+        self.set_class(self.sidebar_on, "-sidebar")
+
+    def _load_sidebar(self) -> None:
+        self.call(
+            queue.nearest,
+            self.desk.store,
+            self.desk.actor,
+            done=self.query_one(SlaSidebar).show,
+            group="sidebar",
+            exclusive=True,
+        )
+
+    @on(SlaSidebar.Jump)
+    def _jump(self, event: SlaSidebar.Jump) -> None:
+        self.desk.open_ticket(event.key)
+
+    def action_jump_nearest(self) -> None:
+        key = self.query_one(SlaSidebar).first_key
+        if key:
+            self.desk.open_ticket(key)
+        else:
+            self.notify("Nothing is close to its deadline.")
+
+    # -- live ---------------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        self.refresh_all()
+
+    def on_tickets_changed(self, ids: frozenset[int]) -> None:
+        self.refresh_all(changed=ids)
+
+    def refresh_all(self, changed: frozenset[int] | None = None) -> None:
+        """Re-read counts, the rows in view and the pane; the cursor stays on its ticket."""
+        if self.query_ is None:
+            return
+        self.open_query(self.query_, keep=self.table.current)
+        self._load_counts()
+        self._load_sidebar()
+        pane = self.query_one(TicketPane)
+        if pane.detail is not None and (changed is None or pane.detail.id in changed):
+            self._load_detail(pane.detail.key)
+
+    def _keep_cursor_on(self, row: QueueRow) -> None:
+        """After a refresh, put the cursor back on the ticket it was on: count the rows now
+        before its sort key (one indexed count), so it stays put even if rows came and went
+        above it."""
+        q = self.query_
+        if q is None or not queue.keyset_ok(q):
+            return
+
+        def located(position: int) -> None:
+            if 0 <= position < self.table.total:
+                self.table.cursor = position
+
+        self.call(
+            queue.position_of,
+            self.desk.store,
+            q,
+            row,
+            done=located,
+            group="position",
+            exclusive=True,
+        )
+
+    # -- ticket actions on the highlighted row -----------------------------------------------
+    def target(self) -> tuple[str, int | None] | None:
+        row = self.table.current
+        if row is None:
+            return None
+        pane = self.query_one(TicketPane)
+        version = pane.detail.version if pane.detail and pane.detail.key == row.key else row.version
+        return row.key, version
+
+    def changed(self, result: Changed) -> None:
+        self.refresh_all(changed=None)
+
+    def reload_ticket(self) -> None:
+        self.refresh_all()

@@ -1,0 +1,112 @@
+"""The SLA sidebar: the tickets nearest to breach, counting down each second."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from helpdesk_tui.domain.sla import BusinessCalendar
+from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.services.queue import QueueRow
+from helpdesk_tui.widgets.ticket_table import sla_left, sla_state
+
+
+class SlaSidebar(Vertical):
+    """Nearest deadlines of the agent's tickets and their lines; Enter jumps to one."""
+
+    COMPONENT_CLASSES = {
+        "sla-sidebar--running",
+        "sla-sidebar--at-risk",
+        "sla-sidebar--breached",
+        "sla-sidebar--paused",
+        "sla-sidebar--none",
+    }
+    DEFAULT_CSS = """
+    SlaSidebar > .sla-sidebar--running { color: $success; }
+    SlaSidebar > .sla-sidebar--at-risk { color: $warning; text-style: bold; }
+    SlaSidebar > .sla-sidebar--breached { color: $error; text-style: bold; }
+    SlaSidebar > .sla-sidebar--paused, SlaSidebar > .sla-sidebar--none { color: $text-muted; }
+    SlaSidebar { width: 34; border-left: solid $panel; background: $surface; }
+    SlaSidebar > #sla-title { text-style: bold; padding: 0 1; background: $panel; width: 100%; }
+    SlaSidebar > OptionList { border: none; height: 1fr; background: $surface; }
+    """
+
+    BINDINGS = [
+        Binding("j", "list_down", show=False, id="sla.down"),
+        Binding("k", "list_up", show=False, id="sla.up"),
+    ]
+
+    class Jump(Message):
+        def __init__(self, key: str) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(
+        self,
+        calendars: Mapping[int, BusinessCalendar],
+        clock: Callable[[], datetime] | None = None,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.calendars = calendars
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.rows: list[QueueRow] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("Nearest to breach", id="sla-title")
+        yield OptionList(id="sla-list")
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.redraw)
+
+    def show(self, rows: list[QueueRow]) -> None:
+        self.rows = rows
+        self.redraw()
+
+    def redraw(self) -> None:
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        now = self.clock()
+        prompts = []
+        for row in self.rows:
+            state = sla_state(row, now)
+            text = Text()
+            text.append(
+                f"{sla_left(row, self.calendars.get(row.calendar_id), now):>9} ",
+                style=self.get_component_rich_style(f"sla-sidebar--{state}"),
+            )
+            text.append(f"{row.key} ", style="bold")
+            text.append(visible_line(row.subject)[:60], style="dim")
+            prompts.append(Option(text, id=row.key))
+        options.clear_options()
+        if prompts:
+            options.add_options(prompts)
+            if highlighted is not None:
+                options.highlighted = min(highlighted, len(prompts) - 1)
+        else:
+            options.add_option(
+                Option(Text("Nothing is close to its deadline.", style="dim"), disabled=True)
+            )
+
+    def action_list_down(self) -> None:
+        self.query_one(OptionList).action_cursor_down()
+
+    def action_list_up(self) -> None:
+        self.query_one(OptionList).action_cursor_up()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.post_message(self.Jump(event.option.id))
+
+    @property
+    def first_key(self) -> str | None:
+        return self.rows[0].key if self.rows else None
