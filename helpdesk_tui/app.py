@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import get_current_worker
 
+from helpdesk_tui.commands import ActionCommands, TicketJump
 from helpdesk_tui.config import Settings, data_dir, redact
 from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.services import live
@@ -35,6 +36,7 @@ class HelpdeskApp(App):
     CSS_PATH = ["app.tcss"]
     TITLE = "helpdesk"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {ActionCommands, TicketJump}
 
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave helpdesk"),

@@ -51,6 +51,8 @@ def pg_url(schema: str) -> str:
 def fresh_pg_schema(name: str) -> str:
     """Drop and create schema `name` on the test server; returns its URL."""
     if not PG_URL:
+        if os.environ.get("HELPDESK_REQUIRE_PG"):
+            pytest.fail("HELPDESK_REQUIRE_PG is set but HELPDESK_TEST_PG_URL is not")
         pytest.skip("HELPDESK_TEST_PG_URL is not set")
     admin = open_store(pg_url("public"))
     with admin.engine.begin() as conn:

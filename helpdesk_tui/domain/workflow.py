@@ -94,10 +94,7 @@ del S
 
 def check_transition(src: str, dst: str, actor_role: str) -> None:
     """Raise `NotAllowed` unless `actor_role` may move a ticket from `src` to `dst`."""
-    try:
-        src_s, dst_s = Status(src), Status(dst)
-    except ValueError:
-        raise Invalid(f"unknown status {dst!r}: use one of {', '.join(Status)}") from None
+    src_s, dst_s = _known(src), _known(dst)
     roles = TRANSITIONS.get((src_s, dst_s))
     if roles is None:
         raise NotAllowed(f"a ticket cannot go from {src_s.value} to {dst_s.value}")
@@ -105,6 +102,13 @@ def check_transition(src: str, dst: str, actor_role: str) -> None:
         raise NotAllowed(
             f"a {actor_role} may not move a ticket from {src_s.value} to {dst_s.value}"
         )
+
+
+def _known(value: str) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        raise Invalid(f"unknown status {str(value)!r}: use one of {', '.join(Status)}") from None
 
 
 def allowed_targets(src: str, actor_role: str) -> list[Status]:

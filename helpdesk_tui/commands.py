@@ -1,0 +1,73 @@
+"""Command palette (Ctrl+P): every action of the screen in front, and "open HD-1042"."""
+
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from helpdesk_tui.domain.errors import HelpdeskError
+from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.services import ticket_views
+from helpdesk_tui.services.ticket_core import normalize_key
+
+
+class ActionCommands(Provider):
+    """The actions of the screen in front, found by their descriptions."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        from helpdesk_tui.screens.actions import COMMANDS, TicketActions
+
+        screen = self.screen
+        out = []
+        if isinstance(screen, TicketActions):
+            out += [(f"Ticket: {help_text}", action, help_text) for action, help_text in COMMANDS]
+        for binding in getattr(type(screen), "BINDINGS", []):
+            description = getattr(binding, "description", "")
+            action = getattr(binding, "action", "")
+            if description and action and not any(a == action for _, a, _ in out):
+                out.append((description, action, binding.tooltip or description))
+        return out
+
+    async def discover(self) -> Hits:
+        for title, action, help_text in self._commands():
+            yield DiscoveryHit(title, partial(self._run, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, action, help_text in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(
+                    score, matcher.highlight(title), partial(self._run, action), help=help_text
+                )
+
+    async def _run(self, action: str) -> None:
+        await self.screen.run_action(action)
+
+
+class TicketJump(Provider):
+    """Type a key (`HD-1042` or `1042`) to open that ticket."""
+
+    async def search(self, query: str) -> Hits:
+        try:
+            key = normalize_key(query)
+        except HelpdeskError:
+            return
+        app = self.app
+        try:
+            detail = await self._find(key)
+        except HelpdeskError:
+            return
+        title = Content(f"Open {detail.key}: {visible_line(detail.subject)}")  # never markup
+        yield Hit(
+            1.0,
+            title,
+            partial(app.open_ticket, detail.key),
+            help=f"{detail.status} · {detail.priority} · {detail.group}",
+        )
+
+    async def _find(self, key: str):
+        return await asyncio.to_thread(ticket_views.show, self.app.store, key, events=False)

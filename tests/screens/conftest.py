@@ -1,0 +1,74 @@
+"""Screens under test: a seeded demo desk at a fixed instant, and the app built for it.
+
+The clock is frozen at `NOW` for the app (countdowns, ages) and for the generated data,
+so snapshots are stable. Live updates and the background SLA tick are off unless a test
+turns them on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from helpdesk_tui.app import HelpdeskApp, make_app
+from helpdesk_tui.services import agents, demo
+from helpdesk_tui.store.db import Store, open_store
+
+NOW = datetime(2026, 11, 24, 11, 30, tzinfo=UTC)  # a Tuesday, 14:30 in Moscow
+DEMO_TICKETS = 150
+
+
+@pytest.fixture(scope="session")
+def demo_template(sqlite_template, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copy(sqlite_template, path)
+    store = open_store(f"sqlite:///{path}")
+    demo.generate(store, DEMO_TICKETS, seed=11, now=NOW)
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_template, tmp_path) -> Store:
+    path = tmp_path / "demo.sqlite3"
+    shutil.copy(demo_template, path)
+    store = open_store(f"sqlite:///{path}")
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def app_for(demo_store):
+    """`app_for("petrov")`: the application as that agent on the demo store."""
+
+    def build(login: str, **kwargs) -> HelpdeskApp:
+        kwargs.setdefault("clock", lambda: NOW)
+        kwargs.setdefault("live_updates", False)
+        kwargs.setdefault("sla_tick", False)
+        return make_app(demo_store, agents.resolve(demo_store, login), **kwargs)
+
+    return build
+
+
+async def settle(app: HelpdeskApp, pilot=None, timeout: float = 10.0) -> None:
+    """Wait until no database worker is running (the live feed never finishes)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        await asyncio.sleep(0.02)
+        if pilot is not None:
+            await pilot.pause()
+        busy = [w for w in app.workers if w.group != "feed" and not w.is_finished]
+        if not busy:
+            if pilot is not None:
+                await pilot.pause()
+            busy = [w for w in app.workers if w.group != "feed" and not w.is_finished]
+            if not busy:
+                return
+    raise TimeoutError("workers still running: " + ", ".join(str(w) for w in app.workers))

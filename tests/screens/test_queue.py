@@ -1,0 +1,63 @@
+"""The queue: it opens on the right tab, shows real rows, and shows untrusted text literally."""
+
+from sqlmodel import select
+
+from helpdesk_tui.services import agents
+from helpdesk_tui.services.registration import NewTicket, register
+from helpdesk_tui.store import models as m
+from helpdesk_tui.widgets.ticket_table import TicketTable
+from tests.screens.conftest import NOW, settle
+
+
+async def test_a_dispatcher_lands_on_line_one_with_its_open_tickets(app_for, demo_store):
+    ivanova = agents.resolve(demo_store, "ivanova")
+    for subject in ("Где мой заказ?", "Как сменить пароль в 1С"):
+        register(
+            demo_store,
+            ivanova,
+            NewTicket(
+                subject=subject, service="question", contact="s.kravchenko@produkty24.example"
+            ),
+            now=NOW,
+        )
+    app = app_for("ivanova")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert screen.query_.tab.id == "group:dispatch"
+        table = screen.query_one(TicketTable)
+        with demo_store.read() as s:
+            dispatch = s.exec(select(m.SupportGroup).where(m.SupportGroup.code == "dispatch")).one()
+            open_here = s.exec(
+                select(m.Ticket).where(m.Ticket.group_id == dispatch.id, m.Ticket.is_open)
+            ).all()
+        assert table.total == len(open_here) > 0
+        assert table.current is not None
+        assert table.current.key in {t.key for t in open_here}
+
+
+async def test_markup_and_escape_sequences_in_a_subject_show_literally(app_for, demo_store):
+    ivanova = agents.resolve(demo_store, "ivanova")
+    hostile = "[red]x[/red] \x1b]0;owned\x07 [@click=app.quit]y[/]"
+    done = register(
+        demo_store,
+        ivanova,
+        NewTicket(subject=hostile, service="question", contact="s.kravchenko@produkty24.example"),
+        now=NOW,
+    )
+    app = app_for("ivanova")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(TicketTable)
+        position = next(
+            p for p in range(table.total) if table.row_at(p) and table.row_at(p).key == done.key
+        )
+        table.cursor = position
+        await settle(app, pilot)
+        line = "".join(
+            segment.text for segment in table.render_line(position - int(table.scroll_y) + 1)
+        )
+        assert "[red]x[/red] ␛]0;owned␇ [@click=" in line
+        pane_title = str(app.screen.query_one("#pane-title").render())
+        assert "[red]x[/red] ␛]0;owned␇" in pane_title
+        assert app.is_running  # the [@click=app.quit] did nothing
