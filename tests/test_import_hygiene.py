@@ -12,6 +12,9 @@ def test_import_contracts_hold():
     exe = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run(
         [str(exe), "--config", str(ROOT / "pyproject.toml")],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -63,3 +63,14 @@ def phone_digits(phone: str | None) -> str:
     elif len(digits) == 10 and digits[0] == "9":
         digits = "7" + digits
     return digits
+
+
+def search_text(*parts: str | None) -> str:
+    """What a caller search matches: the parts, case-folded, with the phone as digits."""
+    return " ".join(p.casefold() for p in parts if p).strip()[:1000]
+
+
+def contact_search_text(
+    name: str, email: str, phone: str, site_code: str, site_name: str, customer: str
+) -> str:
+    return search_text(name, email, phone_digits(phone), site_code, site_name, customer)

@@ -54,7 +54,11 @@ TRANSITIONS: dict[tuple[Status, Status], frozenset[str]] = {
     # taking or assigning
     (S.NEW, S.ASSIGNED): _AGENTS,
     (S.REOPENED, S.ASSIGNED): _AGENTS,
-    (S.ASSIGNED, S.NEW): _AGENTS,  # handed back to the queue
+    # handed back to the queue (assigned to nobody, or escalated to another group)
+    (S.ASSIGNED, S.NEW): _AGENTS,
+    (S.IN_PROGRESS, S.NEW): _AGENTS,
+    (S.REOPENED, S.NEW): _AGENTS,
+    (S.IN_PROGRESS, S.ASSIGNED): _AGENTS,  # escalated to a group that offers it to somebody
     # starting work
     (S.NEW, S.IN_PROGRESS): _WORKERS,
     (S.ASSIGNED, S.IN_PROGRESS): _WORKERS,

@@ -17,12 +17,20 @@ from helpdesk_tui.domain import clocks
 from helpdesk_tui.domain.errors import Invalid, NotFound
 from helpdesk_tui.domain.priority import priority_of
 from helpdesk_tui.domain.routing import Call
-from helpdesk_tui.domain.text import clean, clean_line, phone_digits
+from helpdesk_tui.domain.sla import BusinessCalendar
+from helpdesk_tui.domain.text import clean, clean_line, contact_search_text, phone_digits
 from helpdesk_tui.domain.vocab import Channel, EventKind, TicketType
 from helpdesk_tui.domain.workflow import Status, check_transition
 from helpdesk_tui.services import dispatch, notify
 from helpdesk_tui.services.agents import Actor
-from helpdesk_tui.services.catalog import Catalog, catalog
+from helpdesk_tui.services.catalog import (
+    Catalog,
+    CategoryInfo,
+    GroupInfo,
+    PlanInfo,
+    ServiceInfo,
+    catalog,
+)
 from helpdesk_tui.services.ticket_core import (
     LOGGED,
     count_template_use,
@@ -113,7 +121,6 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
     category = service.category(new.category) if new.category else None
     impact = new.impact if new.impact is not None else service.default_impact
     urgency = new.urgency if new.urgency is not None else service.default_urgency
-    priority = priority_of(cat.matrix, impact, urgency)
     created_at = new.created_at or now
     if created_at.tzinfo is None:
         raise Invalid("--created-at needs a time zone (like 2026-11-23T10:00+03:00)")
@@ -121,26 +128,10 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
         raise Invalid("--created-at is in the future")
 
     customer, contact, site, asset = _parties(s, new)
-    warnings = []
-    plan = cat.plan_for(customer.sla_plan_id if customer else None)
-    if customer is not None and customer.sla_plan_id is None:
-        warnings.append(f"{customer.name} has no contract: the default plan {plan.code} applies")
-    calendar = cat.calendar_of(plan)
-    if priority not in plan.targets:
-        raise Invalid(f"SLA plan {plan.code} has no target for P{priority}")
-    response_s, resolution_s = plan.targets[priority]
-
-    group = dispatch.route_group(
-        cat,
-        service,
-        Call(
-            service=service.code,
-            category=category.code if category else None,
-            segment=customer.segment if customer else None,
-            site=_site_code(s, site),
-            language=contact.language if contact else None,
-        ),
-    )
+    cls = _classify(cat, service, category, customer, contact, site, impact, urgency)
+    plan, calendar, group, priority = cls.plan, cls.calendar, cls.group, cls.priority
+    response_s, resolution_s = cls.response_s, cls.resolution_s
+    warnings = list(cls.warnings)
     assignee = None if new.resolution else dispatch.offer(s, group, service.skill)
 
     status = Status.ASSIGNED if assignee else Status.NEW
@@ -259,6 +250,113 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
     )
 
 
+@dataclass(frozen=True)
+class Classification:
+    priority: int
+    plan: PlanInfo
+    calendar: BusinessCalendar
+    response_s: int
+    resolution_s: int
+    group: GroupInfo
+    warnings: tuple[str, ...]
+
+
+def _classify(
+    cat: Catalog,
+    service: ServiceInfo,
+    category: CategoryInfo | None,
+    customer: m.Customer | None,
+    contact: m.Contact | None,
+    site: m.Site | None,
+    impact: int,
+    urgency: int,
+) -> Classification:
+    """Priority from the matrix, plan from the contract, group from the rules."""
+    priority = priority_of(cat.matrix, impact, urgency)
+    warnings = []
+    plan = cat.plan_for(customer.sla_plan_id if customer else None)
+    if customer is not None and customer.sla_plan_id is None:
+        warnings.append(f"{customer.name} has no contract: the default plan {plan.code} applies")
+    if priority not in plan.targets:
+        raise Invalid(f"SLA plan {plan.code} has no target for P{priority}")
+    response_s, resolution_s = plan.targets[priority]
+    group = dispatch.route_group(
+        cat,
+        service,
+        Call(
+            service=service.code,
+            category=category.code if category else None,
+            segment=customer.segment if customer else None,
+            site=site.code if site else None,
+            language=contact.language if contact else None,
+        ),
+    )
+    return Classification(
+        priority, plan, cat.calendar_of(plan), response_s, resolution_s, group, tuple(warnings)
+    )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What saving would do, shown live on the registration form."""
+
+    priority: int
+    plan: str
+    group: str
+    group_name: str
+    line: str
+    response_due: datetime
+    resolution_due: datetime
+    offered_to: str | None
+    warnings: tuple[str, ...]
+
+
+def preview(
+    store: Store,
+    *,
+    service: str,
+    customer: str | None = None,
+    contact_id: int | None = None,
+    asset: str | None = None,
+    category: str | None = None,
+    impact: int | None = None,
+    urgency: int | None = None,
+    now: datetime | None = None,
+) -> Preview:
+    """Priority, group and promised times for a call being registered; writes nothing."""
+    now = now or utcnow()
+    with store.read() as s:
+        cat = catalog(store, s)
+        svc = cat.service(service)
+        cat_info = svc.category(category) if category else None
+        draft = NewTicket(
+            subject="-", service=service, customer=customer, contact_id=contact_id, asset=asset
+        )
+        cust, contact, site, _asset = _parties(s, draft)
+        cls = _classify(
+            cat,
+            svc,
+            cat_info,
+            cust,
+            contact,
+            site,
+            impact or svc.default_impact,
+            urgency or svc.default_urgency,
+        )
+        offered = dispatch.offer(s, cls.group, svc.skill)
+        return Preview(
+            priority=cls.priority,
+            plan=cls.plan.name,
+            group=cls.group.code,
+            group_name=cls.group.name,
+            line=cls.group.line_code,
+            response_due=cls.calendar.add(now, cls.response_s),
+            resolution_due=cls.calendar.add(now, cls.resolution_s),
+            offered_to=offered.login if offered else None,
+            warnings=cls.warnings,
+        )
+
+
 def _choice(value: str, enum: type, what: str) -> str:
     try:
         return enum(value.strip().lower()).value
@@ -332,28 +430,32 @@ def _add_contact(s: Session, new: NewContact, customer: m.Customer | None) -> m.
         raise Invalid(f"not an e-mail address: {new.email!r}")
     if not email and not phone_digits(new.phone):
         raise Invalid("a new contact needs a phone or an e-mail")
-    site_id = None
+    site = None
     if new.site:
         site = s.exec(
             select(m.Site).where(m.Site.customer_id == customer.id, m.Site.code == new.site)
         ).first()
         if site is None:
             raise NotFound(f"unknown site {new.site!r} of {customer.code}")
-        site_id = site.id
+    phone = clean_line(new.phone)
     contact = m.Contact(
         customer_id=customer.id,
-        site_id=site_id,
+        site_id=site.id if site else None,
         name=name,
-        phone=clean_line(new.phone),
-        phone_digits=phone_digits(new.phone),
+        phone=phone,
+        phone_digits=phone_digits(phone),
         email=email,
         language=customer.language,
         created_at=utcnow(),
+        search_text=contact_search_text(
+            name,
+            email,
+            phone,
+            site.code if site else "",
+            site.name if site else "",
+            customer.name,
+        ),
     )
     s.add(contact)
     s.flush()
     return contact
-
-
-def _site_code(s: Session, site: m.Site | None) -> str | None:
-    return site.code if site else None

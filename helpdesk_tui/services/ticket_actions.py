@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from helpdesk_tui.domain import clocks
 from helpdesk_tui.domain.errors import Conflict, Invalid, NotAllowed, NotFound
 from helpdesk_tui.domain.priority import priority_of
+from helpdesk_tui.domain.text import clean
 from helpdesk_tui.domain.vocab import EventKind, LinkKind, Role
 from helpdesk_tui.domain.workflow import PAUSED, Status, check_transition, parse_status
 from helpdesk_tui.services import notify
@@ -203,6 +204,7 @@ def assign(
             check_transition(t.status, Status.ASSIGNED, actor.role)
             values["status"] = Status.ASSIGNED.value
         if agent is None and t.status in (Status.ASSIGNED, Status.IN_PROGRESS):
+            check_transition(t.status, Status.NEW, actor.role)
             values["status"] = Status.NEW.value
         if all(getattr(t, k) == v for k, v in values.items()):
             raise Invalid(f"{t.key} is already {'with ' + login if login else 'unassigned'}")
@@ -240,8 +242,13 @@ def set_status(
             raise Invalid(f"{t.key} is already {new.value}")
         check_transition(t.status, new, actor.role)
         values = _status_values(cat, t, new, now)
-        if new == Status.IN_PROGRESS and t.assignee_id is None and actor.is_agent:
-            values["assignee_id"] = actor.id  # starting work on a queued ticket takes it
+        if new in (Status.ASSIGNED, Status.IN_PROGRESS) and t.assignee_id is None:
+            # claiming or starting work on a queued ticket takes it: never "assigned" to nobody
+            if not actor.is_agent:
+                raise NotAllowed(f"{t.key} has nobody assigned: an agent has to take it")
+            values["assignee_id"] = actor.id
+        if new == Status.NEW:
+            values["assignee_id"] = None  # handed back to the queue
         if new == Status.CANCELLED:
             values.update(due_at=None, next_alert_at=None, closed_at=now)
         body = require_text(note, "the note") if note.strip() else ""
@@ -523,7 +530,7 @@ def log_time(
             EventKind.TIME,
             {"time_spent_s": t.time_spent_s + minutes * 60},
             now=now,
-            body=note.strip(),
+            body=clean(note).strip(),
         )
         return changed_result(s, t, event, f"{minutes} min logged on {t.key}")
 

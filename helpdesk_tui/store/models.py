@@ -190,6 +190,9 @@ class Contact(SQLModel, table=True):
     language: str = Field(default="ru", max_length=8)
     active: bool = True
     created_at: datetime | None = _instant()
+    # name, e-mail, phone digits, site and customer, case-folded: what the caller search
+    # matches (FTS5 trigram index on SQLite, pg_trgm on PostgreSQL; migration 0002)
+    search_text: str = Field(default="", max_length=1000)
 
 
 class Asset(SQLModel, table=True):

@@ -20,7 +20,7 @@ from sqlmodel import Session, SQLModel, select
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.placeholders import unknown_placeholders
 from helpdesk_tui.domain.sla import parse_duration, parse_periods
-from helpdesk_tui.domain.text import clean, clean_line, phone_digits
+from helpdesk_tui.domain.text import clean, clean_line, contact_search_text, phone_digits
 from helpdesk_tui.domain.vocab import Role, TicketType, parse_priority
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
@@ -446,6 +446,7 @@ class _Loader:
                 },
             )
             sites = {}
+            site_names: dict[int, tuple[str, str]] = {}
             for site in data.get("site", []):
                 s = _Record(f, "site", site, "code")
                 row = self.upsert(
@@ -455,6 +456,7 @@ class _Loader:
                     {"name": s.text("name", s.key), "address": s.text("address", "")},
                 )
                 sites[s.key] = row.id
+                site_names[row.id] = (row.code, row.name)
             for contact in data.get("contact", []):
                 c = _Record(f, "contact", contact, "name")
                 email = c.text("email", "").lower()
@@ -463,14 +465,18 @@ class _Loader:
                     raise c.error("a contact needs an e-mail or a phone")
                 key = {"customer_id": customer.id}
                 key.update({"email": email} if email else {"phone_digits": phone_digits(phone)})
+                site_id = c.ref("site", sites, "site", required=False)
                 values = {
                     "name": c.key,
                     "phone": phone,
                     "phone_digits": phone_digits(phone),
                     "email": email,
                     "language": c.text("language", customer.language),
-                    "site_id": c.ref("site", sites, "site", required=False),
+                    "site_id": site_id,
                     "active": c.flag("active", True),
+                    "search_text": contact_search_text(
+                        c.key, email, phone, *site_names.get(site_id, ("", "")), customer.name
+                    ),
                 }
                 values = {k: v for k, v in values.items() if k not in key}
                 row = self.upsert(m.Contact, "contact", key, values)

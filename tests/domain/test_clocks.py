@@ -197,7 +197,12 @@ def test_clock_invariants_hold_for_any_ticket(created, response_s, resolution_s,
     # an alert is due exactly from its instant on
     just_before = c.response_risk_at - timedelta(microseconds=1)
     assert RESPONSE_RISK not in due_alerts(
-        just_before, None, 0, c.response_risk_at, c.response_due, c.resolution_risk_at,
+        just_before,
+        None,
+        0,
+        c.response_risk_at,
+        c.response_due,
+        c.resolution_risk_at,
         c.resolution_due,
     )
     assert next_alert(None, None, None, 0, *_instants(c)) == c.response_risk_at

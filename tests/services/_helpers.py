@@ -58,9 +58,7 @@ def counts(store: Store) -> Counts:
         def n(model) -> int:
             return s.exec(select(func.count()).select_from(model)).one()
 
-        return Counts(
-            n(m.Ticket), n(m.TicketEvent), n(m.Outbox), n(m.Contact), n(m.TicketLink)
-        )
+        return Counts(n(m.Ticket), n(m.TicketEvent), n(m.Outbox), n(m.Contact), n(m.TicketLink))
 
 
 def ticket_row(store: Store, key: str) -> m.Ticket:

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from helpdesk_tui.store import models  # noqa: F401  (registers the tables)
+from helpdesk_tui.store.migrations.env_filters import include_name
 from helpdesk_tui.store.types import UTCDateTime
 
 target_metadata = SQLModel.metadata
@@ -24,6 +25,7 @@ context.configure(
     target_metadata=target_metadata,
     render_item=render_item,
     render_as_batch=connection.dialect.name == "sqlite",
+    include_name=include_name,
     compare_type=True,
 )
 with context.begin_transaction():

@@ -1,0 +1,116 @@
+"""What the screen tests share: new tickets at the frozen instant, reading the store back,
+putting the cursor on a ticket the way a user does (search by key), and the screen as text."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from sqlmodel import select
+
+from helpdesk_tui.app import HelpdeskApp
+from helpdesk_tui.services import agents
+from helpdesk_tui.services.registration import NewTicket, register
+from helpdesk_tui.store import models as m
+from helpdesk_tui.store.db import Store
+from helpdesk_tui.widgets.ticket_table import TicketTable
+from tests.screens.conftest import NOW, settle
+
+CONTACT = "s.kravchenko@produkty24.example"  # Светлана Кравченко, Продукты 24
+
+
+def new_ticket(store: Store, subject: str = "Касса 3 не запускается", **fields) -> str:
+    """Register a call at `NOW` as the dispatcher ivanova; returns its key. A POS ticket is
+    routed to l2-software and offered to petrov (on shift at NOW)."""
+    fields.setdefault("service", "pos")
+    fields.setdefault("contact", CONTACT)
+    done = register(
+        store, agents.resolve(store, "ivanova"), NewTicket(subject=subject, **fields), now=NOW
+    )
+    return done.key
+
+
+def ticket(store: Store, key: str) -> m.Ticket:
+    with store.read() as s:
+        return s.exec(select(m.Ticket).where(m.Ticket.key == key)).one()
+
+
+def events(store: Store, key: str, kind: str | None = None) -> list[m.TicketEvent]:
+    with store.read() as s:
+        q = (
+            select(m.TicketEvent)
+            .join(m.Ticket, m.Ticket.id == m.TicketEvent.ticket_id)
+            .where(m.Ticket.key == key)
+            .order_by(m.TicketEvent.id)
+        )
+        if kind is not None:
+            q = q.where(m.TicketEvent.kind == kind)
+        return list(s.exec(q).all())
+
+
+def outbox(store: Store, key: str) -> list[m.Outbox]:
+    with store.read() as s:
+        return list(
+            s.exec(
+                select(m.Outbox)
+                .join(m.Ticket, m.Ticket.id == m.Outbox.ticket_id)
+                .where(m.Ticket.key == key)
+                .order_by(m.Outbox.id)
+            ).all()
+        )
+
+
+def drafts_of(store: Store, login: str) -> list[m.Draft]:
+    with store.read() as s:
+        agent = s.exec(select(m.Agent).where(m.Agent.login == login)).one()
+        return list(s.exec(select(m.Draft).where(m.Draft.agent_id == agent.id)).all())
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type like a person: one key per character (spaces and newlines included)."""
+    keys = {" ": "space", "\n": "enter", "-": "minus", ".": "full_stop", ",": "comma"}
+    await pilot.press(*(keys.get(ch, ch) for ch in text))
+
+
+async def find(app: HelpdeskApp, pilot, key: str, *, tab: str | None = None) -> TicketTable:
+    """Put the queue's cursor on ticket `key` as an agent would: pick the tab, press `/`,
+    type the key, Enter. Returns the table (one row: the ticket)."""
+    await settle(app, pilot)
+    screen = app.screen
+    if tab is not None:
+        from textual.widgets import Tabs
+
+        from helpdesk_tui.screens.workspace import tab_dom_id
+
+        screen.query_one(Tabs).active = tab_dom_id(tab)
+        await settle(app, pilot)
+    await pilot.press("slash")
+    await type_text(pilot, key)
+    await pilot.press("enter")
+    await settle(app, pilot)
+    await pilot.pause(0.15)  # the pane loads 80 ms after the cursor settles
+    await settle(app, pilot)
+    table = screen.query_one(TicketTable)
+    assert table.current is not None and table.current.key == key, (
+        f"{key} is not under the cursor: {table.current}"
+    )
+    return table
+
+
+def screen_text(app: HelpdeskApp) -> str:
+    """The screen as plain text, line by line (from the SVG screenshot)."""
+    svg = app.export_screenshot()
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for match in re.finditer(
+        r'<text[^>]*x="([\d.]+)"[^>]*y="([\d.]+)"[^>]*clip-path[^>]*>(.*?)</text>', svg, re.S
+    ):
+        x, y = float(match.group(1)), float(match.group(2))
+        rows.setdefault(y, []).append((x, unescape(re.sub(r"<[^>]+>", "", match.group(3)))))
+    lines = []
+    for y in sorted(rows):
+        line = ""
+        for x, text in sorted(rows[y]):
+            col = int(round(x / 12.2))
+            line = line.ljust(col)[:col] + text
+        lines.append(line.rstrip().replace("\xa0", " "))
+    return "\n".join(lines)
