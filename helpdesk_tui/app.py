@@ -41,6 +41,13 @@ class HelpdeskApp(App):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave helpdesk"),
         Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        Binding(
+            "n",
+            "new_call",
+            "New call",
+            id="app.new_call",
+            tooltip="Register a call (from anywhere)",
+        ),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
     ]
 
@@ -168,6 +175,16 @@ class HelpdeskApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    @property
+    def lang(self) -> str:
+        return (self.settings.lang.value if self.settings else None) or "en"
+
+    def action_new_call(self) -> None:
+        from helpdesk_tui.screens.register import RegisterScreen
+
+        if not any(isinstance(s, RegisterScreen) for s in self.screen_stack):
+            self.push_screen(RegisterScreen())
 
     def open_ticket(self, key: str) -> None:
         from helpdesk_tui.screens.ticket import TicketScreen

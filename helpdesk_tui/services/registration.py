@@ -15,11 +15,12 @@ from sqlmodel import Session, select
 
 from helpdesk_tui.domain import clocks
 from helpdesk_tui.domain.errors import Invalid, NotFound
+from helpdesk_tui.domain.placeholders import fill, names_in
 from helpdesk_tui.domain.priority import priority_of
 from helpdesk_tui.domain.routing import Call
 from helpdesk_tui.domain.sla import BusinessCalendar
 from helpdesk_tui.domain.text import clean, clean_line, contact_search_text, phone_digits
-from helpdesk_tui.domain.vocab import Channel, EventKind, TicketType
+from helpdesk_tui.domain.vocab import Channel, EventKind, LinkKind, TicketType
 from helpdesk_tui.domain.workflow import Status, check_transition
 from helpdesk_tui.services import dispatch, notify
 from helpdesk_tui.services.agents import Actor
@@ -34,6 +35,7 @@ from helpdesk_tui.services.catalog import (
 from helpdesk_tui.services.ticket_core import (
     LOGGED,
     count_template_use,
+    normalize_key,
     record_event,
     recorded,
     utcnow,
@@ -75,6 +77,8 @@ class NewTicket:
     tags: tuple[str, ...] = ()
     resolution: str | None = None  # solved on first contact: resolved at once, counted (FCR)
     template: str | None = None  # the template the resolution came from (its use is counted)
+    link_to: str | None = None  # an open ticket this call belongs to (instead of a new problem)
+    link_kind: str = "child"  # child: part of that (mass) incident; duplicate: the same call
 
 
 @dataclass(frozen=True)
@@ -132,9 +136,13 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
     plan, calendar, group, priority = cls.plan, cls.calendar, cls.group, cls.priority
     response_s, resolution_s = cls.response_s, cls.resolution_s
     warnings = list(cls.warnings)
-    assignee = None if new.resolution else dispatch.offer(s, group, service.skill)
+    target = _link_target(s, new)
+    duplicate = target is not None and new.link_kind == LinkKind.DUPLICATE
+    assignee = None if new.resolution or duplicate else dispatch.offer(s, group, service.skill)
 
     status = Status.ASSIGNED if assignee else Status.NEW
+    if duplicate:
+        status = Status.CANCELLED
     resolution = ""
     if new.resolution is not None:
         resolution = clean(new.resolution).strip()
@@ -175,7 +183,7 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
         urgency=urgency,
         priority=priority,
         status=status,
-        is_open=status != Status.RESOLVED,
+        is_open=status in (Status.NEW, Status.ASSIGNED),
         line_id=group.line_id,
         group_id=group.id,
         assignee_id=assignee.id if assignee else None,
@@ -189,8 +197,10 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
         response_risk_at=clk.response_risk_at,
         resolution_due=clk.resolution_due,
         resolution_risk_at=clk.resolution_risk_at,
-        due_at=clk.due_at,
-        next_alert_at=clk.next_alert_at,
+        due_at=None if duplicate else clk.due_at,
+        next_alert_at=None if duplicate else clk.next_alert_at,
+        closed_at=now if duplicate else None,
+        parent_id=(target.parent_id or target.id) if target and not duplicate else None,
         first_response_at=resolved_at,
         resolved_at=resolved_at,
         auto_close_at=(
@@ -203,6 +213,21 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
     )
     s.add(ticket)
     s.flush()
+    if resolution and names_in(resolution):  # a template's {{ticket.key}} etc., now known
+        language = contact.language if contact else "en"
+        values = notify.placeholder_values(s, cat, ticket, language=language, agent_name=actor.name)
+        resolution = ticket.resolution = fill(resolution, values)
+        s.flush()
+    if target is not None:
+        s.add(
+            m.TicketLink(
+                ticket_id=ticket.id,
+                other_id=target.id,
+                kind=new.link_kind,
+                created_at=now,
+                created_by_id=actor.id,
+            )
+        )
     changes = {
         name: [None, recorded(s, attr, getattr(ticket, attr))]
         for attr, name in LOGGED.items()
@@ -215,12 +240,12 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
         EventKind.CREATED,
         changes,
         now=now,
-        body=resolution,
+        body=resolution or (f"{new.link_kind} of {target.key}" if target else ""),
         public=bool(resolution),
     )
     if new.template:
         count_template_use(s, new.template)
-    acknowledged = (
+    acknowledged = not duplicate and (
         notify.notify_customer(
             s,
             cat,
@@ -355,6 +380,21 @@ def preview(
             offered_to=offered.login if offered else None,
             warnings=cls.warnings,
         )
+
+
+def _link_target(s: Session, new: NewTicket) -> m.Ticket | None:
+    """The open ticket a new call is linked to, checked."""
+    if not new.link_to:
+        return None
+    if new.link_kind not in (LinkKind.CHILD, LinkKind.DUPLICATE):
+        raise Invalid(f"a new call links as child or duplicate, not {new.link_kind!r}")
+    key = normalize_key(new.link_to)
+    target = s.exec(select(m.Ticket).where(m.Ticket.key == key)).first()
+    if target is None:
+        raise NotFound(f"no ticket {key}")
+    if not target.is_open:
+        raise Invalid(f"{key} is {target.status}: link only to an open ticket")
+    return target
 
 
 def _choice(value: str, enum: type, what: str) -> str:

@@ -57,3 +57,61 @@ def for_ticket(
             )
         out.sort(key=lambda c: (c.language != language, -c.use_count, c.name))
         return out
+
+
+def for_call(
+    store: Store,
+    actor: Actor,
+    service: str,
+    kinds: tuple[str, ...] = ("resolution", "reply"),
+    *,
+    language: str = "ru",
+    contact_id: int | None = None,
+    line: str = "L1",
+) -> list[TemplateChoice]:
+    """Templates for a call not registered yet (solved on first contact): what is known
+    (the caller, the agent) is filled in now; the rest (the key, the deadlines) when the
+    ticket is registered."""
+    with store.read() as s:
+        contact = s.get(m.Contact, contact_id) if contact_id else None
+        customer = s.get(m.Customer, contact.customer_id) if contact else None
+        site = s.get(m.Site, contact.site_id) if contact and contact.site_id else None
+        values = {
+            "contact.name": contact.name if contact else "",
+            "contact.phone": contact.phone if contact else "",
+            "contact.email": contact.email if contact else "",
+            "customer.name": customer.name if customer else "",
+            "site.name": site.name if site else "",
+            "agent.name": actor.name,
+        }
+        rows = s.exec(select(m.Template).where(m.Template.active, m.Template.kind.in_(kinds))).all()
+        out = [
+            TemplateChoice(
+                row.code,
+                row.name,
+                row.language,
+                row.kind,
+                fill_known(row.body, values),
+                row.use_count,
+            )
+            for row in rows
+            if (not row.services or service in row.services)
+            and (not row.lines or line in row.lines)
+        ]
+        out.sort(key=lambda c: (c.language != language, -c.use_count, c.name))
+        return out
+
+
+def fill_known(body: str, values: dict[str, str]) -> str:
+    """Fill only the placeholders in `values`; leave the others for later."""
+    from helpdesk_tui.domain.placeholders import names_in
+
+    for name in set(names_in(body)) & set(values):
+        body = fill_one(body, name, values[name])
+    return body
+
+
+def fill_one(body: str, name: str, value: str) -> str:
+    import re
+
+    return re.sub(r"\{\{\s*" + re.escape(name) + r"\s*\}\}", lambda _m: value, body)

@@ -108,9 +108,9 @@ def test_the_clock_may_only_close_resolved_tickets_and_resume_waiting_ones():
 
 
 def test_open_and_done_split_the_statuses_and_only_waiting_for_the_customer_pauses():
-    assert OPEN | DONE == set(Status)
+    assert set(Status) == OPEN | DONE
     assert not OPEN & DONE
-    assert PAUSED == {Status.WAITING_CUSTOMER}
+    assert {Status.WAITING_CUSTOMER} == PAUSED
 
 
 def test_every_open_status_can_reach_resolved_and_closed():
@@ -130,6 +130,8 @@ def test_every_open_status_can_reach_resolved_and_closed():
 def test_allowed_targets_come_in_workflow_order():
     targets = allowed_targets(Status.IN_PROGRESS, Role.SUPERVISOR)
     assert targets == [
+        Status.NEW,
+        Status.ASSIGNED,
         Status.WAITING_CUSTOMER,
         Status.WAITING_VENDOR,
         Status.RESOLVED,

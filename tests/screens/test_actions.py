@@ -5,11 +5,12 @@ from __future__ import annotations
 from helpdesk_tui.screens.compose import ComposeScreen
 from helpdesk_tui.screens.dialogs import InputScreen
 from helpdesk_tui.screens.picker import PickerScreen
+from helpdesk_tui.screens.ticket import TicketScreen
 from helpdesk_tui.services import agents, escalation, ticket_actions
 from helpdesk_tui.store import models as m
 from helpdesk_tui.widgets.ticket_pane import TicketPane
 from tests.screens.conftest import settle
-from tests.screens.helpers import events, find, new_ticket, outbox, ticket, type_text
+from tests.screens.helpers import events, find, new_ticket, outbox, paste, ticket, type_text
 
 TRIED = "Restarted the POS, reinstalled the update, the same error remains."
 
@@ -30,7 +31,7 @@ async def _pick(app, pilot, words: str) -> None:
 async def _write(app, pilot, text: str, *, send: bool = True) -> None:
     await settle(app, pilot)
     assert isinstance(app.screen, ComposeScreen), app.screen
-    await type_text(pilot, text)
+    await paste(app, pilot, text)
     if send:
         await pilot.press("ctrl+s")
     await settle(app, pilot)
@@ -97,7 +98,7 @@ async def test_escalation_without_a_note_is_refused_and_changes_nothing(app_for,
     async with app.run_test(size=(140, 40)) as pilot:
         await find(app, pilot, key)
         await pilot.press("e")
-        await _pick(app, pilot, "l3-experts")
+        await _pick(app, pilot, "expert group")
         await _write(app, pilot, "tried")  # too short to tell the next line anything
         assert isinstance(app.screen, ComposeScreen)  # still writing
         error = str(app.screen.query_one("#compose-error").render())
@@ -119,7 +120,7 @@ async def test_escalation_with_a_note_moves_the_ticket_up_a_line(app_for, demo_s
     async with app.run_test(size=(140, 40)) as pilot:
         await find(app, pilot, key)
         await pilot.press("e")
-        await _pick(app, pilot, "l3-experts")
+        await _pick(app, pilot, "expert group")
         await _write(app, pilot, TRIED)
         escalated = events(demo_store, key, "escalated")
         assert len(escalated) == 1
@@ -143,7 +144,7 @@ async def test_reply_with_a_template_fills_it_and_counts_its_use(app_for, demo_s
         assert isinstance(compose, ComposeScreen)
         assert compose.template_code == "ask-cash-desk-ru"
         assert "Светлана Кравченко" in compose.text
-        await type_text(pilot, "\nP.S. test")  # editable before sending
+        await paste(app, pilot, "\nP.S. test")  # editable before sending
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         replies = events(demo_store, key, "reply")
@@ -223,13 +224,17 @@ async def test_reopen_a_resolved_ticket(app_for, demo_store):
     ticket_actions.resolve(demo_store, petrov, key, "Restarted the register.")
     app = app_for("petrov")
     async with app.run_test(size=(140, 40)) as pilot:
-        await find(app, pilot, key, tab="mine")
-        # resolved tickets are not in the open queue: include them
+        await settle(app, pilot)
+        # a resolved ticket has left the open queue: the filter brings it back
+        await pilot.press("f")
+        await _pick(app, pilot, "include resolved")
+        await find(app, pilot, key)
         await pilot.press("O")
         await _write(app, pilot, "The customer called: it froze again.")
         t = ticket(demo_store, key)
         assert t.status == "reopened" and t.reopen_count == 1
-        assert events(demo_store, key, "reopened")[-1].body == "The customer called: it froze again."
+        reopened = events(demo_store, key, "reopened")
+        assert reopened[-1].body == "The customer called: it froze again."
 
 
 async def test_close_a_resolved_ticket_with_the_customers_rating(app_for, demo_store):
@@ -238,13 +243,21 @@ async def test_close_a_resolved_ticket_with_the_customers_rating(app_for, demo_s
     ticket_actions.resolve(demo_store, petrov, key, "Restarted the register.")
     app = app_for("petrov")
     async with app.run_test(size=(140, 40)) as pilot:
-        await find(app, pilot, key, tab="mine")
+        await settle(app, pilot)
+        # from the full-screen ticket, opened by its key from the palette
+        await pilot.press("ctrl+p")
+        await type_text(pilot, key)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TicketScreen) and app.screen.key == key
         await pilot.press("c")
         await _pick(app, pilot, "rated 4")
         t = ticket(demo_store, key)
         assert t.status == "closed" and t.satisfaction == 4 and t.closed_at is not None
         assert events(demo_store, key, "confirmed")
         assert "closed" in [o.kind for o in outbox(demo_store, key)]
+        assert "closed" in _pane_text(app)  # the ticket screen shows the new status
 
 
 async def test_link_to_another_ticket(app_for, demo_store):

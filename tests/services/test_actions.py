@@ -16,8 +16,8 @@ from helpdesk_tui.services import ticket_actions as act
 from helpdesk_tui.services.agents import set_on_shift
 from tests.services._helpers import (
     FRI_10,
-    H,
     KRAVCHENKO,
+    H,
     counts,
     events_of,
     login_of,
@@ -403,7 +403,7 @@ def test_a_priority_change_after_the_first_answer_keeps_the_met_response_deadlin
 def test_a_priority_change_needs_a_real_change_and_an_open_ticket(store, agents, p3):
     with pytest.raises(Invalid, match="already has impact 2 and urgency 2"):
         act.change_priority(store, agents("lebedev"), p3, 2, 2)
-    with pytest.raises(Invalid, match="impact and urgency must be 1..3"):
+    with pytest.raises(Invalid, match=r"impact and urgency must be 1\.\.3"):
         act.change_priority(store, agents("lebedev"), p3, 7, 2)
     act.resolve(store, agents("lebedev"), p3, "Done")
     with pytest.raises(NotAllowed, match="cannot change its priority"):

@@ -8,6 +8,7 @@ import pytest
 from helpdesk_tui.domain.errors import Invalid, NotAllowed, NotFound
 from helpdesk_tui.services import ticket_actions as act
 from helpdesk_tui.services.escalation import escalate, tell_supervisor
+from helpdesk_tui.store import models as m
 from tests.services._helpers import counts, events_of, login_of, msk, new_ticket, outbox, ticket_row
 
 NOTE = "Rebooted the printer, reseated the cable, test print fails"
@@ -25,8 +26,6 @@ def printer(store, actor_of) -> str:
 def where(store, key: str) -> tuple[str, str, str | None, str]:
     row = ticket_row(store, key)
     with store.read() as s:
-        from helpdesk_tui.store import models as m
-
         group = s.get(m.SupportGroup, row.group_id).code
         line = s.get(m.Line, row.line_id).code
     return line, group, login_of(store, row.assignee_id), row.status
@@ -80,8 +79,13 @@ def test_escalating_again_counts_again(store, actor_of, printer):
 
 def test_de_escalation_goes_back_down_without_counting(store, actor_of, printer):
     escalate(store, actor_of("lebedev"), printer, "L3", NOTE)
-    done = escalate(store, actor_of("vasiliev"), printer, "l2-hardware", "Firmware reflashed; "
-                    "now a plain hardware swap")
+    done = escalate(
+        store,
+        actor_of("vasiliev"),
+        printer,
+        "l2-hardware",
+        "Firmware reflashed; now a plain hardware swap",
+    )
     assert done.message == f"{printer} de-escalated to L2/l2-hardware"
     assert ticket_row(store, printer).escalation_count == 1
     assert events_of(store, printer)[-1].kind == "deescalated"
@@ -93,16 +97,19 @@ def test_the_new_group_may_offer_the_ticket_to_one_of_its_engineers(store, actor
     done = escalate(store, actor_of("vasiliev"), key, "l2-software", "Patched the database")
     # petrov and smirnov have the skill and no other work: ties go to the first login
     assert (done.assignee, done.status) == ("petrov", "assigned")
-    [mail] = [o for o in outbox(store, key, "assigned") if o.created_at == o.created_at][-1:]
+    mail = outbox(store, key, "assigned")[-1]
     assert mail.to_addr == "petrov@desk.example"
     assert "Patched the database" in mail.body
 
 
-def test_a_move_to_another_group_of_the_same_line_is_not_a_de_escalation(
-    store, actor_of, printer
-):
-    done = escalate(store, actor_of("lebedev"), printer, "l2-network", "Printer is on the LAN; "
-                    "the switch port is dead")
+def test_a_move_to_another_group_of_the_same_line_is_not_a_de_escalation(store, actor_of, printer):
+    done = escalate(
+        store,
+        actor_of("lebedev"),
+        printer,
+        "l2-network",
+        "Printer is on the LAN; the switch port is dead",
+    )
     assert done.message == f"{printer} moved to L2/l2-network"
     event = events_of(store, printer)[-1]
     assert event.kind == "escalated"

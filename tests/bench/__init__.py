@@ -1,0 +1,1 @@
+"""The benchmark harness (issue 8): `python tests/bench/run.py --help`."""

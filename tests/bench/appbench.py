@@ -1,0 +1,618 @@
+"""One application process of the benchmark: started by `run.py`, never imported by it.
+
+    python tests/bench/appbench.py start   --kind helpdesk|baseline|bare --db URL
+    python tests/bench/appbench.py session --kind helpdesk|baseline      --db URL
+
+`start` runs the application headless (`App.run_test`) and prints `PAINTED <json>` as soon
+as the first queue page is painted (the parent measures from before it spawned us, so the
+figure is the whole process: interpreter, imports, store, first query, first paint), then
+exits. `session` drives the running application with key presses (tabs, filters, search,
+sort, cursor keys), times each from the key press to the first paint that shows its result,
+and prints `RESULT <json>` with the samples and the process's peak RSS.
+
+Three applications:
+- `helpdesk`: the real one (`make_app` as the CLI builds it), on the line-2 queue;
+- `baseline`: the obvious implementation — a stock `textual.widgets.DataTable` filled,
+  through the ORM, with every open ticket of a line (`add_rows` of them all);
+- `bare`: a bare Textual app that paints one static table (the start-up reference).
+
+"Painted" is measured in the compositor: `App._display` is wrapped so that each screen
+update is also serialised to terminal bytes (what a real terminal would be sent; the headless
+driver skips that), and a waiter fires on the first update after which the condition holds
+(for example: the table's generation moved on and every row in view is loaded).
+
+Imports are lazy on purpose: the `bare` process must not pay for helpdesk's imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SIZE = (160, 45)
+TIMEOUT = 60.0
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb() -> float:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+# -- the paint probe ----------------------------------------------------------------------
+
+
+class PaintProbe:
+    """Wraps `app._display`: every screen update is rendered to terminal bytes, then the
+    waiters whose condition now holds get the time of that update."""
+
+    def __init__(self, app) -> None:
+        from textual._compositor import CompositorUpdate
+
+        self.app = app
+        self.updates = 0
+        self.bytes = 0
+        self._waiters: list[tuple[Callable[[], bool], asyncio.Future]] = []
+        original = app._display
+
+        def display(screen, renderable) -> None:
+            original(screen, renderable)
+            if renderable is None:
+                return
+            if isinstance(renderable, CompositorUpdate):
+                self.bytes += len(renderable.render_segments(app.console))
+            self.updates += 1
+            if self._waiters:
+                now = time.perf_counter()
+                for waiter in list(self._waiters):
+                    condition, future = waiter
+                    if not future.done():
+                        try:
+                            ok = condition()
+                        except Exception:  # the screen may be half-built
+                            ok = False
+                        if ok:
+                            future.set_result(now)
+                            self._waiters.remove(waiter)
+
+        app._display = display
+
+    async def wait(self, condition: Callable[[], bool], timeout: float = TIMEOUT) -> float:
+        """perf_counter() of the first screen update after which `condition()` holds."""
+        future = asyncio.get_running_loop().create_future()
+        entry = (condition, future)
+        self._waiters.append(entry)
+        try:
+            return await asyncio.wait_for(future, timeout)
+        finally:
+            if entry in self._waiters:
+                self._waiters.remove(entry)
+
+
+def send_key(app, key: str) -> None:
+    """Deliver one key press the way Pilot does, without Pilot's idle waits (they sleep
+    until the process looks idle, which would be timed along with the work)."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import REPLACED_KEYS, _character_to_key, _get_unicode_name_from_key
+
+    if len(key) == 1 and not key.isalnum():
+        key = _character_to_key(key)
+    original = REPLACED_KEYS.get(key, key)
+    try:
+        char = unicodedata.lookup(_get_unicode_name_from_key(original))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    event = events.Key(key, char)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+async def settle(app, quiet: float = 0.03, timeout: float = TIMEOUT) -> None:
+    """Wait until no worker but the live feed runs and nothing happened for `quiet` s."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    calm_since = None
+    while loop.time() < deadline:
+        await asyncio.sleep(0.005)
+        busy = any(w.group != "feed" and not w.is_finished for w in app.workers)
+        if busy:
+            calm_since = None
+        elif calm_since is None:
+            calm_since = loop.time()
+        elif loop.time() - calm_since >= quiet:
+            return
+    raise TimeoutError("the application did not settle")
+
+
+async def timed(app, probe: PaintProbe, key: str, condition: Callable[[], bool]) -> float:
+    """Milliseconds from sending `key` to the first paint after which `condition` holds."""
+    t0 = time.perf_counter()
+    send_key(app, key)
+    t1 = await probe.wait(condition)
+    return (t1 - t0) * 1000
+
+
+async def keys(app, *names: str) -> None:
+    """Untimed key presses (opening a picker, typing a word), then settle."""
+    for name in names:
+        send_key(app, name)
+        await asyncio.sleep(0)
+    await settle(app)
+
+
+# -- the helpdesk application ----------------------------------------------------------------
+
+
+def build_helpdesk(url: str, login: str, tab: str | None):
+    sys.path.insert(0, str(ROOT))
+    from helpdesk_tui.app import make_app
+    from helpdesk_tui.cli.common import Context
+    from helpdesk_tui.screens.workspace import WorkspaceScreen
+
+    if tab:
+        original = WorkspaceScreen.start_tab
+
+        def start_tab(self, tabs):
+            return next((t for t in tabs if t.id == tab), None) or original(self, tabs)
+
+        WorkspaceScreen.start_tab = start_tab
+    c = Context(db=url, login=login)
+    store = c.store()
+    actor = c.actor()
+    return make_app(store, actor, c.settings)
+
+
+def view_loaded(table) -> bool:
+    top = int(table.scroll_y)
+    end = min(table.total, top + table.page_height)
+    return all(table.row_at(p) is not None for p in range(top, end))
+
+
+class HelpdeskDriver:
+    """Conditions and keys for the real application."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    @property
+    def workspace(self):
+        from helpdesk_tui.screens.workspace import WorkspaceScreen
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, WorkspaceScreen):
+                return screen
+        raise LookupError("no workspace yet")
+
+    @property
+    def table(self):
+        from helpdesk_tui.widgets.ticket_table import TicketTable
+
+        return self.workspace.query_one(TicketTable)
+
+    def first_page(self) -> bool:
+        ws = self.workspace
+        table = self.table
+        return ws.query_ is not None and table.generation > 0 and view_loaded(table)
+
+    def new_queue(self) -> Callable[[], bool]:
+        table = self.table
+        g0 = table.generation
+        return lambda: table.generation > g0 and view_loaded(table) and self.app.screen is self.workspace
+
+    def cursor_at(self, position: int) -> Callable[[], bool]:
+        table = self.table
+        return lambda: table.cursor == position and view_loaded(table)
+
+    def info(self) -> dict:
+        ws = self.workspace
+        q = ws.query_
+        return {
+            "tab": q.tab.id if q else None,
+            "rows": self.table.total,
+            "rows_fetched": ws.rows_fetched,
+            "sort": q.sort if q else None,
+        }
+
+
+async def helpdesk_session(app, probe: PaintProbe, plan: dict) -> dict:
+    d = HelpdeskDriver(app)
+    out: dict[str, list[float]] = {
+        "tab": [],
+        "filter": [],
+        "search": [],
+        "sort": [],
+        "cursor_down": [],
+        "page_down": [],
+        "jump": [],
+    }
+    details: dict[str, list] = {"tab": [], "search": [], "sort": [], "filter": []}
+    rounds = plan.get("rounds", 1)
+    async with app.run_test(size=SIZE) as _pilot:
+        t0 = time.perf_counter()
+        painted = await probe.wait(lambda: _safe(d.first_page))
+        first = (painted - t0) * 1000
+        await settle(app)
+        ws = d.workspace
+        n_tabs = len(ws.tabs)
+        start_tab = ws.query_.tab.id
+        # 2a. open each queue tab in turn (`]`), back to the start tab
+        for _ in range(rounds):
+            for _ in range(n_tabs):
+                ms = await timed(app, probe, "]", d.new_queue())
+                out["tab"].append(ms)
+                details["tab"].append((d.info()["tab"], d.table.total, round(ms, 2)))
+                await settle(app)
+        assert ws.query_.tab.id == start_tab, (ws.query_.tab.id, start_tab)
+        # 2b. filters through the picker: status new, P1, a service; each on then off
+        for _ in range(rounds):
+            for label, downs in (("status new", 1), ("P1", 8), ("P2", 9), ("service", 12)):
+                for _state in ("on", "off"):
+                    await keys(app, "f", *(["down"] * downs))
+                    ms = await timed(app, probe, "enter", d.new_queue())
+                    out["filter"].append(ms)
+                    details["filter"].append((label, _state, d.table.total, round(ms, 2)))
+                    await settle(app)
+        # 2c. search by subject (and clearing it with Esc)
+        for _ in range(rounds):
+            for word in plan["words"]:
+                await keys(app, "slash", *list(word))
+                ms = await timed(app, probe, "enter", d.new_queue())
+                out["search"].append(ms)
+                details["search"].append((word, d.table.total, round(ms, 2)))
+                await settle(app)
+                ms = await timed(app, probe, "escape", d.new_queue())
+                out["search"].append(ms)
+                details["search"].append(("(clear)", d.table.total, round(ms, 2)))
+                await settle(app)
+        # 2d. every sort in the picker, then back to SLA
+        for _ in range(rounds):
+            for index in (1, 2, 3, 4, 5, 6, 7, 8, 0):
+                await keys(app, "o", *(["down"] * index))
+                ms = await timed(app, probe, "enter", d.new_queue())
+                out["sort"].append(ms)
+                details["sort"].append((ws.query_.sort, d.table.total, round(ms, 2)))
+                await settle(app)
+        # 3. cursor keys, from the top of the queue
+        await keys(app, "g")
+        for _ in range(plan.get("downs", 60)):
+            target = min(d.table.cursor + 1, d.table.total - 1)
+            out["cursor_down"].append(await timed(app, probe, "down", d.cursor_at(target)))
+            await settle(app, quiet=0.01)
+        for _ in range(plan.get("pages", 40)):
+            target = min(d.table.cursor + d.table.page_height, d.table.total - 1)
+            out["page_down"].append(await timed(app, probe, "pagedown", d.cursor_at(target)))
+            await settle(app, quiet=0.01)
+        # jumps: to the last row and back to the first
+        for _ in range(3):
+            out["jump"].append(await timed(app, probe, "G", d.cursor_at(d.table.total - 1)))
+            await settle(app)
+            out["jump"].append(await timed(app, probe, "g", d.cursor_at(0)))
+            await settle(app)
+        info = d.info()
+    return {
+        "first_paint_in_process_ms": first,
+        "samples": out,
+        "details": details,
+        "info": info,
+        "tabs": n_tabs,
+        "updates": probe.updates,
+        "terminal_bytes": probe.bytes,
+    }
+
+
+def _safe(condition: Callable[[], bool]) -> bool:
+    try:
+        return condition()
+    except Exception:
+        return False
+
+
+# -- the baseline: a stock DataTable filled through the ORM --------------------------------------
+
+
+def build_baseline(url: str, line_code: str):
+    sys.path.insert(0, str(ROOT))
+    from sqlmodel import Session, select
+    from textual.app import App, ComposeResult
+    from textual.binding import Binding
+    from textual.widgets import DataTable, Footer, Header, Input, Static
+
+    from helpdesk_tui.store import models as m
+    from helpdesk_tui.store.db import open_store
+
+    store = open_store(url)
+
+    class BaselineApp(App):
+        """What one writes first: every open ticket of the line, as ORM objects, in a
+        DataTable (`add_rows` of all of them); filters and search run the query again; sort
+        is DataTable.sort."""
+
+        CSS = "#search { dock: bottom; display: none; } #search.-open { display: block; }"
+        BINDINGS = [
+            Binding("right_square_bracket", "next_line", "Next line"),
+            Binding("f", "toggle_filter", "P1 only"),
+            Binding("o", "next_sort", "Sort"),
+            Binding("slash", "search", "Search"),
+            Binding("escape", "clear", "Clear"),
+        ]
+        SORT_COLUMNS = ("priority", "key", "status", "subject", "due")
+
+        def __init__(self) -> None:
+            super().__init__()
+            with Session(store.engine) as s:
+                self.lines = s.exec(select(m.Line).order_by(m.Line.level, m.Line.code)).all()
+            self.line_index = next(
+                (i for i, line in enumerate(self.lines) if line.code == line_code), 0
+            )
+            self.p1_only = False
+            self.search_text = ""
+            self.sort_index = -1
+            self.generation = 0
+            self.loaded = 0
+
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Static(id="where")
+            yield DataTable(id="table", cursor_type="row")
+            yield Input(id="search")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_column("Key", key="key")
+            table.add_column("P", key="priority")
+            table.add_column("Due", key="due")
+            table.add_column("Status", key="status")
+            table.add_column("Subject", key="subject")
+            table.add_column("Updated", key="updated")
+            self.load()
+            table.focus()
+
+        def load(self) -> None:
+            line = self.lines[self.line_index]
+            with Session(store.engine) as s:
+                q = select(m.Ticket).where(m.Ticket.line_id == line.id, m.Ticket.is_open)
+                if self.p1_only:
+                    q = q.where(m.Ticket.priority == 1)
+                if self.search_text:
+                    q = q.where(m.Ticket.subject.ilike(f"%{self.search_text}%"))
+                tickets = s.exec(q.order_by(m.Ticket.due_at)).all()
+            table = self.query_one(DataTable)
+            table.clear()
+            table.add_rows(
+                (
+                    t.key,
+                    f"P{t.priority}",
+                    t.due_at.strftime("%Y-%m-%d %H:%M") if t.due_at else "—",
+                    t.status,
+                    t.subject,
+                    t.updated_at.strftime("%Y-%m-%d %H:%M"),
+                )
+                for t in tickets
+            )
+            self.loaded = len(tickets)
+            self.query_one("#where", Static).update(f"{line.code}: {len(tickets):,} open")
+            self.generation += 1
+
+        def action_next_line(self) -> None:
+            self.line_index = (self.line_index + 1) % len(self.lines)
+            self.load()
+
+        def action_toggle_filter(self) -> None:
+            self.p1_only = not self.p1_only
+            self.load()
+
+        def action_next_sort(self) -> None:
+            self.sort_index = (self.sort_index + 1) % len(self.SORT_COLUMNS)
+            self.query_one(DataTable).sort(self.SORT_COLUMNS[self.sort_index])
+            self.generation += 1
+
+        def action_search(self) -> None:
+            box = self.query_one("#search", Input)
+            box.add_class("-open")
+            box.focus()
+
+        def on_input_submitted(self, event: Input.Submitted) -> None:
+            event.input.remove_class("-open")
+            self.search_text = event.value.strip()
+            event.input.value = ""
+            self.query_one(DataTable).focus()
+            self.load()
+
+        def action_clear(self) -> None:
+            self.search_text = ""
+            self.load()
+
+    return BaselineApp()
+
+
+class BaselineDriver:
+    def __init__(self, app) -> None:
+        self.app = app
+
+    @property
+    def table(self):
+        from textual.widgets import DataTable
+
+        return self.app.query_one(DataTable)
+
+    def first_page(self) -> bool:
+        return self.app.generation > 0 and self.table.row_count == self.app.loaded
+
+    def new_generation(self) -> Callable[[], bool]:
+        g0 = self.app.generation
+        return lambda: self.app.generation > g0
+
+    def cursor_at(self, row: int) -> Callable[[], bool]:
+        return lambda: self.table.cursor_row == row
+
+
+async def baseline_session(app, probe: PaintProbe, plan: dict) -> dict:
+    d = BaselineDriver(app)
+    out: dict[str, list[float]] = {
+        "tab": [],
+        "filter": [],
+        "search": [],
+        "sort": [],
+        "cursor_down": [],
+        "page_down": [],
+        "jump": [],
+    }
+    rows: dict[str, list] = {"tab": []}
+    brounds = plan.get("baseline_rounds", 1)
+    async with app.run_test(size=SIZE) as _pilot:
+        t0 = time.perf_counter()
+        painted = await probe.wait(lambda: _safe(d.first_page))
+        first = (painted - t0) * 1000
+        await settle(app)
+        for _ in range(brounds):
+            for _ in range(len(app.lines)):
+                out["tab"].append(await timed(app, probe, "]", d.new_generation()))
+                rows["tab"].append(app.loaded)
+                await settle(app)
+        for _ in range(brounds):
+            for _ in range(2):
+                out["filter"].append(await timed(app, probe, "f", d.new_generation()))
+                await settle(app)
+        for word in plan["words"][: max(1, brounds * 2)]:
+            await keys(app, "slash", *list(word))
+            out["search"].append(await timed(app, probe, "enter", d.new_generation()))
+            await settle(app)
+            out["search"].append(await timed(app, probe, "escape", d.new_generation()))
+            await settle(app)
+        for _ in range(brounds * 5):
+            out["sort"].append(await timed(app, probe, "o", d.new_generation()))
+            await settle(app)
+        await keys(app, "home")
+        for _ in range(plan.get("downs", 60) // 2):
+            target = min(d.table.cursor_row + 1, d.table.row_count - 1)
+            out["cursor_down"].append(await timed(app, probe, "down", d.cursor_at(target)))
+            await settle(app, quiet=0.01)
+        for _ in range(plan.get("pages", 40) // 2):
+            before = d.table.cursor_row
+
+            def moved(before=before) -> bool:
+                return d.table.cursor_row > before or d.table.cursor_row == d.table.row_count - 1
+
+            out["page_down"].append(await timed(app, probe, "pagedown", moved))
+            await settle(app, quiet=0.01)
+        out["jump"].append(await timed(app, probe, "end", d.cursor_at(d.table.row_count - 1)))
+        await settle(app)
+        out["jump"].append(await timed(app, probe, "home", d.cursor_at(0)))
+        await settle(app)
+        loaded = app.loaded
+    return {
+        "first_paint_in_process_ms": first,
+        "samples": out,
+        "details": rows,
+        "info": {"rows": loaded},
+        "updates": probe.updates,
+        "terminal_bytes": probe.bytes,
+    }
+
+
+# -- the bare Textual app -------------------------------------------------------------------------
+
+
+def build_bare():
+    from textual.app import App, ComposeResult
+    from textual.widgets import DataTable, Footer, Header
+
+    class BareApp(App):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield DataTable(id="table", cursor_type="row")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns("Key", "P", "Due", "Status", "Subject", "Updated")
+            table.add_rows(
+                (f"HD-{1001 + i}", "P3", "2026-11-24 12:00", "new", f"Static row {i}", "—")
+                for i in range(40)
+            )
+
+    return BareApp()
+
+
+# -- entry point ------------------------------------------------------------------------------------
+
+
+async def run_start(kind: str, args) -> dict:
+    if kind == "helpdesk":
+        app = build_helpdesk(args.db, args.login, args.tab)
+        condition = HelpdeskDriver(app).first_page
+    elif kind == "baseline":
+        app = build_baseline(args.db, args.line)
+        condition = BaselineDriver(app).first_page
+    else:
+        app = build_bare()
+
+        def condition() -> bool:
+            from textual.widgets import DataTable
+
+            return app.query_one(DataTable).row_count == 40
+
+    probe = PaintProbe(app)
+    async with app.run_test(size=SIZE):
+        await probe.wait(lambda: _safe(condition))
+        painted = time.time()
+        return {"painted": painted, "rss_peak_mb": peak_rss_mb(), "rss_mb": current_rss_mb()}
+
+
+async def run_session(kind: str, args) -> dict:
+    plan = json.loads(args.plan) if args.plan else {}
+    plan.setdefault("words", ["printer"])
+    if kind == "helpdesk":
+        app = build_helpdesk(args.db, args.login, args.tab)
+        probe = PaintProbe(app)
+        result = await helpdesk_session(app, probe, plan)
+    else:
+        app = build_baseline(args.db, args.line)
+        probe = PaintProbe(app)
+        result = await baseline_session(app, probe, plan)
+    result["rss_peak_mb"] = peak_rss_mb()
+    result["rss_mb"] = current_rss_mb()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["start", "session"])
+    parser.add_argument("--kind", choices=["helpdesk", "baseline", "bare"], required=True)
+    parser.add_argument("--db", default="")
+    parser.add_argument("--login", default="morozov")
+    parser.add_argument("--tab", default="line:L2")
+    parser.add_argument("--line", default="L2")
+    parser.add_argument("--plan", default="")
+    args = parser.parse_args()
+    if args.mode == "start":
+        result = asyncio.run(run_start(args.kind, args))
+        sys.stdout.write("PAINTED " + json.dumps(result) + "\n")
+        sys.stdout.flush()
+        os._exit(0)  # the figure is taken; do not time (or wait for) the shutdown
+    result = asyncio.run(run_session(args.kind, args))
+    sys.stdout.write("RESULT " + json.dumps(result) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
