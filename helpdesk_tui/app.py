@@ -14,7 +14,7 @@ from textual.reactive import reactive
 from textual.worker import get_current_worker
 
 from helpdesk_tui.commands import ActionCommands, TicketJump
-from helpdesk_tui.config import Settings, data_dir, redact
+from helpdesk_tui.config import Settings, data_dir, store_label
 from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.services import live
 from helpdesk_tui.services.agents import Actor
@@ -75,7 +75,7 @@ class HelpdeskApp(App):
             plan.calendar_id: self.catalog.calendars[plan.calendar_id]
             for plan in self.catalog.plans.values()
         }
-        self.sub_title = f"{actor.name} · {actor.role} · {redact(store.url)}"
+        self.sub_title = f"{actor.name} · {actor.role} · {store_label(store.url)}"
         if settings is not None and settings.theme:
             self.theme = settings.theme
 
@@ -123,7 +123,7 @@ class HelpdeskApp(App):
                 handler(message.ids)
 
     def watch_online(self, online: bool) -> None:
-        base = f"{self.actor.name} · {self.actor.role} · {redact(self.store.url)}"
+        base = f"{self.actor.name} · {self.actor.role} · {store_label(self.store.url)}"
         self.sub_title = base if online else f"{base} · ⚠ database unreachable, reconnecting…"
         if not online:
             self.notify(

@@ -101,6 +101,15 @@ def redact(url: str) -> str:
     return f"{scheme}://{creds}@{host}"
 
 
+def store_label(url: str) -> str:
+    """A short name for the store in force: the SQLite file's name, or host/database."""
+    if url.startswith("sqlite"):
+        return Path(url.split("///", 1)[-1]).name or "sqlite"
+    rest = url.split("://", 1)[-1]
+    host_db = rest.rsplit("@", 1)[-1].split("?", 1)[0]
+    return host_db
+
+
 def read_config_file(path: Path) -> dict:
     if not path.exists():
         return {}

@@ -52,6 +52,7 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
         template_kinds: tuple[str, ...] = (),
         min_length: int = 1,
         hint: str = "",
+        initial: str = "",
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -60,6 +61,7 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
         self.template_kinds = template_kinds
         self.min_length = min_length
         self.hint = hint
+        self.initial = initial  # text to start from when there is no draft (a template)
         self.template_code: str | None = None
         self._save_timer = None
         self._loaded = False
@@ -87,6 +89,9 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
 
     def _draft_loaded(self, draft) -> None:
         area = self.query_one(TextArea)
+        if draft is None and self.initial and not area.text.strip():
+            area.text = self.initial
+            area.move_cursor(area.document.end)
         if draft is not None and not area.text.strip():
             area.text = draft.body
             area.move_cursor(area.document.end)

@@ -846,7 +846,8 @@ class RegisterScreen(DeskScreen):
                 return
             body = next((c.body for c in choices if c.code == code), "")
             editor = ComposeScreen(
-                "How was it solved? (the caller gets this text)", ticket=None, kind="resolution"
+                "How was it solved? (the caller gets this text)", ticket=None,
+                kind="resolution", initial=body,
             )
 
             def written(text: str | None) -> None:
@@ -856,8 +857,6 @@ class RegisterScreen(DeskScreen):
                     )
 
             self.app.push_screen(editor, written)
-            if body:
-                editor.call_after_refresh(editor.query_one(TextArea).insert, body)
 
         self.app.push_screen(
             PickerScreen("Solved on first contact: start from a template", picks), chosen

@@ -57,7 +57,8 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         Binding("slash", "search", "Search", id="queue.search", key_display="/"),
         Binding("f", "filter", "Filter", id="queue.filter"),
         Binding("o", "sort", "Sort", id="queue.sort"),
-        Binding("O", "reverse", "Reverse", id="queue.reverse", show=False),
+        # `O` is reopen (a ticket action): reversing the order is ctrl+o, or in the sort picker
+        Binding("ctrl+o", "reverse", "Reverse the order", id="queue.reverse", show=False),
         Binding(
             "right_square_bracket,L",
             "tab(1)",
@@ -376,14 +377,22 @@ class WorkspaceScreen(TicketActions, DeskScreen):
     def action_sort(self) -> None:
         if self.query_ is None:
             return
+        order = "descending" if self.query_.descending else "ascending"
         choices = [
-            Choice(name, f"Sort by {label}", "current" if name == self.query_.sort else "")
-            for name, label in SORT_LABELS.items()
+            Choice("-reverse", "Reverse the order", f"now {order} · ctrl+o"),
+            *(
+                Choice(name, f"Sort by {label}", "current" if name == self.query_.sort else "")
+                for name, label in SORT_LABELS.items()
+            ),
         ]
-        self.app.push_screen(
-            PickerScreen("Sort the queue by…", choices),
-            lambda name: name and self.open_query(replace(self.query_, sort=name), cursor=0),
-        )
+
+        def chosen(name: str | None) -> None:
+            if name == "-reverse":
+                self.action_reverse()
+            elif name and self.query_ is not None:
+                self.open_query(replace(self.query_, sort=name), cursor=0)
+
+        self.app.push_screen(PickerScreen("Sort the queue by…", choices), chosen)
 
     def action_reverse(self) -> None:
         if self.query_ is not None:

@@ -95,10 +95,10 @@ async def find(app: HelpdeskApp, pilot, key: str, *, tab: str | None = None) -> 
         screen.query_one(Tabs).active = tab_dom_id(tab)
         await settle(app, pilot)
     await pilot.press("slash")
-    await type_text(pilot, key)
+    await paste(app, pilot, key)
     await pilot.press("enter")
     await settle(app, pilot)
-    await pilot.pause(0.15)  # the pane loads 80 ms after the cursor settles
+    await pilot.pause(0.1)  # the pane loads 80 ms after the cursor settles
     await settle(app, pilot)
     table = screen.query_one(TicketTable)
     assert table.current is not None and table.current.key == key, (
