@@ -62,6 +62,13 @@ def fresh_pg_schema(name: str) -> str:
     return pg_url(name)
 
 
+def drop_pg_schema(name: str) -> None:
+    admin = open_store(pg_url("public"))
+    with admin.engine.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
+    admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
@@ -76,13 +83,15 @@ def sqlite_template(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def pg_session() -> Iterator[tuple[str, int]]:
     """This worker's PostgreSQL schema with the reference data, and its last contact id."""
-    url = fresh_pg_schema(f"hd_test_{_worker()}")
+    name = f"hd_test_{_worker()}_{os.getpid()}"  # concurrent test runs never share one
+    url = fresh_pg_schema(name)
     store = open_store(url)
     init_store(store)
     with store.engine.connect() as conn:
         last_contact = conn.execute(text("SELECT max(id) FROM contact")).scalar_one()
     store.dispose()
     yield url, last_contact
+    drop_pg_schema(name)
 
 
 def _sqlite_store(template: Path, tmp_path: Path) -> Store:

@@ -189,3 +189,12 @@ def used_share(
         return 0.0
     end = done_at or paused_at or now
     return max(0.0, cal.between(created_at, end) - paused_s) / target_s
+
+
+def took(
+    cal: BusinessCalendar, created_at: datetime, at: datetime, paused_s: int
+) -> tuple[int, int]:
+    """(business seconds without pauses, wall seconds) from creation to `at`: what a
+    response or a resolution took, as the reports count it."""
+    business = max(0, round(cal.between(created_at, at)) - paused_s)
+    return business, max(0, round((at - created_at).total_seconds()))

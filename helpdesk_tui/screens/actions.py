@@ -200,7 +200,9 @@ class TicketActions:
                     if here and g.level < here.level
                     else "→ same line"
                 )
-                choices.append(Choice(g.code, f"{g.line_code} · {g.name}", f"{direction} · {g.code}"))
+                choices.append(
+                    Choice(g.code, f"{g.line_code} · {g.name}", f"{direction} · {g.code}")
+                )
 
             def chosen(group: str | None) -> None:
                 if group is None:

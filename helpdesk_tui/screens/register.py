@@ -846,8 +846,10 @@ class RegisterScreen(DeskScreen):
                 return
             body = next((c.body for c in choices if c.code == code), "")
             editor = ComposeScreen(
-                "How was it solved? (the caller gets this text)", ticket=None,
-                kind="resolution", initial=body,
+                "How was it solved? (the caller gets this text)",
+                ticket=None,
+                kind="resolution",
+                initial=body,
             )
 
             def written(text: str | None) -> None:

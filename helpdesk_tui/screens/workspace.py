@@ -27,6 +27,7 @@ from helpdesk_tui.widgets.ticket_table import BLOCK, TicketTable
 
 WIDE = 120  # columns from which the ticket pane sits beside the queue
 SIDEBAR_WIDE = 190  # columns from which the SLA sidebar shows by default
+DETAIL_QUIET = 0.08  # seconds: while the cursor moves faster, the pane waits for it to stop
 SORT_LABELS = {
     "sla": "SLA deadline",
     "priority": "priority",
@@ -101,7 +102,8 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         self.counts: dict[str, int] = {}
         self.rows_fetched = 0  # how many rows this screen has read (tests, benchmarks)
         self.sidebar_on: bool | None = None
-        self._detail_timer = None
+        self._detail_timer = None  # running while the cursor moves: loads are held back
+        self._detail_next: str | None = None  # the ticket to load when the cursor stops
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -211,6 +213,8 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         def counted(total: int) -> None:
             self.table.reset(total, cursor=cursor)
             self._show_status(total)
+            if total == 0:  # nothing under the cursor: the pane must not show a stale ticket
+                self.query_one(TicketPane).show(None, None)
             if keep is not None:
                 self._keep_cursor_on(keep)
 
@@ -264,12 +268,22 @@ class WorkspaceScreen(TicketActions, DeskScreen):
 
     @on(TicketTable.Highlighted)
     def _highlighted(self, event: TicketTable.Highlighted) -> None:
+        """Show the highlighted ticket in the pane: at once when the cursor was still, and
+        while it moves (j held down) once more where it stops, not once per row."""
         if not self.has_class("-wide") or event.row is None:
             return
-        if self._detail_timer is not None:
-            self._detail_timer.stop()
-        key = event.row.key
-        self._detail_timer = self.set_timer(0.08, lambda: self._load_detail(key))
+        if self._detail_timer is None:
+            self._load_detail(event.row.key)
+            self._detail_timer = self.set_timer(DETAIL_QUIET, self._detail_quiet)
+        else:
+            self._detail_next = event.row.key
+
+    def _detail_quiet(self) -> None:
+        self._detail_timer = None
+        key, self._detail_next = self._detail_next, None
+        if key is not None:
+            self._load_detail(key)
+            self._detail_timer = self.set_timer(DETAIL_QUIET, self._detail_quiet)
 
     def _load_detail(self, key: str) -> None:
         self.call(
@@ -283,8 +297,8 @@ class WorkspaceScreen(TicketActions, DeskScreen):
 
     def _got_detail(self, detail: ticket_views.TicketDetail) -> None:
         current = self.table.current
-        if current is not None and current.key != detail.key:
-            return  # the cursor moved on meanwhile
+        if current is None or current.key != detail.key:
+            return  # the cursor moved on (or the queue changed) meanwhile
         self.query_one(TicketPane).show(detail, self.desk.calendars.get(detail.calendar_id))
 
     @on(TicketTable.Selected)

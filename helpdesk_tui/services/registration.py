@@ -207,6 +207,7 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
             calendar.add_business_days(resolved_at, plan.auto_close_days) if resolved_at else None
         ),
         fcr=resolved_at is not None,
+        **(_fcr_durations(calendar, created_at, resolved_at) if resolved_at else {}),
         resolution=resolution,
         checklist=[clean_line(c) for c in new.checklist if clean_line(c)],
         tags=sorted({clean_line(t).lower() for t in new.tags if clean_line(t)}),
@@ -380,6 +381,16 @@ def preview(
             offered_to=offered.login if offered else None,
             warnings=cls.warnings,
         )
+
+
+def _fcr_durations(calendar: BusinessCalendar, created_at: datetime, at: datetime) -> dict:
+    business, wall = clocks.took(calendar, created_at, at, 0)
+    return {
+        "response_business_s": business,
+        "response_wall_s": wall,
+        "resolution_business_s": business,
+        "resolution_wall_s": wall,
+    }
 
 
 def _link_target(s: Session, new: NewTicket) -> m.Ticket | None:

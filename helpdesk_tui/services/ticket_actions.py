@@ -106,6 +106,19 @@ def clock_values(cat: Catalog, t: m.Ticket, now: datetime, **facts: Any) -> dict
     return values
 
 
+def _durations(
+    cal, t: m.Ticket, at: datetime, paused_s: int, *, response: bool, resolution: bool
+) -> dict[str, Any]:
+    """What the first response and/or the resolution took, for the reports."""
+    business, wall = clocks.took(cal, t.created_at, at, paused_s)
+    out: dict[str, Any] = {}
+    if response:
+        out.update(response_business_s=business, response_wall_s=wall)
+    if resolution:
+        out.update(resolution_business_s=business, resolution_wall_s=wall)
+    return out
+
+
 def _status_values(cat: Catalog, t: m.Ticket, new: Status, now: datetime) -> dict[str, Any]:
     """Status plus what it does to the clocks: waiting for the customer pauses them."""
     values: dict[str, Any] = {"status": new.value}
@@ -294,6 +307,16 @@ def resolve(
             )
         )
         values.update(due_at=None, next_alert_at=None)
+        values.update(
+            _durations(
+                cal,
+                t,
+                now,
+                values["paused_s"],
+                response=t.first_response_at is None,
+                resolution=True,
+            )
+        )
         event = apply(s, actor, t, EventKind.RESOLVED, values, now=now, body=text, public=True)
         if template:
             count_template_use(s, template)
@@ -391,6 +414,8 @@ def _reopen(
         "paused_s": paused_s,
         "paused_at": None,
         "fcr": False,
+        "resolution_business_s": None,
+        "resolution_wall_s": None,
         "resolution_due": clocks.deadline(cal, t.created_at, t.resolution_target_s, paused_s),
         "resolution_risk_at": clocks.deadline(
             cal, t.created_at, t.resolution_target_s * plan.at_risk, paused_s
@@ -426,6 +451,8 @@ def reply(
         if t.first_response_at is None:
             values["first_response_at"] = now
             values.update(clock_values(cat, t, now, first_response_at=now))
+            cal = cat.calendar_of(cat.plan_for(t.sla_plan_id))
+            values.update(_durations(cal, t, now, t.paused_s, response=True, resolution=False))
         event = apply(s, actor, t, EventKind.REPLY, values, now=now, body=text, public=True)
         if template:
             count_template_use(s, template)

@@ -68,7 +68,7 @@ def describe_conflict(key: str, seen: list[ChangeSeen]) -> str:
             for name, (before, after) in list(change.changes.items())[:3]
         )
         what = f"{change.kind} ({fields})" if fields else change.kind
-        parts.append(f"{change.actor} at {change.at:%H:%M}: {what}")
+        parts.append(f"{change.actor} at {change.at.astimezone():%H:%M}: {what}")  # local time
     return f"{key} was changed meanwhile by {'; '.join(parts)}. Nothing was saved; reload it."
 
 

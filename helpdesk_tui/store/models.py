@@ -226,6 +226,7 @@ class Ticket(SQLModel, table=True):
         Index("ix_ticket_parent", "parent_id"),
         Index("ix_ticket_next_alert", "next_alert_at"),
         Index("ix_ticket_auto_close", "auto_close_at"),
+        Index("ix_ticket_closed", "closed_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     number: int = Field(unique=True)
@@ -268,6 +269,12 @@ class Ticket(SQLModel, table=True):
     auto_close_at: datetime | None = _instant()  # resolved: closes by itself after this
     next_alert_at: datetime | None = _instant()  # the next at-risk/breach instant to record
     alerts: int = 0  # bits of the at-risk/breach events recorded (see domain.clocks)
+    # How long the first response and the resolution took, recorded when they happen so
+    # reports aggregate them in SQL: in the plan's business time without pauses, and wall.
+    response_business_s: int | None = None
+    response_wall_s: int | None = None
+    resolution_business_s: int | None = None
+    resolution_wall_s: int | None = None
     reopen_count: int = 0
     escalation_count: int = 0
     fcr: bool = False  # resolved on first contact
@@ -376,6 +383,14 @@ class Outbox(SQLModel, table=True):
     sent_at: datetime | None = _instant()
     last_error: str = Field(default="", max_length=2000)
     message_id: str = Field(unique=True, max_length=255)
+
+
+class DeskSetting(SQLModel, table=True):
+    """Desk-wide settings from data/ (board colour thresholds, …), one JSON value per key."""
+
+    __tablename__ = "desk_setting"
+    key: str = Field(primary_key=True, max_length=64)
+    value: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
 
 
 class Draft(SQLModel, table=True):

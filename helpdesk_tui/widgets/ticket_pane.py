@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -156,48 +157,55 @@ class TicketPane(VerticalScroll, can_focus=True):
             self.scroll_home(animate=False)
 
     @staticmethod
-    def _fields(d: TicketDetail) -> Table:
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="dim", no_wrap=True)
-        grid.add_column()
-        grid.add_column(style="dim", no_wrap=True)
-        grid.add_column()
+    def _fields(d: TicketDetail) -> Fields:
         contact = " · ".join(x for x in (d.contact_name, d.contact_phone, d.contact_email) if x)
-        rows = [
-            (
-                "Status",
-                STATUS_LABELS.get(d.status, d.status),
-                "Priority",
-                f"{d.priority} (impact {d.impact}, urgency {d.urgency})",
-            ),
-            ("Customer", d.customer_name or "—", "Site", d.site or "—"),
-            ("Contact", contact or "—", "Asset", d.asset_name or "—"),
-            ("Service", d.service_name, "Channel", d.channel),
-            (
-                "Line / group",
-                f"{d.line} / {d.group_name}",
-                "Assignee",
-                d.assignee_name or "unassigned",
-            ),
-            (
-                "Created",
-                d.created_at.astimezone().strftime("%d.%m.%Y %H:%M"),
-                "SLA plan",
-                d.sla_plan,
-            ),
+        pairs = [
+            ("Status", STATUS_LABELS.get(d.status, d.status)),
+            ("Priority", f"{d.priority} (impact {d.impact}, urgency {d.urgency})"),
+            ("Customer", d.customer_name or "—"),
+            ("Site", d.site or "—"),
+            ("Contact", contact or "—"),
+            ("Asset", d.asset_name or "—"),
+            ("Service", d.service_name),
+            ("Channel", d.channel),
+            ("Line / group", f"{d.line} / {d.group_name}"),
+            ("Assignee", d.assignee_name or "unassigned"),
+            ("Created", d.created_at.astimezone().strftime("%d.%m.%Y %H:%M")),
+            ("SLA plan", d.sla_plan),
         ]
         if d.reopen_count or d.escalation_count or d.time_spent_s:
-            rows.append(
-                (
-                    "Reopened",
-                    str(d.reopen_count),
-                    "Escalations",
-                    f"{d.escalation_count} · time {format_duration(d.time_spent_s)}",
-                )
-            )
+            pairs += [
+                ("Reopened", str(d.reopen_count)),
+                ("Escalations", f"{d.escalation_count} · time {format_duration(d.time_spent_s)}"),
+            ]
         if d.parent or d.links:
             links = ", ".join(f"{link.kind} {link.key}" for link in d.links[:6])
-            rows.append(("Parent", d.parent or "—", "Links", links or "—"))
-        for a, b, c, e in rows:
-            grid.add_row(a, Text(visible_line(b)), c, Text(visible_line(e)))
-        return grid
+            pairs += [("Parent", d.parent or "—"), ("Links", links or "—")]
+        return Fields([(label, Text(visible_line(value))) for label, value in pairs])
+
+
+class Fields:
+    """The ticket's fields as label/value pairs: two pairs a row when there is room (the
+    full-screen ticket), one pair a row in the narrower pane beside the queue, so values
+    never wrap into a column a few characters wide."""
+
+    TWO_PAIRS_FROM = 96  # columns
+
+    def __init__(self, pairs: list[tuple[str, Text]]) -> None:
+        self.pairs = pairs
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        grid = Table.grid(padding=(0, 2))
+        if options.max_width >= self.TWO_PAIRS_FROM:
+            for _ in range(2):
+                grid.add_column(style="dim", no_wrap=True)
+                grid.add_column(ratio=1)
+            pairs = self.pairs + [("", Text())] * (len(self.pairs) % 2)
+            for (a, b), (c, e) in zip(pairs[::2], pairs[1::2], strict=True):
+                grid.add_row(a, b, c, e)
+        else:
+            grid.add_column(style="dim", no_wrap=True)
+            grid.add_column(ratio=1)
+            for label, value in self.pairs:
+                grid.add_row(label, value)
+        yield grid

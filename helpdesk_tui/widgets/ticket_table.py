@@ -295,10 +295,15 @@ class TicketTable(ScrollView, can_focus=True):
         self._styles.clear()
         super().notify_style_update()
 
-    def _style(self, name: str) -> Style:
-        if name not in self._styles:
-            self._styles[name] = self.get_component_rich_style(f"ticket-table--{name}")
-        return self._styles[name]
+    def _style(self, name: str, partial: bool = False) -> Style:
+        """A component style; `partial` gives only what the CSS sets (a cell's colour must
+        not paint the table's background over the cursor)."""
+        cache_key = f"{name}/partial" if partial else name
+        if cache_key not in self._styles:
+            self._styles[cache_key] = self.get_component_rich_style(
+                f"ticket-table--{name}", partial=partial
+            )
+        return self._styles[cache_key]
 
     def _layout(self) -> list[tuple[Column, int]]:
         width = self.scrollable_content_region.width
@@ -318,19 +323,22 @@ class TicketTable(ScrollView, can_focus=True):
         if position >= self.total:
             return Strip.blank(width, base)
         row = self._rows.get(position)
-        line_style = base + (self._style("cursor") if position == self.cursor else Style())
+        on_cursor = position == self.cursor
+        line_style = base + self._style("cursor") if on_cursor else base
+        over = self._style("cursor", partial=True) if on_cursor else None
         if row is None:
             self._want(position)
             text = "…" if position % 2 == 0 else ""
-            return self._strip([(text, width, self._style("placeholder"))], width, line_style)
-        return self._strip(self._cells(row), width, line_style)
+            placeholder = self._style("placeholder", partial=True)
+            return self._strip([(text, width, placeholder)], width, line_style, over)
+        return self._strip(self._cells(row), width, line_style, over)
 
     def _cells(self, row: QueueRow) -> list[tuple[str, int, Style]]:
         now = self.clock()
         state = sla_state(row, now)
-        sla_style = self._style(state) if state != "none" else Style()
-        prio_style = self._style(f"p{row.priority}") if row.priority <= 2 else Style()
-        mine = self._style("mine") if self.me and row.assignee == self.me else Style()
+        sla_style = self._style(state, partial=True) if state != "none" else Style()
+        prio_style = self._style(f"p{row.priority}", partial=True) if row.priority <= 2 else Style()
+        mine = self._style("mine", partial=True) if self.me and row.assignee == self.me else Style()
         values = {
             "key": (row.key, Style()),
             "priority": (f"P{row.priority}", prio_style),
@@ -344,12 +352,19 @@ class TicketTable(ScrollView, can_focus=True):
         return [(values[c.key][0], w, values[c.key][1]) for c, w in self._layout()]
 
     @staticmethod
-    def _strip(cells: list[tuple[str, int, Style]], width: int, line_style: Style) -> Strip:
+    def _strip(
+        cells: list[tuple[str, int, Style]],
+        width: int,
+        line_style: Style,
+        over: Style | None = None,
+    ) -> Strip:
+        """One line of cells; `over` (the cursor) is laid over every cell's own style."""
         segments = [Segment(" ", line_style)]
         for text, cell_width, style in cells:
             if cell_len(text) > cell_width:
                 text = set_cell_size(text, cell_width - 1) + "…"
-            segments.append(Segment(set_cell_size(text, cell_width), line_style + style))
+            cell_style = line_style + style + over if over is not None else line_style + style
+            segments.append(Segment(set_cell_size(text, cell_width), cell_style))
             segments.append(Segment(" ", line_style))
         strip = Strip(segments)
         return strip.adjust_cell_length(width, line_style)

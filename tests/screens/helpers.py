@@ -3,13 +3,14 @@ putting the cursor on a ticket the way a user does (search by key), and the scre
 
 from __future__ import annotations
 
+import asyncio
 import re
 from html import unescape
 
 from sqlmodel import select
 
 from helpdesk_tui.app import HelpdeskApp
-from helpdesk_tui.services import agents
+from helpdesk_tui.services import agents, ticket_actions
 from helpdesk_tui.services.registration import NewTicket, register
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
@@ -19,14 +20,21 @@ from tests.screens.conftest import NOW, settle
 CONTACT = "s.kravchenko@produkty24.example"  # Светлана Кравченко, Продукты 24
 
 
-def new_ticket(store: Store, subject: str = "Касса 3 не запускается", **fields) -> str:
-    """Register a call at `NOW` as the dispatcher ivanova; returns its key. A POS ticket is
-    routed to l2-software and offered to petrov (on shift at NOW)."""
+def new_ticket(
+    store: Store,
+    subject: str = "Касса 3 не запускается",
+    *,
+    assignee: str | None = "petrov",
+    **fields,
+) -> str:
+    """Register a call at `NOW` as the dispatcher ivanova (a POS ticket is routed to
+    l2-software) and give it to `assignee` (None: leave it in the queue); returns its key."""
     fields.setdefault("service", "pos")
     fields.setdefault("contact", CONTACT)
-    done = register(
-        store, agents.resolve(store, "ivanova"), NewTicket(subject=subject, **fields), now=NOW
-    )
+    ivanova = agents.resolve(store, "ivanova")
+    done = register(store, ivanova, NewTicket(subject=subject, **fields), now=NOW)
+    if done.assignee != assignee:
+        ticket_actions.assign(store, ivanova, done.key, assignee, now=NOW)
     return done.key
 
 
@@ -72,6 +80,30 @@ async def type_text(pilot, text: str) -> None:
     await pilot.press(*(keys.get(ch, ch) for ch in text))
 
 
+async def ready(app: HelpdeskApp, pilot, timeout: float = 10.0) -> None:
+    """Settle, and on the workspace wait until its queue is open and the rows in view are
+    loaded (the first tab is chosen after a refresh, so idle workers alone are not enough)."""
+    from helpdesk_tui.screens.workspace import WorkspaceScreen
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        await settle(app, pilot, timeout)
+        screen = app.screen
+        if not isinstance(screen, WorkspaceScreen):
+            return
+        table = screen.query_one(TicketTable)
+        if (
+            screen.query_ is not None
+            and table.generation
+            and (table.total == 0 or table.current is not None)
+        ):
+            return
+        if loop.time() > deadline:
+            raise TimeoutError("the queue did not open")
+        await pilot.pause(0.02)
+
+
 async def paste(app: HelpdeskApp, pilot, text: str) -> None:
     """Paste `text` into the focused widget (a terminal's bracketed paste): what an agent
     does with a long text, and much quicker than a key per character."""
@@ -85,7 +117,7 @@ async def paste(app: HelpdeskApp, pilot, text: str) -> None:
 async def find(app: HelpdeskApp, pilot, key: str, *, tab: str | None = None) -> TicketTable:
     """Put the queue's cursor on ticket `key` as an agent would: pick the tab, press `/`,
     type the key, Enter. Returns the table (one row: the ticket)."""
-    await settle(app, pilot)
+    await ready(app, pilot)
     screen = app.screen
     if tab is not None:
         from textual.widgets import Tabs
@@ -93,11 +125,11 @@ async def find(app: HelpdeskApp, pilot, key: str, *, tab: str | None = None) -> 
         from helpdesk_tui.screens.workspace import tab_dom_id
 
         screen.query_one(Tabs).active = tab_dom_id(tab)
-        await settle(app, pilot)
+        await ready(app, pilot)
     await pilot.press("slash")
     await paste(app, pilot, key)
     await pilot.press("enter")
-    await settle(app, pilot)
+    await ready(app, pilot)
     await pilot.pause(0.1)  # the pane loads 80 ms after the cursor settles
     await settle(app, pilot)
     table = screen.query_one(TicketTable)
@@ -120,7 +152,7 @@ def screen_text(app: HelpdeskApp) -> str:
     for y in sorted(rows):
         line = ""
         for x, text in sorted(rows[y]):
-            col = int(round(x / 12.2))
+            col = round(x / 12.2)
             line = line.ljust(col)[:col] + text
         lines.append(line.rstrip().replace("\xa0", " "))
     return "\n".join(lines)

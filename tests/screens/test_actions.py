@@ -15,15 +15,11 @@ from tests.screens.helpers import events, find, new_ticket, outbox, paste, ticke
 TRIED = "Restarted the POS, reinstalled the update, the same error remains."
 
 
-def _unassigned(store, key: str) -> None:
-    ticket_actions.assign(store, agents.resolve(store, "ivanova"), key, None)
-
-
 async def _pick(app, pilot, words: str) -> None:
     """In the picker on top: type to narrow, Enter to pick the best match."""
     await settle(app, pilot)
     assert isinstance(app.screen, PickerScreen), app.screen
-    await type_text(pilot, words)
+    await paste(app, pilot, words)
     await pilot.press("enter")
     await settle(app, pilot)
 
@@ -43,8 +39,7 @@ def _pane_text(app) -> str:
 
 
 async def test_take_writes_a_taken_event_and_the_ticket_is_mine(app_for, demo_store):
-    key = new_ticket(demo_store)
-    _unassigned(demo_store, key)
+    key = new_ticket(demo_store, assignee=None)
     app = app_for("smirnov")
     async with app.run_test(size=(140, 40)) as pilot:
         await find(app, pilot, key, tab="unassigned")
@@ -61,7 +56,7 @@ async def test_take_writes_a_taken_event_and_the_ticket_is_mine(app_for, demo_st
 
 
 async def test_taking_a_ticket_somebody_else_holds_says_who(app_for, demo_store):
-    key = new_ticket(demo_store)  # offered to petrov
+    key = new_ticket(demo_store)  # held by petrov
     app = app_for("smirnov")
     async with app.run_test(size=(140, 40)) as pilot:
         await find(app, pilot, key, tab="group:l2-software")
@@ -182,9 +177,7 @@ async def test_note_is_internal_and_mails_nobody(app_for, demo_store):
         assert "Called the shop" in _pane_text(app)
 
 
-async def test_waiting_for_the_customer_pauses_the_clock_and_back_resumes_it(
-    app_for, demo_store
-):
+async def test_waiting_for_the_customer_pauses_the_clock_and_back_resumes_it(app_for, demo_store):
     key = new_ticket(demo_store)
     app = app_for("petrov")
     async with app.run_test(size=(140, 40)) as pilot:
@@ -269,12 +262,12 @@ async def test_link_to_another_ticket(app_for, demo_store):
         await pilot.press("l")
         await settle(app, pilot)
         assert isinstance(app.screen, InputScreen)
-        await type_text(pilot, key)  # itself: refused in the dialog
+        await paste(app, pilot, key)  # itself: refused in the dialog
         await pilot.press("enter")
         await settle(app, pilot)
         assert "itself" in str(app.screen.query_one("#dialog-error").render())
-        await pilot.press(*["backspace"] * len(key))
-        await type_text(pilot, parent)
+        await pilot.press("ctrl+u")  # clear the line
+        await paste(app, pilot, parent)
         await pilot.press("enter")
         await _pick(app, pilot, "mass incident")
         t = ticket(demo_store, key)

@@ -1,8 +1,7 @@
-"""What each OS process of the concurrency tests runs (spawned: importable, top-level).
+"""What the OS processes of the concurrency tests run (spawned, so importable and top-level).
 
-Every worker opens its own store from the URL, waits at the barrier so that all start at
-once, and puts one plain tuple on the queue: never an exception object, which might not
-pickle.
+Every task opens its own store from the URL, waits at the barrier so that all start at
+once, and returns one plain tuple: never an exception object, which might not pickle.
 """
 
 from __future__ import annotations
@@ -17,13 +16,19 @@ from helpdesk_tui.services.sla_tick import tick
 from helpdesk_tui.services.ticket_core import TicketConflict
 from helpdesk_tui.store.db import open_store
 
+BARRIER_TIMEOUT = 60
 
-def take_all(url: str, login: str, keys: list[str], barrier, queue) -> None:
+
+def warm_up() -> None:
+    """Pool initializer: importing this module is the slow part; done before any race."""
+
+
+def take_all(url: str, login: str, keys: list[str], barrier) -> tuple:
     store = open_store(url)
     won, lost, other = [], [], []
     try:
         actor = resolve(store, login)
-        barrier.wait()
+        barrier.wait(BARRIER_TIMEOUT)
         for key in keys:
             try:
                 ticket_actions.take(store, actor, key)
@@ -36,15 +41,15 @@ def take_all(url: str, login: str, keys: list[str], barrier, queue) -> None:
         other.append(f"{type(exc).__name__}: {exc}")
     finally:
         store.dispose()
-    queue.put((login, won, lost, other))
+    return login, won, lost, other
 
 
-def register_many(url: str, login: str, count: int, barrier, queue) -> None:
+def register_many(url: str, login: str, count: int, barrier) -> tuple:
     store = open_store(url)
     keys, errors = [], []
     try:
         actor = resolve(store, login)
-        barrier.wait()
+        barrier.wait(BARRIER_TIMEOUT)
         for i in range(count):
             done = register(
                 store,
@@ -60,16 +65,15 @@ def register_many(url: str, login: str, count: int, barrier, queue) -> None:
         errors.append(f"{type(exc).__name__}: {exc}")
     finally:
         store.dispose()
-    queue.put((login, keys, errors))
+    return login, keys, errors
 
 
-def edit(url: str, login: str, key: str, version: int, what: str, barrier, queue) -> None:
+def edit(url: str, login: str, key: str, version: int, what: str, barrier) -> tuple:
     """Save one change made on a screen that showed `version`."""
     store = open_store(url)
-    outcome = ""
     try:
         actor = resolve(store, login)
-        barrier.wait()
+        barrier.wait(BARRIER_TIMEOUT)
         if what == "priority":
             ticket_actions.change_priority(store, actor, key, 1, 1, expected_version=version)
         else:
@@ -81,16 +85,16 @@ def edit(url: str, login: str, key: str, version: int, what: str, barrier, queue
         outcome = f"error: {type(exc).__name__}: {exc}"
     finally:
         store.dispose()
-    queue.put((login, outcome))
+    return login, outcome
 
 
-def run_tick(url: str, now: datetime, barrier, queue) -> None:
+def run_tick(url: str, now: datetime, barrier) -> tuple:
     store = open_store(url)
     try:
-        barrier.wait()
+        barrier.wait(BARRIER_TIMEOUT)
         report = tick(store, now=now)
-        queue.put(("ok", report.at_risk, report.breached, report.closed))
+        return "ok", report.at_risk, report.breached, report.closed
     except Exception as exc:
-        queue.put((f"{type(exc).__name__}: {exc}", 0, 0, 0))
+        return f"{type(exc).__name__}: {exc}", 0, 0, 0
     finally:
         store.dispose()

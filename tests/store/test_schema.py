@@ -1,6 +1,8 @@
 """The schema: migrations create on PostgreSQL what they create on SQLite, and what the
 models declare, so an upgraded store and a new one are the same."""
 
+import os
+
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -10,7 +12,7 @@ from helpdesk_tui.store import models  # noqa: F401
 from helpdesk_tui.store.migrations.env_filters import include_name
 from helpdesk_tui.store.db import open_store
 from helpdesk_tui.store.schema import current_revision, head_revision, upgrade
-from tests.conftest import fresh_pg_schema
+from tests.conftest import drop_pg_schema, fresh_pg_schema
 
 
 def _shape(engine) -> dict:
@@ -44,7 +46,8 @@ def _shape(engine) -> dict:
 
 def test_upgrade_gives_the_same_schema_on_sqlite_and_postgres(tmp_path):
     lite = open_store(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
-    pg = open_store(fresh_pg_schema("hd_schema_compare"))
+    name = f"hd_schema_compare_{os.getpid()}"
+    pg = open_store(fresh_pg_schema(name))
     assert current_revision(lite) is None and current_revision(pg) is None
     upgrade(lite)
     upgrade(pg)
@@ -55,6 +58,7 @@ def test_upgrade_gives_the_same_schema_on_sqlite_and_postgres(tmp_path):
         assert lite_shape[table] == pg_shape[table], table
     lite.dispose()
     pg.dispose()
+    drop_pg_schema(name)
 
 
 def test_migrations_match_the_models(tmp_path):

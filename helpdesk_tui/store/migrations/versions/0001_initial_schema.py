@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 10:19:40.863050
+Create Date: 2026-11-23 10:33:09.080914
 """
 
 from collections.abc import Sequence
@@ -49,6 +49,12 @@ def upgrade() -> None:
         sa.Column("working_days", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("code"),
+    )
+    op.create_table(
+        "desk_setting",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("value", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("key"),
     )
     op.create_table(
         "key_counter",
@@ -360,6 +366,10 @@ def upgrade() -> None:
         sa.Column("auto_close_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("next_alert_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("alerts", sa.Integer(), nullable=False),
+        sa.Column("response_business_s", sa.Integer(), nullable=True),
+        sa.Column("response_wall_s", sa.Integer(), nullable=True),
+        sa.Column("resolution_business_s", sa.Integer(), nullable=True),
+        sa.Column("resolution_wall_s", sa.Integer(), nullable=True),
         sa.Column("reopen_count", sa.Integer(), nullable=False),
         sa.Column("escalation_count", sa.Integer(), nullable=False),
         sa.Column("fcr", sa.Boolean(), nullable=False),
@@ -428,6 +438,7 @@ def upgrade() -> None:
             "ix_ticket_assignee_queue", ["assignee_id", "is_open", "due_at", "id"], unique=False
         )
         batch_op.create_index("ix_ticket_auto_close", ["auto_close_at"], unique=False)
+        batch_op.create_index("ix_ticket_closed", ["closed_at"], unique=False)
         batch_op.create_index("ix_ticket_contact", ["contact_id", "created_at"], unique=False)
         batch_op.create_index("ix_ticket_created", ["created_at"], unique=False)
         batch_op.create_index("ix_ticket_customer", ["customer_id", "created_at"], unique=False)
@@ -603,6 +614,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_ticket_customer")
         batch_op.drop_index("ix_ticket_created")
         batch_op.drop_index("ix_ticket_contact")
+        batch_op.drop_index("ix_ticket_closed")
         batch_op.drop_index("ix_ticket_auto_close")
         batch_op.drop_index("ix_ticket_assignee_queue")
         batch_op.drop_index("ix_ticket_asset")
@@ -638,6 +650,7 @@ def downgrade() -> None:
     op.drop_table("priority_cell")
     op.drop_table("line")
     op.drop_table("key_counter")
+    op.drop_table("desk_setting")
     op.drop_table("calendar")
     op.drop_table("agent")
     # ### end Alembic commands ###
