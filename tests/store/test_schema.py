@@ -9,8 +9,8 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 from helpdesk_tui.store import models  # noqa: F401
-from helpdesk_tui.store.migrations.env_filters import include_name
 from helpdesk_tui.store.db import open_store
+from helpdesk_tui.store.migrations.env_filters import include_name
 from helpdesk_tui.store.schema import current_revision, head_revision, upgrade
 from tests.conftest import drop_pg_schema, fresh_pg_schema
 
