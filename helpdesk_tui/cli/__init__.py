@@ -20,7 +20,7 @@ try:  # typer ≥ 0.23 vendors click; older ones use the click package
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc
 
-from helpdesk_tui.cli import admin, agents, ticket
+from helpdesk_tui.cli import admin, agents, report, ticket
 from helpdesk_tui.cli.common import Context, ctx_obj
 from helpdesk_tui.domain.errors import HelpdeskError
 
@@ -40,6 +40,7 @@ app.add_typer(admin.sla_app, name="sla")
 app.add_typer(agents.app, name="agent")
 app.add_typer(agents.service_app, name="service")
 admin.register(app)
+app.command("report")(report.report)
 
 
 @app.callback(invoke_without_command=True)

@@ -7,9 +7,11 @@ replay of its events. The same seed gives the same desk.
 
 Rows skip the ORM on the way in: they are encoded once, the way the column types would
 encode them (SQLite: ISO text instants, 0/1 booleans, JSON text), and written through the
-driver — `executemany` on SQLite, `COPY … FROM STDIN` on PostgreSQL — one transaction per
-batch, so an interrupted run leaves whole batches only. A million tickets (4.4 million
-events, 100,000 contacts) take a few minutes (see tests/bench/RESULTS.md).
+driver — `executemany` on SQLite, `COPY … FROM STDIN` on PostgreSQL — all tickets in one
+transaction, so an interrupted run leaves nothing half-written. A big load into a small
+table drops the secondary indexes of `ticket` and `ticket_event` inside that transaction
+and builds them again at its end. A million tickets (4.4 million events, 100,000 contacts)
+take a few minutes (see tests/bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from __future__ import annotations
 import json
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -38,7 +41,9 @@ from helpdesk_tui.store.keys import key_of, reserve_numbers
 from helpdesk_tui.store.types import UTCDateTime
 
 DEMO_LOGIN = "ivanova"  # a dispatcher in data/agents.toml; `helpdesk demo` opens as her
-BATCH = 10_000  # tickets per transaction
+BATCH = 10_000  # tickets built and written at a time
+REBUILD_INDEXES_FROM = 50_000  # tickets: from here a load into a smaller table rebuilds indexes
+LOAD_CACHE_KIB = -262_144  # SQLite page cache while loading (256 MiB; sorts for the indexes)
 
 _FIRST_RU = [
     "Анна",
@@ -159,20 +164,34 @@ def generate(
         span_days = min(1100.0, max(14.0, count / 900))
         bar = _progress(count) if progress else None
         written = 0
+        # A big load into a small table: one transaction that drops the tables' secondary
+        # indexes, appends the rows and builds the indexes again (sorting once is far cheaper
+        # than a million random index inserts). DDL is transactional on both databases, so
+        # an interrupted run leaves the store exactly as it was, indexes included.
+        rebuild = count >= REBUILD_INDEXES_FROM and count >= next_id - 1
         try:
-            for start in range(0, count, BATCH):
-                size = min(BATCH, count - start)
-                tickets, events = [], []
-                for i in range(size):
-                    t, evs = _ticket(
-                        world, rng, now, span_days, first_number + start + i, next_id + start + i
-                    )
-                    tickets.append(t)
-                    events.extend(evs)
-                loader.load("ticket", tickets, then=("ticket_event", events))
-                written += size
-                if bar:
-                    bar[0].update(bar[1], advance=size)
+            with loader.transaction(), loader.indexes_dropped(("ticket", "ticket_event"), rebuild):
+                for start in range(0, count, BATCH):
+                    size = min(BATCH, count - start)
+                    tickets, events = [], []
+                    for i in range(size):
+                        t, evs = _ticket(
+                            world,
+                            rng,
+                            now,
+                            span_days,
+                            first_number + start + i,
+                            next_id + start + i,
+                        )
+                        tickets.append(t)
+                        events.extend(evs)
+                    loader.insert("ticket", tickets)
+                    loader.insert("ticket_event", events)
+                    written += size
+                    if bar:
+                        bar[0].update(bar[1], advance=size)
+                if bar and rebuild:
+                    bar[0].update(bar[1], description="building indexes")
         finally:
             if bar:
                 bar[0].stop()
@@ -193,8 +212,15 @@ def generate(
                 "VACUUM (ANALYZE) ticket, ticket_event, contact"
             )
     else:
-        with store.engine.connect() as conn:
-            conn.exec_driver_sql("ANALYZE")
+        raw = store.engine.raw_connection()  # autocommit: a checkpoint cannot run in a BEGIN
+        try:
+            cur = raw.cursor()
+            cur.execute("ANALYZE")
+            # the load went through the WAL; fold it into the database and give the space back
+            cur.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cur.close()
+        finally:
+            raw.close()
     return written
 
 
@@ -224,7 +250,7 @@ def _pg_instant(value: datetime | None) -> datetime | None:
 
 
 class _Loader:
-    """Writes rows (dicts keyed by column name) to a table, one transaction per call.
+    """Writes rows (dicts keyed by column name) through the driver.
 
     Values are encoded the way the columns' SQLAlchemy types encode them, so rows written
     here read back exactly like rows written by the services.
@@ -234,6 +260,8 @@ class _Loader:
         self.sqlite = store.dialect == "sqlite"
         self._raw = store.engine.raw_connection()
         self._encoders: dict[tuple[str, tuple[str, ...]], Callable[[dict], tuple]] = {}
+        if self.sqlite:
+            self._cache_size = self._raw.cursor().execute("PRAGMA cache_size").fetchone()[0]
 
     def _encoder(self, table: str, names: tuple[str, ...]) -> Callable[[dict], tuple]:
         key = (table, names)
@@ -262,34 +290,16 @@ class _Loader:
         self._encoders[key] = encode
         return encode
 
-    def load(
-        self,
-        table: str,
-        rows: Sequence[dict[str, Any]],
-        then: tuple[str, Sequence[dict[str, Any]]] | None = None,
-    ) -> None:
-        """Write `rows` (and `then`'s rows after them) in one transaction."""
-        if not rows:
-            return
-        work = [(table, rows)] + ([then] if then and then[1] else [])
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One write transaction on the loader's connection (BEGIN IMMEDIATE on SQLite)."""
         raw = self._raw
         cur = raw.cursor()
         try:
             if self.sqlite:
+                cur.execute(f"PRAGMA cache_size = {LOAD_CACHE_KIB}")  # sorts for CREATE INDEX
                 cur.execute("BEGIN IMMEDIATE")
-            for name, batch in work:
-                names = tuple(batch[0])
-                encode = self._encoder(name, names)
-                cols = ", ".join(f'"{n}"' for n in names)
-                if self.sqlite:
-                    marks = ", ".join("?" * len(names))
-                    cur.executemany(
-                        f'INSERT INTO "{name}" ({cols}) VALUES ({marks})', map(encode, batch)
-                    )
-                else:
-                    with cur.copy(f'COPY "{name}" ({cols}) FROM STDIN') as copy:
-                        for row in batch:
-                            copy.write_row(encode(row))
+            yield
             if self.sqlite:
                 cur.execute("COMMIT")
             else:
@@ -302,7 +312,74 @@ class _Loader:
                 raw.rollback()
             raise
         finally:
+            if self.sqlite:
+                cur.execute(f"PRAGMA cache_size = {self._cache_size}")
             cur.close()
+
+    @contextmanager
+    def indexes_dropped(self, tables: Sequence[str], drop: bool = True) -> Iterator[None]:
+        """Inside a transaction: the tables' secondary indexes (not those of primary keys and
+        unique constraints) are dropped, and created again from their own DDL at the end."""
+        if not drop:
+            yield
+            return
+        cur = self._raw.cursor()
+        try:
+            saved: list[tuple[str, str]] = []
+            for table in tables:
+                if self.sqlite:
+                    cur.execute(
+                        "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                        "AND tbl_name = ? AND sql IS NOT NULL",
+                        (table,),
+                    )
+                    saved += [(f'"{name}"', sql) for name, sql in cur.fetchall()]
+                else:
+                    cur.execute(
+                        "SELECT format('%%I.%%I', n.nspname, c.relname), "
+                        "pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                        "JOIN pg_class c ON c.oid = i.indexrelid "
+                        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                        "WHERE i.indrelid = to_regclass(%s) AND NOT EXISTS "
+                        "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
+                        (table,),
+                    )
+                    saved += list(cur.fetchall())
+            for name, _ in saved:
+                cur.execute(f"DROP INDEX {name}")
+            yield
+            if not self.sqlite:
+                cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for _, ddl in saved:
+                cur.execute(ddl)
+        finally:
+            cur.close()
+
+    def insert(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Append `rows` inside the open transaction."""
+        if not rows:
+            return
+        names = tuple(rows[0])
+        encode = self._encoder(table, names)
+        cols = ", ".join(f'"{n}"' for n in names)
+        cur = self._raw.cursor()
+        try:
+            if self.sqlite:
+                marks = ", ".join("?" * len(names))
+                sql = f'INSERT INTO "{table}" ({cols}) VALUES ({marks})'
+                cur.executemany(sql, map(encode, rows))
+            else:
+                with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(encode(row))
+        finally:
+            cur.close()
+
+    def load(self, table: str, rows: Sequence[dict[str, Any]]) -> None:
+        """Write `rows` in a transaction of their own."""
+        if rows:
+            with self.transaction():
+                self.insert(table, rows)
 
     def close(self) -> None:
         self._raw.close()
@@ -491,6 +568,40 @@ def _ticket(
     satisfaction = None
     reopen_count = 0
     resolution = ""
+    if not is_open:
+        # a fate decided for an old ticket, unless its moments would lie in the future:
+        # then it is still open (nothing is clamped to "now", which would pile up today)
+        outcome = _weighted(rng, (("closed", 90), ("resolved", 6), ("cancelled", 4)))
+        if outcome == "cancelled":
+            cancelled_at = created + timedelta(minutes=rng.uniform(5, 600))
+            if cancelled_at <= now:
+                status, closed = Status.CANCELLED, cancelled_at
+            else:
+                is_open = True
+        else:
+            fcr = group.level == 1 and rng.random() < 0.5
+            # most tickets take a third of their target; about one in twelve overruns it
+            share = rng.uniform(0.02, 0.2) if fcr else min(1.6, rng.lognormvariate(-1.1, 0.65))
+            used = resolution_s * share
+            resolved_at = cal.add(created, used)
+            if resolved_at > now:
+                is_open, fcr = True, False
+            else:
+                resolved = resolved_at
+                first_response = (
+                    resolved
+                    if fcr
+                    else min(resolved, cal.add(created, response_s * rng.uniform(0.05, 1.2)))
+                )
+                resolution = "Решено." if ru else "Solved."
+                closed_at = resolved + timedelta(hours=rng.uniform(0.5, 72))
+                if outcome == "closed" and closed_at <= now:
+                    status, closed = Status.CLOSED, closed_at
+                    if rng.random() < 0.35:
+                        satisfaction = _weighted(rng, ((5, 60), (4, 25), (3, 8), (2, 4), (1, 3)))
+                    reopen_count = 1 if rng.random() < 0.03 else 0
+                else:
+                    status = Status.RESOLVED
     if is_open:
         status = _weighted(
             rng,
@@ -505,32 +616,13 @@ def _ticket(
         if status == Status.NEW or assignee is None:
             status, assignee = Status.NEW, None
         if status in (Status.IN_PROGRESS, Status.WAITING_CUSTOMER, Status.WAITING_VENDOR):
-            first_response = min(now, cal.add(created, response_s * rng.uniform(0.1, 1.3)))
+            answered = cal.add(created, response_s * rng.uniform(0.1, 1.3))
+            first_response = answered if answered <= now else None
+            if first_response is None:
+                status = Status.ASSIGNED
         if status in PAUSED:
             paused_at = max(first_response or created, now - timedelta(hours=rng.uniform(0, 30)))
     else:
-        outcome = _weighted(rng, (("closed", 90), ("resolved", 6), ("cancelled", 4)))
-        if outcome == "cancelled":
-            status = Status.CANCELLED
-            closed = min(now, created + timedelta(minutes=rng.uniform(5, 600)))
-        else:
-            fcr = group.level == 1 and rng.random() < 0.5
-            used = resolution_s * (rng.uniform(0.02, 0.2) if fcr else rng.uniform(0.1, 1.25))
-            resolved = min(now, cal.add(created, used))
-            first_response = (
-                resolved
-                if fcr
-                else min(resolved, cal.add(created, response_s * rng.uniform(0.05, 1.2)))
-            )
-            resolution = "Решено." if ru else "Solved."
-            if outcome == "closed":
-                status = Status.CLOSED
-                closed = min(now, resolved + timedelta(hours=rng.uniform(0.5, 72)))
-                if rng.random() < 0.35:
-                    satisfaction = _weighted(rng, ((5, 60), (4, 25), (3, 8), (2, 4), (1, 3)))
-                reopen_count = 1 if rng.random() < 0.03 else 0
-            else:
-                status = Status.RESOLVED
         if fcr:
             assignee = None
     clk = clocks.compute(
