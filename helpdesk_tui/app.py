@@ -80,9 +80,18 @@ class HelpdeskApp(App):
             self.theme = settings.theme
 
     def get_default_screen(self):
+        """Supervisors land on the board; everybody else on their queues."""
+        if self.is_supervisor:
+            from helpdesk_tui.screens.board import BoardScreen
+
+            return BoardScreen()
         from helpdesk_tui.screens.workspace import WorkspaceScreen
 
         return WorkspaceScreen()
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.actor.role in ("supervisor", "admin")
 
     def on_mount(self) -> None:
         if self.settings is not None and self.settings.keys:
@@ -179,6 +188,26 @@ class HelpdeskApp(App):
     @property
     def lang(self) -> str:
         return (self.settings.lang.value if self.settings else None) or "en"
+
+    def action_board(self) -> None:
+        from helpdesk_tui.screens.board import BoardScreen
+
+        if not self.is_supervisor:
+            self.notify("The board is for supervisors.", severity="warning")
+            return
+        if isinstance(self.screen, BoardScreen):
+            return
+        board = next((s for s in self.screen_stack if isinstance(s, BoardScreen)), None)
+        if board is not None:
+            while self.screen is not board:
+                self.pop_screen()
+        else:
+            self.push_screen(BoardScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "board" and not self.is_supervisor:
+            return None  # hidden from the footer of agents who cannot use it
+        return True
 
     def action_new_call(self) -> None:
         from helpdesk_tui.screens.register import RegisterScreen

@@ -95,8 +95,12 @@ class WorkspaceScreen(TicketActions, DeskScreen):
     WorkspaceScreen.-sidebar SlaSidebar { display: block; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, start: str | None = None, extra_tabs: list[queue.Tab] | None = None) -> None:
+        """`start`: the tab to open on (`group:l2-hardware`, `line:L2`, `agent:petrov`);
+        `extra_tabs`: tabs beyond the agent's own (the board opens an agent's work)."""
         super().__init__()
+        self.start = start
+        self.extra_tabs = list(extra_tabs or [])
         self.tabs: list[queue.Tab] = []
         self.query_: QueueQuery | None = None
         self.counts: dict[str, int] = {}
@@ -141,11 +145,12 @@ class WorkspaceScreen(TicketActions, DeskScreen):
 
     # -- tabs ------------------------------------------------------------------------------
     def _got_tabs(self, tabs: list[queue.Tab]) -> None:
+        tabs = [*tabs, *(t for t in self.extra_tabs if t.id not in {x.id for x in tabs})]
         self.tabs = tabs
         bar = self.query_one(Tabs)
         for tab in tabs:
             bar.add_tab(Tab(tab.label, id=tab_dom_id(tab.id)))
-        start = self.start_tab(tabs)
+        start = next((t for t in tabs if t.id == self.start), None) or self.start_tab(tabs)
         self.call_after_refresh(setattr, bar, "active", tab_dom_id(start.id))
         self._load_sidebar()
         self._load_counts()

@@ -238,3 +238,12 @@ def nearest(store: Store, actor: Actor, limit: int = 12) -> list[QueueRow]:
     with store.read() as s:
         rows = queries.nearest(s, actor.id, lines, limit)
         return [_row(cat, "sla", r) for r in rows]
+
+
+def agent_tab(store: Store, login: str) -> Tab:
+    """A tab with one agent's open tickets (the board opens it)."""
+    with store.read() as s:
+        agent = s.exec(select(m.Agent).where(m.Agent.login == login)).first()
+    if agent is None:
+        raise Invalid(f"no agent with login {login!r}")
+    return Tab(f"agent:{login}", f"{agent.name}'s work", Scope(assignee_id=agent.id))

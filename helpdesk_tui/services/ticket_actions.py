@@ -227,6 +227,44 @@ def assign(
         return changed_result(s, t, event, f"{t.key} → {login or 'queue ' + target_group.code}")
 
 
+def reassign_to_agent(
+    store: Store,
+    actor: Actor,
+    key: str,
+    login: str,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Changed:
+    """A supervisor moves a ticket to an agent: within the ticket's group if the agent is in
+    it, else to the agent's group on the same line (another line needs an escalation)."""
+    cat = catalog(store)
+    with store.read() as s:
+        agent = s.exec(select(m.Agent).where(m.Agent.login == login)).first()
+        if agent is None:
+            raise NotFound(f"no agent with login {login!r}")
+        groups = set(
+            s.exec(select(m.Membership.group_id).where(m.Membership.agent_id == agent.id)).all()
+        )
+        ticket = s.exec(select(m.Ticket).where(m.Ticket.key == normalize_key(key))).first()
+        if ticket is None:
+            raise NotFound(f"no ticket {normalize_key(key)}")
+    if ticket.group_id in groups:
+        return assign(store, actor, key, login, expected_version=expected_version, now=now)
+    same_line = [g for g in groups if g in cat.groups and cat.groups[g].line_id == ticket.line_id]
+    if not same_line:
+        raise Invalid(f"{login} works on another line: escalate {ticket.key} instead")
+    return assign(
+        store,
+        actor,
+        key,
+        login,
+        group=cat.groups[min(same_line)].code,
+        expected_version=expected_version,
+        now=now,
+    )
+
+
 # -- status ---------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ ticket table, so the board costs the same with a thousand tickets or a million.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from datetime import datetime
 from typing import Any
 
@@ -111,7 +112,7 @@ def counts_in_ranges(
     """How many `column` values fall in each [bounds[i], bounds[i+1]): one range scan."""
     sums = [
         func.sum(case((and_(column >= lo, column < hi), 1), else_=0))
-        for lo, hi in zip(bounds, bounds[1:], strict=False)
+        for lo, hi in pairwise(bounds)
     ]
     q = select(*sums).where(column >= bounds[0], column < bounds[-1])
     if extra is not None:

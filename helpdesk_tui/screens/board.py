@@ -1,0 +1,437 @@
+"""The supervisor's board: load per line, group and agent, live; act on what goes red."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, SelectionList, Static
+
+from helpdesk_tui.domain.errors import HelpdeskError
+from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.screens.base import DeskScreen, WorkerCalls
+from helpdesk_tui.screens.picker import Choice, PickerScreen
+from helpdesk_tui.services import agents, queue, ticket_actions
+from helpdesk_tui.services import board as board_service
+from helpdesk_tui.services.board import Board, level
+from helpdesk_tui.services.queue import QueueQuery
+from helpdesk_tui.widgets.charts import PairedBars, sparkline
+
+REFRESH_DELAY = 0.25  # coalesce bursts of changes into one re-read
+
+
+def _age(oldest: datetime | None, now: datetime) -> str:
+    if oldest is None:
+        return "—"
+    hours = (now - oldest).total_seconds() / 3600
+    return f"{hours:.0f}h" if hours < 48 else f"{hours / 24:.0f}d"
+
+
+class LoadTable(DataTable):
+    """A board table whose cells are coloured by the thresholds in data/board.toml."""
+
+    COMPONENT_CLASSES = DataTable.COMPONENT_CLASSES | {
+        "load--warn",
+        "load--alert",
+        "load--line",
+        "load--off",
+    }
+    DEFAULT_CSS = """
+    LoadTable > .load--warn { color: $warning; text-style: bold; }
+    LoadTable > .load--alert { color: $error; text-style: bold; }
+    LoadTable > .load--line { text-style: bold; }
+    LoadTable > .load--off { color: $text-muted; }
+    """
+
+    def cell(self, value: object, state: str = "ok", *, line: bool = False) -> Text:
+        style = self.get_component_rich_style("load--line") if line else None
+        text = Text(str(value), style=style or "")
+        if state in ("warn", "alert"):
+            text.stylize(self.get_component_rich_style(f"load--{state}"))
+        return text
+
+
+class BoardScreen(DeskScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Open queue", id="board.open", show=False),
+        Binding(
+            "R",
+            "reassign",
+            "Reassign",
+            id="board.reassign",
+            tooltip="Move an agent's tickets to another agent or group",
+        ),
+        Binding("o", "shift", "On/off shift", id="board.shift"),
+        Binding("w", "workspace", "Queues", id="board.workspace"),
+        Binding("K", "reports", "KPIs", id="board.reports"),
+        Binding("ctrl+r", "refresh", "Refresh", id="board.refresh", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    BoardScreen #board-status { height: 1; padding: 0 1; color: $text-muted; }
+    BoardScreen #tables { height: 1fr; }
+    BoardScreen #groups { width: 3fr; }
+    BoardScreen #agents { width: 2fr; border-left: solid $panel; }
+    BoardScreen #charts { height: 11; border-top: solid $panel; }
+    BoardScreen #hourly { width: 1fr; padding: 0 1; }
+    BoardScreen #side { width: 1fr; padding: 0 1; }
+    BoardScreen .title { text-style: bold; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: Board | None = None
+        self._timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="board-status")
+        with Horizontal(id="tables"):
+            yield LoadTable(id="groups", cursor_type="row", zebra_stripes=False)
+            yield LoadTable(id="agents", cursor_type="row")
+        with Horizontal(id="charts"):
+            yield Static(id="hourly")
+            with Vertical(id="side"):
+                yield Static(id="backlog")
+                yield Static(id="mass")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "Supervisor board"
+        groups = self.query_one("#groups", LoadTable)
+        groups.add_columns(
+            "Line / group",
+            "Open",
+            "Unassigned",
+            "New",
+            "Working",
+            "Waiting",
+            "At risk",
+            "Breached",
+            "Oldest",
+            "Last hour",
+            "Resolved today",
+        )
+        team = self.query_one("#agents", LoadTable)
+        team.add_columns(
+            "Agent", "Shift", "P1", "P2", "P3", "P4", "Held", "At risk", "Breached", "Last active"
+        )
+        groups.focus()
+        self.load()
+
+    # -- data -----------------------------------------------------------------------------
+    def load(self) -> None:
+        self.call(
+            board_service.board,
+            self.desk.store,
+            now=self.desk.clock(),
+            done=self.show,
+            group="board",
+            exclusive=True,
+        )
+
+    def on_tickets_changed(self, ids: frozenset[int]) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(REFRESH_DELAY, self.load)
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    def show(self, b: Board) -> None:
+        self.data = b
+        now = b.at
+        limits = b.thresholds
+        groups = self.query_one("#groups", LoadTable)
+        keep = groups.cursor_row
+        groups.clear()
+        for row in b.rows:
+            line = row.kind == "line"
+            name = row.name if len(row.name) <= 26 else row.name[:25] + "…"
+            label = name if line else f"  {name}"
+            load = row.load
+            oldest_h = (now - load.oldest).total_seconds() / 3600 if load.oldest else None
+            cells = [
+                groups.cell(visible_line(label), line=line),
+                groups.cell(load.open, line=line),
+                groups.cell(
+                    load.unassigned, level(load.unassigned, "unassigned", limits), line=line
+                ),
+                groups.cell(load.new, line=line),
+                groups.cell(load.in_progress, line=line),
+                groups.cell(load.waiting, line=line),
+                groups.cell(load.at_risk, level(load.at_risk, "at_risk", limits), line=line),
+                groups.cell(load.breached, level(load.breached, "breached", limits), line=line),
+                groups.cell(
+                    _age(load.oldest, now), level(oldest_h, "oldest_hours", limits), line=line
+                ),
+                groups.cell(
+                    load.incoming_hour,
+                    level(load.incoming_hour, "incoming_hour", limits),
+                    line=line,
+                ),
+                groups.cell(load.resolved_today, line=line),
+            ]
+            groups.add_row(*cells, key=f"{row.kind}:{row.code}")
+        if groups.row_count:
+            groups.move_cursor(row=min(keep, groups.row_count - 1))
+        team = self.query_one("#agents", LoadTable)
+        keep = team.cursor_row
+        team.clear()
+        for a in sorted(b.agents, key=lambda a: (not a.on_shift, -a.held, a.login)):
+            off = not a.on_shift
+            state = "ok" if off else level(a.held, "agent_load", limits)
+            active = (
+                a.last_activity.astimezone().strftime("%d.%m %H:%M") if a.last_activity else "—"
+            )
+            name = team.cell(visible_line(a.name))
+            if off:
+                name.stylize(team.get_component_rich_style("load--off"))
+            team.add_row(
+                name,
+                team.cell("on" if a.on_shift else "OFF", "warn" if off else "ok"),
+                *[team.cell(n) for n in a.by_priority],
+                team.cell(a.held, state),
+                team.cell(a.at_risk, level(a.at_risk, "at_risk", limits)),
+                team.cell(a.breached, level(a.breached, "breached", limits)),
+                team.cell(active),
+                key=f"agent:{a.login}",
+            )
+        if team.row_count:
+            team.move_cursor(row=min(keep, team.row_count - 1))
+        hourly = PairedBars(
+            b.hourly_today,
+            b.hourly_last_week,
+            [f"{h:02d}" for h in range(24)],
+            height=6,
+            first_style=team.get_component_rich_style("load--warn"),
+            second_style="dim",
+            legend=("today", "same weekday last week"),
+        )
+        box = self.query_one("#hourly", Static)
+        box.update(hourly)
+        box.border_title = f"Incoming per hour ({b.timezone})"
+        levels = [n for _, n in b.backlog]
+        backlog = Text("Backlog, last 14 days: ", style="bold")
+        backlog.append(sparkline(levels))
+        if levels:
+            backlog.append(f"  {levels[0]:,} → {levels[-1]:,} open")
+        self.query_one("#backlog", Static).update(backlog)
+        mass = Text("Open mass incidents: ", style="bold")
+        if b.mass_incidents:
+            for incident in b.mass_incidents[:5]:
+                mass.append(
+                    f"\n  {incident.key} ({incident.children} calls) "
+                    f"{visible_line(incident.subject)[:50]}"
+                )
+        else:
+            mass.append("none", style="dim")
+        self.query_one("#mass", Static).update(mass)
+        total = b.totals
+        self.query_one("#board-status", Static).update(
+            Text(
+                f"as of {b.at.astimezone():%H:%M:%S} · {total.open:,} open · "
+                f"{total.unassigned:,} unassigned · {total.at_risk:,} at risk · "
+                f"{total.breached:,} breached · updates by itself"
+            )
+        )
+
+    # -- acting ------------------------------------------------------------------------------
+    def _selected(self) -> tuple[str, str] | None:
+        table = self.focused if isinstance(self.focused, LoadTable) else None
+        if table is None or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        kind, code = key.split(":", 1)
+        return kind, code
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        from helpdesk_tui.screens.workspace import WorkspaceScreen
+
+        picked = self._selected()
+        if picked is None:
+            return
+        kind, code = picked
+        if kind == "agent":
+            self.call(
+                queue.agent_tab,
+                self.desk.store,
+                code,
+                done=lambda tab: self.app.push_screen(
+                    WorkspaceScreen(start=tab.id, extra_tabs=[tab])
+                ),
+            )
+        elif kind == "line":
+            cat = self.desk.catalog
+            line = cat.line(code)
+            groups = cat.line_groups(line.id)
+            start = f"line:{code}" if len(groups) > 1 else f"group:{groups[0].code}"
+            self.app.push_screen(WorkspaceScreen(start=start))
+        else:
+            self.app.push_screen(WorkspaceScreen(start=f"{kind}:{code}"))
+
+    def action_workspace(self) -> None:
+        from helpdesk_tui.screens.workspace import WorkspaceScreen
+
+        self.app.push_screen(WorkspaceScreen())
+
+    def action_reports(self) -> None:
+        from helpdesk_tui.screens.reports import ReportsScreen
+
+        self.app.push_screen(ReportsScreen())
+
+    def action_shift(self) -> None:
+        picked = self._selected()
+        if picked is None or picked[0] != "agent" or self.data is None:
+            self.notify("Pick an agent in the right-hand table.", severity="warning")
+            return
+        login = picked[1]
+        agent = next(a for a in self.data.agents if a.login == login)
+        self.call(
+            agents.set_on_shift,
+            self.desk.store,
+            self.desk.actor,
+            login,
+            not agent.on_shift,
+            done=lambda _: (
+                self.notify(f"{login} is {'off' if agent.on_shift else 'on'} shift"),
+                self.load(),
+            ),
+        )
+
+    def action_reassign(self) -> None:
+        picked = self._selected()
+        if picked is None or picked[0] != "agent":
+            self.notify("Pick an agent in the right-hand table.", severity="warning")
+            return
+        self.app.push_screen(ReassignScreen(picked[1]), lambda _: self.load())
+
+
+class ReassignScreen(WorkerCalls, ModalScreen[None]):
+    """An agent's open tickets: mark some (space), Enter moves them to another agent or
+    group. Each ticket is its own audited change; the summary says what failed and why."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="reassign.close"),
+        Binding("enter", "move", "Move the marked", id="reassign.move", priority=True),
+        Binding("a", "all", "Mark all", id="reassign.all"),
+    ]
+    DEFAULT_CSS = """
+    ReassignScreen { align: center middle; }
+    ReassignScreen > Vertical {
+        width: 90%; max-width: 110; height: 80%; border: thick $primary;
+        background: $surface; padding: 0 1;
+    }
+    ReassignScreen SelectionList { height: 1fr; }
+    ReassignScreen .hint { color: $text-muted; }
+    """
+
+    def __init__(self, login: str) -> None:
+        super().__init__()
+        self.login = login
+        self.versions: dict[str, int] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"Open tickets of {self.login}", classes="title")
+            yield SelectionList(id="tickets")
+            yield Static(
+                "space: mark · a: mark all · Enter: move the marked · Esc: close", classes="hint"
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+        self.call(queue.agent_tab, self.desk.store, self.login, done=self._tab)
+
+    def _tab(self, tab) -> None:
+        self.call(queue.page, self.desk.store, QueueQuery(tab), limit=500, done=self._rows)
+
+    def _rows(self, rows) -> None:
+        options = self.query_one(SelectionList)
+        for row in rows:
+            self.versions[row.key] = row.version
+            options.add_option(
+                (Text(f"{row.key} P{row.priority} {visible_line(row.subject)[:70]}"), row.key)
+            )
+
+    def action_all(self) -> None:
+        self.query_one(SelectionList).select_all()
+
+    def action_move(self) -> None:
+        keys = list(self.query_one(SelectionList).selected)
+        if not keys:
+            self.notify("Mark tickets with space first.", severity="warning")
+            return
+        self.call(agents.list_agents, self.desk.store, done=lambda rows: self._target(keys, rows))
+
+    def _target(self, keys: list[str], rows) -> None:
+        cat = self.desk.catalog
+        choices = [
+            Choice(
+                f"agent:{a.login}",
+                f"{a.name} ({a.login})",
+                f"{', '.join(a.groups)} · {a.load} open" + ("" if a.on_shift else " · OFF shift"),
+            )
+            for a in rows
+            if a.active and a.login != self.login and a.role in ("engineer", "dispatcher")
+        ]
+        choices += [
+            Choice(f"group:{g.code}", f"Group {g.name}", f"{g.line_code} · queue")
+            for g in sorted(cat.groups.values(), key=lambda g: (g.level, g.code))
+        ]
+
+        def chosen(target: str | None) -> None:
+            if target:
+                self.call(
+                    _move_all,
+                    self.desk.store,
+                    self.desk.actor,
+                    keys,
+                    target,
+                    self.versions,
+                    done=self._moved,
+                )
+
+        self.app.push_screen(PickerScreen(f"Move {len(keys)} ticket(s) to…", choices), chosen)
+
+    def _moved(self, outcome: tuple[list[str], list[str]]) -> None:
+        done, failed = outcome
+        message = f"{len(done)} moved"
+        if failed:
+            message += f"; {len(failed)} not: " + "; ".join(failed[:3])
+        self.notify(message, severity="warning" if failed else "information", timeout=10)
+        self.dismiss()
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+
+def _move_all(
+    store, actor, keys: list[str], target: str, versions: dict[str, int]
+) -> tuple[list[str], list[str]]:
+    """Each ticket in its own transaction; a failure leaves the others done."""
+    kind, code = target.split(":", 1)
+    moved, failed = [], []
+    for key in keys:
+        try:
+            if kind == "agent":
+                ticket_actions.reassign_to_agent(
+                    store, actor, key, code, expected_version=versions.get(key)
+                )
+            else:
+                ticket_actions.assign(
+                    store, actor, key, None, group=code, expected_version=versions.get(key)
+                )
+            moved.append(key)
+        except HelpdeskError as exc:
+            failed.append(f"{key}: {exc}")
+    return moved, failed
