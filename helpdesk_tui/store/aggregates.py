@@ -9,8 +9,8 @@ ticket table, so the board costs the same with a thousand tickets or a million.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select

@@ -282,17 +282,20 @@ async def helpdesk_session(app, probe: PaintProbe, plan: dict) -> dict:
         ws = d.workspace
         n_tabs = len(ws.tabs)
         start_tab = ws.query_.tab.id
-        # 2a. open each queue tab in turn (`]`), back to the start tab
+        # 2a. open each queue tab in turn (`]`) and back to the start tab (`[` when only
+        # some tabs are visited)
+        visits = min(n_tabs, plan.get("max_tabs", n_tabs))
         for _ in range(rounds):
-            for _ in range(n_tabs):
-                ms = await timed(app, probe, "]", d.new_queue())
+            for key in ["]"] * visits + (["["] * visits if visits < n_tabs else []):
+                ms = await timed(app, probe, key, d.new_queue())
                 out["tab"].append(ms)
                 details["tab"].append((d.info()["tab"], d.table.total, round(ms, 2)))
                 await settle(app)
         assert ws.query_.tab.id == start_tab, (ws.query_.tab.id, start_tab)
-        # 2b. filters through the picker: status new, P1, a service; each on then off
+        # 2b. filters through the picker: status new, P1, P2, a service; each on then off
+        filters = (("status new", 1), ("P1", 8), ("P2", 9), ("service", 12))
         for _ in range(rounds):
-            for label, downs in (("status new", 1), ("P1", 8), ("P2", 9), ("service", 12)):
+            for label, downs in filters[: plan.get("max_filters", len(filters))]:
                 for _state in ("on", "off"):
                     await open_picker(pilot, "f", downs)
                     ms = await timed(app, probe, "enter", d.new_queue())
@@ -314,8 +317,9 @@ async def helpdesk_session(app, probe: PaintProbe, plan: dict) -> dict:
                 details["search"].append(("(clear)", d.table.total, round(ms, 2)))
                 await settle(app)
         # 2d. every sort in the picker, then back to SLA
+        sorts = (1, 2, 3, 4, 5, 6, 7, 8)[: plan.get("max_sorts", 8)]
         for _ in range(rounds):
-            for index in (1, 2, 3, 4, 5, 6, 7, 8, 0):
+            for index in (*sorts, 0):
                 await open_picker(pilot, "o", index)
                 ms = await timed(app, probe, "enter", d.new_queue())
                 out["sort"].append(ms)

@@ -174,13 +174,18 @@ SEARCH_WORDS = ["printer", "касс", "wi-fi", "slow", "Иванов"]
 
 
 def _plan(b: Bench) -> dict:
-    return {
-        "words": SEARCH_WORDS[:2] if b.quick else SEARCH_WORDS,
-        "rounds": b.reps(2, 1),
-        "baseline_rounds": 1,
-        "downs": b.reps(60, 12),
-        "pages": b.reps(40, 8),
-    }
+    if b.quick:
+        return {
+            "words": SEARCH_WORDS[:1],
+            "rounds": 1,
+            "baseline_rounds": 1,
+            "max_tabs": 2,
+            "max_filters": 1,
+            "max_sorts": 2,
+            "downs": 6,
+            "pages": 4,
+        }
+    return {"words": SEARCH_WORDS, "rounds": 2, "baseline_rounds": 1, "downs": 60, "pages": 40}
 
 
 def interactions(b: Bench) -> list[Figure]:

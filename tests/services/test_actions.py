@@ -266,6 +266,14 @@ def test_a_customer_reply_to_a_resolved_ticket_reopens_it_and_counts(store, agen
     assert ticket_row(store, p3).reopen_count == 2
 
 
+def test_a_first_contact_resolution_that_comes_back_no_longer_counts_as_one(store, agents):
+    key = new_ticket(store, agents("ivanova"), resolution="Restarted the POS", now=FRI_10).key
+    assert ticket_row(store, key).fcr is True
+    act.customer_reply(store, key, "It froze again", now=FRI_12)
+    row = ticket_row(store, key)
+    assert (row.status, row.fcr, row.reopen_count) == ("reopened", False, 1)
+
+
 def test_a_customer_cannot_write_into_a_closed_ticket(store, agents, p3):
     act.resolve(store, agents("lebedev"), p3, "Done", now=FRI_15)
     act.close(store, agents("lebedev"), p3, now=FRI_16)

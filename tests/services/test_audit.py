@@ -67,7 +67,7 @@ def check_audit_trail(store, key: str) -> None:
 
 
 def test_every_action_writes_one_event_with_exactly_the_changed_fields(store, actor_of):
-    ivanova, lebedev, volkov = actor_of("ivanova"), actor_of("lebedev"), actor_of("volkov")
+    ivanova, volkov = actor_of("ivanova"), actor_of("volkov")
     sokolova, vasiliev = actor_of("sokolova"), actor_of("vasiliev")
     other = new_ticket(store, ivanova).key
     key = new_ticket(store, ivanova, impact=2, urgency=2).key
@@ -88,12 +88,21 @@ def test_every_action_writes_one_event_with_exactly_the_changed_fields(store, ac
         ("escalated", lambda: escalate(store, volkov, key, "L3", NOTE, now=t(13, 30))),
         ("taken", lambda: act.take(store, vasiliev, key, now=t(13, 40))),
         ("sla_at_risk", lambda: tick(store, now=mon(15))),  # resolution: 12 of 16 h
-        ("resolved", lambda: act.resolve(store, vasiliev, key, "Replaced the head", now=mon(15, 30))),
+        (
+            "resolved",
+            lambda: act.resolve(store, vasiliev, key, "Replaced the head", now=mon(15, 30)),
+        ),
         ("reopened", lambda: act.customer_reply(store, key, "Broken again", now=mon(15, 40))),
-        ("resolved", lambda: act.resolve(store, vasiliev, key, "Replaced the cable", now=mon(15, 50))),
+        (
+            "resolved",
+            lambda: act.resolve(store, vasiliev, key, "Replaced the cable", now=mon(15, 50)),
+        ),
         ("confirmed", lambda: act.confirm(store, ivanova, key, rating=4, now=mon(15, 55))),
         ("reopened", lambda: act.reopen(store, sokolova, key, "Broke a third time", now=mon(16))),
-        ("status", lambda: act.set_status(store, ivanova, key, "cancelled", note="Dup", now=mon(16, 5))),
+        (
+            "status",
+            lambda: act.set_status(store, ivanova, key, "cancelled", note="Dup", now=mon(16, 5)),
+        ),
     ]
     for kind, step in steps:
         before, events_before = snapshot(store, key), events_of(store, key)
@@ -122,6 +131,13 @@ def test_a_refused_action_writes_no_event_and_keeps_the_version(store, actor_of)
 
 # ------------------------------------------------------------------ any sequence of actions
 
+STATUSES = ("new", "assigned", "in_progress", "waiting_customer", "waiting_vendor", "cancelled")
+
+
+def _moving_to(status: str) -> Callable[..., object]:
+    return lambda s, a, k, now: act.set_status(s, a, k, status, note="because", now=now)
+
+
 LOGINS = ["ivanova", "sokolova", "morozov", "lebedev", "volkov", "petrov", "vasiliev", "admin"]
 ACTIONS: dict[str, Callable[..., object]] = {
     "take": lambda s, a, k, now: act.take(s, a, k, now=now),
@@ -140,15 +156,7 @@ ACTIONS: dict[str, Callable[..., object]] = {
     "priority_down": lambda s, a, k, now: act.change_priority(s, a, k, 3, 3, now=now),
     "time": lambda s, a, k, now: act.log_time(s, a, k, 15, now=now),
     "tick": lambda s, a, k, now: tick(s, now=now),
-    **{
-        status: (
-            lambda status: lambda s, a, k, now: act.set_status(
-                s, a, k, status, note="because", now=now
-            )
-        )(status)
-        for status in ("new", "assigned", "in_progress", "waiting_customer", "waiting_vendor")
-        + ("cancelled",)
-    },
+    **{status: _moving_to(status) for status in STATUSES},
 }
 
 steps = st.lists(

@@ -55,7 +55,8 @@ def test_eight_agents_racing_for_fifty_tickets_each_ticket_is_taken_once(store, 
     assert ticket_row(store, keys[0]).assignee_id is None  # l3-experts does not hand out work
     orders = [keys if i % 2 == 0 else keys[::-1] for i in range(len(TAKERS))]
     results = racers.race(
-        _workers.take_all, [(store.url, login, order) for login, order in zip(TAKERS, orders)]
+        _workers.take_all,
+        [(store.url, login, order) for login, order in zip(TAKERS, orders, strict=True)],
     )
     won = [key for _, keys_won, _, _ in results for key in keys_won]
     assert Counter(won) == Counter(keys)  # each exactly once

@@ -104,9 +104,7 @@ def test_alerts_for_a_deadline_moved_back_into_the_future_come_again(store, acto
     assert alerts(store, key)[-1] == ("sla_at_risk", "response")
 
 
-def test_resolved_tickets_close_by_themselves_after_the_plans_business_days(
-    store, actor_of, p3
-):
+def test_resolved_tickets_close_by_themselves_after_the_plans_business_days(store, actor_of, p3):
     act.resolve(store, actor_of("lebedev"), p3, "Replaced the head", now=FRI(15))
     assert ticket_row(store, p3).auto_close_at == msk(2025, 3, 19, 15)
     assert tick(store, now=msk(2025, 3, 19, 14, 59)) == TickReport()
