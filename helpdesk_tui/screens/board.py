@@ -75,8 +75,12 @@ class BoardScreen(DeskScreen):
     DEFAULT_CSS = """
     BoardScreen #board-status { height: 1; padding: 0 1; color: $text-muted; }
     BoardScreen #tables { height: 1fr; }
-    BoardScreen #groups { width: 3fr; }
-    BoardScreen #agents { width: 2fr; border-left: solid $panel; }
+    BoardScreen #groups { width: 1fr; }
+    BoardScreen #agents { width: 66; border-left: solid $panel; }
+    BoardScreen.-narrow #tables { layout: vertical; }
+    BoardScreen.-narrow #groups { height: 1fr; width: 100%; }
+    BoardScreen.-narrow #agents { height: 1fr; width: 100%; border-left: none;
+                                  border-top: solid $panel; }
     BoardScreen #charts { height: 11; border-top: solid $panel; }
     BoardScreen #hourly { width: 1fr; padding: 0 1; }
     BoardScreen #side { width: 1fr; padding: 0 1; }
@@ -101,26 +105,27 @@ class BoardScreen(DeskScreen):
                 yield Static(id="mass")
         yield Footer()
 
+    def on_resize(self, event) -> None:
+        self.set_class(event.size.width < 150, "-narrow")
+
     def on_mount(self) -> None:
         self.title = "Supervisor board"
         groups = self.query_one("#groups", LoadTable)
         groups.add_columns(
             "Line / group",
             "Open",
-            "Unassigned",
+            "Unasg.",
             "New",
-            "Working",
-            "Waiting",
-            "At risk",
-            "Breached",
+            "Work",
+            "Wait",
+            "Risk",
+            "Late",
             "Oldest",
-            "Last hour",
-            "Resolved today",
+            "Last h",
+            "Done today",
         )
         team = self.query_one("#agents", LoadTable)
-        team.add_columns(
-            "Agent", "Shift", "P1", "P2", "P3", "P4", "Held", "At risk", "Breached", "Last active"
-        )
+        team.add_columns("Agent", "Shift", "P1", "P2", "P3", "P4", "Held", "Risk", "Late", "Active")
         groups.focus()
         self.load()
 
@@ -152,7 +157,7 @@ class BoardScreen(DeskScreen):
         groups.clear()
         for row in b.rows:
             line = row.kind == "line"
-            name = row.name if len(row.name) <= 26 else row.name[:25] + "…"
+            name = row.name if len(row.name) <= 24 else row.name[:23] + "…"
             label = name if line else f"  {name}"
             load = row.load
             oldest_h = (now - load.oldest).total_seconds() / 3600 if load.oldest else None
@@ -186,10 +191,8 @@ class BoardScreen(DeskScreen):
         for a in sorted(b.agents, key=lambda a: (not a.on_shift, -a.held, a.login)):
             off = not a.on_shift
             state = "ok" if off else level(a.held, "agent_load", limits)
-            active = (
-                a.last_activity.astimezone().strftime("%d.%m %H:%M") if a.last_activity else "—"
-            )
-            name = team.cell(visible_line(a.name))
+            active = f"{_age(a.last_activity, now)} ago" if a.last_activity else "—"
+            name = team.cell(visible_line(a.name)[:18])
             if off:
                 name.stylize(team.get_component_rich_style("load--off"))
             team.add_row(

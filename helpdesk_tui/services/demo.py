@@ -583,7 +583,10 @@ def _ticket(
             # most tickets take a third of their target; about one in twelve overruns it
             share = rng.uniform(0.02, 0.2) if fcr else min(1.6, rng.lognormvariate(-1.1, 0.65))
             used = resolution_s * share
-            resolved_at = cal.add(created, used)
+            # solved on the phone: within minutes of the call
+            resolved_at = (
+                created + timedelta(minutes=rng.uniform(2, 12)) if fcr else cal.add(created, used)
+            )
             if resolved_at > now:
                 is_open, fcr = True, False
             else:

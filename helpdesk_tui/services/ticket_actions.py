@@ -293,11 +293,9 @@ def set_status(
             raise Invalid(f"{t.key} is already {new.value}")
         check_transition(t.status, new, actor.role)
         values = _status_values(cat, t, new, now)
-        if new in (Status.ASSIGNED, Status.IN_PROGRESS) and t.assignee_id is None:
-            # claiming or starting work on a queued ticket takes it: never "assigned" to nobody
-            if not actor.is_agent:
-                raise NotAllowed(f"{t.key} has nobody assigned: an agent has to take it")
-            values["assignee_id"] = actor.id
+        queued = t.assignee_id is None and actor.is_agent
+        if new in (Status.ASSIGNED, Status.IN_PROGRESS) and queued:
+            values["assignee_id"] = actor.id  # claiming or starting work on a queued ticket
         if new == Status.NEW:
             values["assignee_id"] = None  # handed back to the queue
         if new == Status.CANCELLED:

@@ -44,17 +44,22 @@ class PairedBars:
         top = max([*self.first, *self.second, 1])
         columns_first = [_bar(v, top, self.height) for v in self.first]
         columns_second = [_bar(v, top, self.height) for v in self.second]
+        roomy = options.max_width >= 5 + 3 * len(columns_first)  # else drop the gaps
+        gap = " " if roomy else ""
         for row in range(self.height):
             line = Text()
             line.append(f"{top if row == 0 else '':>4} ", style="dim")
             for a, b in zip(columns_first, columns_second, strict=False):
                 line.append(a[row], style=self.first_style)
                 line.append(b[row], style=self.second_style)
-                line.append(" ")
+                line.append(gap)
             yield line
         axis = Text("     ")
-        for label in self.labels:
-            axis.append(f"{label:<3}"[:3], style="dim")
+        for i, label in enumerate(self.labels):
+            if roomy:
+                axis.append(f"{label:<3}"[:3], style="dim")
+            elif i % 2 == 0:
+                axis.append(f"{label:<4}"[:4], style="dim")
         yield axis
         if any(self.legend):
             legend = Text("     ")
