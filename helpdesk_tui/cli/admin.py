@@ -59,6 +59,11 @@ def demo(
     seed: int = typer.Option(7, "--seed", help="Random seed for the generated world."),
     open_app: bool = typer.Option(True, "--open/--no-open", help="Open the application."),
     fresh: bool = typer.Option(False, "--fresh", help="Start the demo store over."),
+    login: str | None = typer.Option(
+        None,
+        "--as",
+        help="Open as this agent (default: the dispatcher ivanova; morozov is a supervisor).",
+    ),
 ) -> None:
     """A demo service desk: its own store, reference data, N generated tickets, then the app."""
     from helpdesk_tui.cli.run import run_app
@@ -79,8 +84,8 @@ def demo(
         demo_service.generate(store, tickets - have, seed=seed + have, progress=True)
     say(f"demo store {redact(store.url)}: {setup.ticket_count(store):,} tickets")
     if open_app:
-        if not c.settings.login.value:
-            c.login = demo_service.DEMO_LOGIN
+        if login or not c.settings.login.value:
+            c.login = login or demo_service.DEMO_LOGIN
             c._settings = None
         run_app(c)
 
