@@ -78,10 +78,13 @@ def text(value: Any) -> Text:
 
 def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "") -> None:
     table = Table(title=title or None, show_edge=False, header_style="bold")
-    for header in headers:
-        table.add_column(header, no_wrap=True, overflow="ellipsis")
-    for row in rows:
-        table.add_row(*(text(v) for v in row))
+    cells = [[text(v) for v in row] for row in rows]
+    for i, header in enumerate(headers):
+        # the first column (a key, a login, a code) is never shortened
+        widest = max([len(header), *(c[i].cell_len for c in cells)]) if i == 0 else None
+        table.add_column(header, no_wrap=True, overflow="ellipsis", min_width=widest)
+    for row in cells:
+        table.add_row(*row)
     console.print(table)
 
 

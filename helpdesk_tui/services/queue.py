@@ -74,7 +74,7 @@ class QueueQuery:
 
 def tabs_for(store: Store, actor: Actor) -> list[Tab]:
     cat = catalog(store)
-    everything = actor.sees_everything
+    everything = actor.sees_everything or actor.role == "dispatcher"  # dispatchers route all
     groups = sorted(
         (g for g in cat.groups.values() if everything or g.id in actor.group_ids),
         key=lambda g: (g.level, g.code),
