@@ -41,7 +41,7 @@ def test_a_lost_postgresql_connection_is_noticed_and_nothing_is_missed(store):
         pytest.skip("LISTEN connections are a PostgreSQL matter")
     feed = watch(store)
     assert feed.wait(0.1) == []  # connected and listening
-    pid = feed._conn.info.backend_pid  # noqa: SLF001 - the listener this test cuts off
+    pid = feed._conn.info.backend_pid
     with store.engine.begin() as conn:  # the server drops the listener
         conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
     _new(store, "пока связь была потеряна")
