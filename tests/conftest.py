@@ -1,9 +1,10 @@
 """Fixtures: isolated user directories, and stores on SQLite and PostgreSQL.
 
 `store` is parametrised over both backends. SQLite stores are copies of one file built per
-session; PostgreSQL tests share a schema per xdist worker, emptied of tickets and given the
-reference data again before each test. PostgreSQL comes from HELPDESK_TEST_PG_URL; without
-it those tests skip locally, and CI (`.ci/run`) always sets it and refuses to skip them.
+session; PostgreSQL tests share a schema per test session (and xdist worker), whose tables
+are restored to the reference data from a template copy before each test. PostgreSQL
+comes from HELPDESK_TEST_PG_URL; without it those tests skip locally, and CI (`.ci/run`)
+always sets it and refuses to skip them.
 """
 
 from __future__ import annotations
@@ -15,16 +16,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlmodel import SQLModel
 
 from helpdesk_tui.services import agents as agent_service
 from helpdesk_tui.services.catalog import forget
-from helpdesk_tui.services.setup import init_store, load_data, reference_dir
+from helpdesk_tui.services.setup import init_store
 from helpdesk_tui.store.db import Store, open_store
 
 PG_URL = os.environ.get("HELPDESK_TEST_PG_URL", "")
-MUTABLE = (
-    "ticket_event, ticket_link, outbox, draft, ticket, key_counter"
-)
 
 
 @pytest.fixture(autouse=True)
@@ -81,17 +80,23 @@ def sqlite_template(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def pg_session() -> Iterator[tuple[str, int]]:
-    """This worker's PostgreSQL schema with the reference data, and its last contact id."""
+def pg_session() -> Iterator[str]:
+    """This session's PostgreSQL schema with the reference data, and beside it a copy of
+    every table as loaded (`<schema>_tpl`), from which each test's store is restored."""
     name = f"hd_test_{_worker()}_{os.getpid()}"  # concurrent test runs never share one
     url = fresh_pg_schema(name)
+    fresh_pg_schema(f"{name}_tpl")
     store = open_store(url)
     init_store(store)
-    with store.engine.connect() as conn:
-        last_contact = conn.execute(text("SELECT max(id) FROM contact")).scalar_one()
+    with store.engine.begin() as conn:
+        for table in SQLModel.metadata.sorted_tables:
+            conn.execute(
+                text(f'CREATE TABLE "{name}_tpl"."{table.name}" AS SELECT * FROM "{table.name}"')
+            )
     store.dispose()
-    yield url, last_contact
+    yield url
     drop_pg_schema(name)
+    drop_pg_schema(f"{name}_tpl")
 
 
 def _sqlite_store(template: Path, tmp_path: Path) -> Store:
@@ -100,14 +105,23 @@ def _sqlite_store(template: Path, tmp_path: Path) -> Store:
     return open_store(f"sqlite:///{path}")
 
 
-def _pg_store(url: str, last_contact: int) -> Store:
-    """Empty of tickets and of contacts added by earlier tests; reference data as loaded."""
+def _pg_store(url: str) -> Store:
+    """Every table back to the reference data as loaded: truncate all, copy the template
+    back (a few hundred rows, tens of milliseconds), and move the id sequences past it."""
     store = open_store(url)
+    schema = url.rsplit("%3D", 1)[1]
+    tables = SQLModel.metadata.sorted_tables
     with store.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {MUTABLE} RESTART IDENTITY CASCADE"))
-        conn.execute(text("DELETE FROM contact WHERE id > :last"), {"last": last_contact})
-        conn.execute(text("UPDATE template SET use_count = 0"))
-    load_data(store, reference_dir())  # undoes changes to agents and other reference rows
+        # DELETE, not TRUNCATE: on small tables it is ten times faster (no new files)
+        for table in reversed(tables):
+            conn.execute(text(f'DELETE FROM "{table.name}"'))
+        for table in tables:
+            conn.execute(text(
+                f'INSERT INTO "{table.name}" SELECT * FROM "{schema}_tpl"."{table.name}"'))
+            if "id" in table.c and table.c.id.primary_key:
+                conn.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                    f'coalesce((SELECT max(id) FROM "{table.name}"), 0) + 1, false)'))
     return store
 
 
@@ -117,7 +131,7 @@ def store(request, sqlite_template, tmp_path) -> Iterator[Store]:
     if request.param == "sqlite":
         s = _sqlite_store(sqlite_template, tmp_path)
     else:
-        s = _pg_store(*request.getfixturevalue("pg_session"))
+        s = _pg_store(request.getfixturevalue("pg_session"))
     forget(s)
     yield s
     s.dispose()

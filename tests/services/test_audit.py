@@ -209,7 +209,6 @@ def check_invariants(store, key: str, roles: dict[int | None, str]) -> None:
     check_audit_trail(store, key)
 
 
-@pytest.mark.slow
 @settings(
     max_examples=30,
     deadline=None,
