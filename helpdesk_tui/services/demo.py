@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import random
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -135,6 +136,7 @@ class _World:
     logins: dict[int, str]
     customer_ids: list[int] = field(init=False)  # to pick from without a list per ticket
     services: list = field(init=False)
+    routed: dict = field(init=False, default_factory=dict)  # (call, default group) -> group
 
     def __post_init__(self) -> None:
         self.customer_ids = list(self.contacts_by_customer)
@@ -237,12 +239,13 @@ def _progress(total: int):
 
 
 def _sqlite_instant(value: datetime | None) -> str | None:
-    """What `UTCDateTime` + SQLAlchemy's SQLite DATETIME store: naive UTC, fixed width."""
+    """What `UTCDateTime` + SQLAlchemy's SQLite DATETIME store: naive UTC, fixed width
+    (`2026-11-24 08:00:39.000000`; the UTC text without its `+00:00`)."""
     if value is None:
         return None
     if value.tzinfo is not UTC:
         value = value.astimezone(UTC)
-    return value.replace(tzinfo=None).isoformat(" ", "microseconds")
+    return value.isoformat(" ", "microseconds")[:26]
 
 
 def _pg_instant(value: datetime | None) -> datetime | None:
@@ -259,11 +262,11 @@ class _Loader:
     def __init__(self, store: Store):
         self.sqlite = store.dialect == "sqlite"
         self._raw = store.engine.raw_connection()
-        self._encoders: dict[tuple[str, tuple[str, ...]], Callable[[dict], tuple]] = {}
+        self._encoders: dict[tuple[str, tuple[str, ...]], Callable[[dict], list]] = {}
         if self.sqlite:
             self._cache_size = self._raw.cursor().execute("PRAGMA cache_size").fetchone()[0]
 
-    def _encoder(self, table: str, names: tuple[str, ...]) -> Callable[[dict], tuple]:
+    def _encoder(self, table: str, names: tuple[str, ...]) -> Callable[[dict], list]:
         key = (table, names)
         if key in self._encoders:
             return self._encoders[key]
@@ -281,11 +284,14 @@ class _Loader:
             elif name in ("status", "kind", "channel", "type", "actor_kind"):
                 fixes.append((i, _plain_str))
 
-        def encode(row: dict) -> tuple:
-            values = [row[name] for name in names]
+        get = operator.itemgetter(*names)
+        single = len(names) == 1
+
+        def encode(row: dict) -> list:
+            values = [get(row)] if single else list(get(row))
             for i, fix in fixes:
                 values[i] = fix(values[i])
-            return tuple(values)
+            return values
 
         self._encoders[key] = encode
         return encode
@@ -528,19 +534,17 @@ def _ticket(
     plan = cat.plan_for(customer.sla_plan_id)
     cal = cat.calendar_of(plan)
     response_s, resolution_s = plan.targets[priority]
-    group = cat.group(
-        route(
-            cat.rules,
-            Call(
-                service=service.code,
-                category=category.code if category else None,
-                segment=customer.segment,
-                site=w.site_codes.get(contact.site_id or -1),
-                language=contact.language,
-            ),
-            cat.groups[service.group_id].code,
-        )
+    call = Call(
+        service=service.code,
+        category=category.code if category else None,
+        segment=customer.segment,
+        site=w.site_codes.get(contact.site_id or -1),
+        language=contact.language,
     )
+    group = w.routed.get((call, service.group_id))
+    if group is None:  # the rules are a pure function of the call: route each call once
+        group = cat.group(route(cat.rules, call, cat.groups[service.group_id].code))
+        w.routed[(call, service.group_id)] = group
     channel = _weighted(rng, _CHANNELS)
     ru = contact.language == "ru"
     what = (

@@ -14,7 +14,18 @@ from helpdesk_tui.services.ticket_core import normalize_key, utcnow
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
 
-KINDS = ("reply", "note", "resolution", "escalation", "registration")
+# one draft per kind of text and ticket: a half-written internal note must not turn up as
+# the reason for reopening or the message to a supervisor (nor be discarded by them)
+KINDS = (
+    "reply",
+    "note",
+    "resolution",
+    "escalation",
+    "supervisor",
+    "reopen",
+    "cancel",
+    "registration",
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,14 @@ def save(
         row.data = data or {}
         row.updated_at = utcnow()
         s.add(row)
+
+
+def append(store: Store, actor: Actor, kind: str, ticket: str | None, body: str) -> None:
+    """Add `body` after the draft's text (text typed before the draft could be shown must
+    not replace it)."""
+    old = load(store, actor, kind, ticket)
+    text = old.body + "\n" + body if old is not None and old.body.strip() else body
+    save(store, actor, kind, ticket, text, old.data if old is not None else None)
 
 
 def load(store: Store, actor: Actor, kind: str, ticket: str | None) -> DraftView | None:

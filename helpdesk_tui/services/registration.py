@@ -138,7 +138,10 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
     warnings = list(cls.warnings)
     target = _link_target(s, new)
     duplicate = target is not None and new.link_kind == LinkKind.DUPLICATE
-    assignee = None if new.resolution or duplicate else dispatch.offer(s, group, service.skill)
+    if new.resolution is not None and actor.is_agent:
+        assignee = s.get(m.Agent, actor.id)  # solved it on the phone: theirs, for the KPIs
+    else:
+        assignee = None if duplicate else dispatch.offer(s, group, service.skill)
 
     status = Status.ASSIGNED if assignee else Status.NEW
     if duplicate:
@@ -230,7 +233,7 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
             )
         )
     changes = {
-        name: [None, recorded(s, attr, getattr(ticket, attr))]
+        name: [None, recorded(s, attr, getattr(ticket, attr), cat)]
         for attr, name in LOGGED.items()
         if getattr(ticket, attr) not in (None, "", [], 0, False)
     }
@@ -258,7 +261,7 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
         )
         is not None
     )
-    if assignee is not None:
+    if assignee is not None and assignee.id != actor.id:
         notify.notify_agent(s, cat, ticket, assignee, "assigned", now=now)
     return Registered(
         key=ticket.key,

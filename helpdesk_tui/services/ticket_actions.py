@@ -389,6 +389,30 @@ def confirm(
         return changed_result(s, t, event, f"{t.key} confirmed and closed")
 
 
+def rate(
+    store: Store,
+    actor: Actor,
+    key: str,
+    rating: int,
+    *,
+    now: datetime | None = None,
+) -> Changed:
+    """A satisfaction rating that arrives after the ticket closed (by itself, or on a
+    confirmation without one): recorded, not lost. A resolved ticket is confirmed instead."""
+    if not 1 <= rating <= 5:
+        raise Invalid("a rating is 1 to 5")
+    now = now or utcnow()
+    with editing(store, actor, key, None) as (s, _cat, t):
+        if t.status == Status.RESOLVED:
+            pass
+        elif t.status != Status.CLOSED:
+            raise NotAllowed(f"{t.key} is {t.status}: ratings are for closed tickets")
+        else:
+            event = apply(s, actor, t, EventKind.RATED, {"satisfaction": rating}, now=now)
+            return changed_result(s, t, event, f"{t.key} rated {rating}")
+    return confirm(store, actor, key, rating=rating, now=now)
+
+
 def close(
     store: Store,
     actor: Actor,

@@ -226,6 +226,27 @@ def test_the_customer_confirms_with_a_rating_and_the_ticket_closes(store, agents
     assert [kind for kind, _ in mails(store, p3)][-1] == "closed"
 
 
+def test_a_rating_that_arrives_after_the_ticket_closed_is_recorded(store, agents, p3):
+    act.resolve(store, agents("lebedev"), p3, "Replaced the print head", now=FRI_15)
+    act.close(store, agents("morozov"), p3, now=MON(9))
+    act.rate(store, agents("ivanova"), p3, 4, now=MON(11))
+    row = ticket_row(store, p3)
+    assert (row.status, row.satisfaction) == ("closed", 4)
+    assert events_of(store, p3)[-1].kind == "rated"
+
+
+def test_a_rating_for_a_resolved_ticket_confirms_it(store, agents, p3):
+    act.resolve(store, agents("lebedev"), p3, "Replaced the print head", now=FRI_15)
+    act.rate(store, agents("ivanova"), p3, 5, now=MON(9))
+    row = ticket_row(store, p3)
+    assert (row.status, row.satisfaction, row.closed_at) == ("closed", 5, MON(9))
+
+
+def test_an_open_ticket_cannot_be_rated(store, agents, p3):
+    with pytest.raises(NotAllowed, match="ratings are for closed tickets"):
+        act.rate(store, agents("ivanova"), p3, 5)
+
+
 @pytest.mark.parametrize("rating", [0, 6, -1])
 def test_a_rating_outside_one_to_five_is_refused(store, agents, p3, rating):
     act.resolve(store, agents("lebedev"), p3, "Done", now=FRI_15)

@@ -237,7 +237,7 @@ def test_solved_on_the_phone_the_ticket_is_resolved_at_once_and_counted(store, i
     assert row.resolution == "Reloaded the paper roll"
     assert row.due_at is None and row.next_alert_at is None
     assert row.auto_close_at == msk(2025, 3, 19, 17)  # 3 business days later
-    assert row.assignee_id is None  # not offered to anybody
+    assert row.assignee_id == ivanova.id  # the dispatcher who solved it: per-agent FCR
     assert [o.kind for o in outbox(store, done.key)] == ["resolved"]
     [resolved] = outbox(store, done.key)
     assert "Reloaded the paper roll" in resolved.body
