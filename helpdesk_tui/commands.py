@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
@@ -18,18 +19,29 @@ class ActionCommands(Provider):
     """The actions of the screen in front, found by their descriptions."""
 
     def _commands(self) -> list[tuple[str, str, str]]:
-        from helpdesk_tui.screens.actions import COMMANDS, TicketActions
+        """(title, action, help) for each action: the title says what it does, the help
+        which key does the same without the palette."""
+        from helpdesk_tui.screens.actions import COMMANDS, TICKET_BINDINGS, TicketActions
 
         screen = self.screen
-        out = []
+        out: list[tuple[str, str, str]] = []
         if isinstance(screen, TicketActions):
-            out += [(f"Ticket: {help_text}", action, help_text) for action, help_text in COMMANDS]
+            keys = {b.action: self._key(b) for b in TICKET_BINDINGS}
+            out += [(f"Ticket: {what}", action, f"key {keys[action]}") for action, what in COMMANDS]
         for binding in getattr(type(screen), "BINDINGS", []):
-            description = getattr(binding, "description", "")
-            action = getattr(binding, "action", "")
+            if not isinstance(binding, Binding):
+                continue
+            description, action = binding.description, binding.action
             if description and action and not any(a == action for _, a, _ in out):
-                out.append((description, action, binding.tooltip or description))
+                detail = f"{binding.tooltip} · " if binding.tooltip else ""
+                out.append((description, action, f"{detail}key {self._key(binding)}"))
         return out
+
+    def _key(self, binding: Binding) -> str:
+        if binding.key_display:
+            return binding.key_display
+        first = binding.key.split(",")[0].strip()
+        return self.app.get_key_display(Binding(first, ""))
 
     async def discover(self) -> Hits:
         for title, action, help_text in self._commands():

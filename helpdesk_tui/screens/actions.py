@@ -14,57 +14,69 @@ from helpdesk_tui.domain.priority import IMPACTS, URGENCIES, priority_of
 from helpdesk_tui.domain.vocab import Role
 from helpdesk_tui.domain.workflow import Status, allowed_targets
 from helpdesk_tui.screens.compose import ComposeScreen
-from helpdesk_tui.screens.dialogs import ConfirmScreen, ConflictScreen, InputScreen
+from helpdesk_tui.screens.dialogs import (
+    ConfirmScreen,
+    ConflictScreen,
+    InputScreen,
+    describe_conflict,
+)
 from helpdesk_tui.screens.picker import Choice, PickerScreen
 from helpdesk_tui.services import agents, drafts, escalation, ticket_actions, ticket_views
 from helpdesk_tui.services.ticket_actions import Changed
 from helpdesk_tui.services.ticket_core import normalize_key
 from helpdesk_tui.services.ticket_views import TicketDetail
 
-TICKET_BINDINGS = [
-    Binding("t", "take", "Take", id="ticket.take", tooltip="Take this ticket"),
-    Binding("a", "assign", "Assign", id="ticket.assign"),
-    Binding(
+# (key, action, short description for the footer, what it does for the help and palette,
+#  shown in the footer)
+_ACTIONS = [
+    ("t", "take", "Take", "Take the ticket: it becomes yours", True),
+    ("a", "assign", "Assign", "Assign the ticket to an agent of its group (with their load)", True),
+    (
         "e",
         "escalate",
         "Escalate",
-        id="ticket.escalate",
-        tooltip="Move to another line or group, with a note of what was tried",
+        "Escalate or de-escalate to another line or group, with a note of what was tried",
+        True,
     ),
-    Binding(
+    (
         "exclamation_mark",
         "supervisor",
         "Supervisor",
-        id="ticket.supervisor",
-        key_display="!",
-        show=False,
+        "Tell a supervisor (hierarchical escalation)",
+        False,
     ),
-    Binding("r", "reply", "Reply", id="ticket.reply"),
-    Binding("i", "note", "Note", id="ticket.note", tooltip="Internal note"),
-    Binding("s", "status", "Status", id="ticket.status"),
-    Binding("R", "resolve", "Resolve", id="ticket.resolve"),
-    Binding("O", "reopen", "Reopen", id="ticket.reopen", show=False),
-    Binding("c", "close", "Close", id="ticket.close", show=False),
-    Binding("l", "link", "Link", id="ticket.link", show=False),
-    Binding("p", "priority", "Priority", id="ticket.priority", show=False),
-    Binding("T", "time", "Log time", id="ticket.time", show=False),
+    ("r", "reply", "Reply", "Reply to the customer (from a template or from scratch)", True),
+    ("i", "note", "Note", "Add an internal note (never sent to the customer)", True),
+    ("s", "status", "Status", "Change the status (waiting for the customer pauses the SLA)", True),
+    ("R", "resolve", "Resolve", "Resolve the ticket with a resolution text", True),
+    ("O", "reopen", "Reopen", "Reopen a resolved ticket", False),
+    (
+        "c",
+        "close",
+        "Close",
+        "Close a resolved ticket (confirmed by the customer, or without an answer)",
+        False,
+    ),
+    ("l", "link", "Link", "Link to another ticket (duplicate, mass incident, related)", False),
+    ("p", "priority", "Priority", "Change impact and urgency (the SLA is recomputed)", False),
+    ("T", "time", "Log time", "Log time spent on the ticket", False),
 ]
 
-COMMANDS = [
-    ("take", "Take the ticket"),
-    ("assign", "Assign the ticket to an agent"),
-    ("escalate", "Escalate or de-escalate to another line or group"),
-    ("supervisor", "Tell a supervisor (hierarchical escalation)"),
-    ("reply", "Reply to the customer"),
-    ("note", "Add an internal note"),
-    ("status", "Change the status"),
-    ("resolve", "Resolve the ticket"),
-    ("reopen", "Reopen the ticket"),
-    ("close", "Close the ticket (confirmed by the customer, or without an answer)"),
-    ("link", "Link to another ticket"),
-    ("priority", "Change impact and urgency (priority)"),
-    ("time", "Log time spent"),
+TICKET_BINDINGS = [
+    Binding(
+        key,
+        action,
+        short,
+        id=f"ticket.{action}",
+        tooltip=long,
+        show=show,
+        key_display="!" if key == "exclamation_mark" else None,
+    )
+    for key, action, short, long, show in _ACTIONS
 ]
+
+# the palette's entries: action and what it does
+COMMANDS = [(action, long) for _key, action, _short, long, _show in _ACTIONS]
 
 
 class TicketActions:
@@ -105,7 +117,7 @@ class TicketActions:
         """Call an action service; on success refresh and drop the draft it came from."""
 
         def done(result: Changed) -> None:
-            self.notify(result.message, timeout=4)
+            self.notify(result.message, timeout=4, markup=False)  # names, keys: never markup
             if draft is not None:
                 self.call(drafts.discard, self.desk.store, self.desk.actor, *draft, group="draft")
             self.changed(result)
@@ -117,7 +129,9 @@ class TicketActions:
                     if answer:
                         self.reload_ticket()
 
-                self.app.push_screen(ConflictScreen(str(error), kept=draft is not None), reload)
+                self.app.push_screen(
+                    ConflictScreen(describe_conflict(error), kept=draft is not None), reload
+                )
                 return True
             return False
 
@@ -234,20 +248,21 @@ class TicketActions:
             self._write(
                 f"Tell a supervisor about {key}: why?",
                 key,
-                "note",
+                "supervisor",
                 lambda text: self._run(
                     escalation.tell_supervisor,
                     key,
                     text,
                     expected_version=version,
-                    draft=("note", key),
+                    draft=("supervisor", key),
                 ),
             )
 
     def action_reply(self) -> None:
-        target = self.target()
-        if target:
-            key, version = target
+        def write(key: str, version: int | None, detail: TicketDetail) -> None:
+            if detail.status in (Status.CLOSED, Status.CANCELLED):
+                self.notify(f"{key} is {detail.status}: reopen it to reply.", severity="warning")
+                return
             self._write(
                 f"Reply to the customer on {key}",
                 key,
@@ -263,6 +278,8 @@ class TicketActions:
                 templates=("reply",),
             )
 
+        self._with_ticket(write)
+
     def action_note(self) -> None:
         target = self.target()
         if target:
@@ -276,10 +293,21 @@ class TicketActions:
                 ),
             )
 
+    def _may(self, key: str, detail: TicketDetail, status: Status, doing: str) -> bool:
+        """Whether the workflow lets this agent move the ticket to `status`; says why not
+        before the agent writes a text for nothing."""
+        if status in allowed_targets(detail.status, self.desk.actor.role):
+            return True
+        self.notify(
+            f"{key} is {detail.status.replace('_', ' ')}: {doing} is not open to you.",
+            severity="warning",
+        )
+        return False
+
     def action_resolve(self) -> None:
-        target = self.target()
-        if target:
-            key, version = target
+        def write(key: str, version: int | None, detail: TicketDetail) -> None:
+            if not self._may(key, detail, Status.RESOLVED, "resolving it"):
+                return
             self._write(
                 f"Resolve {key}: how was it solved?",
                 key,
@@ -296,18 +324,26 @@ class TicketActions:
                 hint="The customer gets this text and is asked to confirm.",
             )
 
+        self._with_ticket(write)
+
     def action_reopen(self) -> None:
-        target = self.target()
-        if target:
-            key, version = target
+        def write(key: str, version: int | None, detail: TicketDetail) -> None:
+            if not self._may(key, detail, Status.REOPENED, "reopening it"):
+                return
             self._write(
                 f"Reopen {key}: why is it not solved?",
                 key,
-                "note",
+                "reopen",
                 lambda text: self._run(
-                    ticket_actions.reopen, key, text, expected_version=version, draft=("note", key)
+                    ticket_actions.reopen,
+                    key,
+                    text,
+                    expected_version=version,
+                    draft=("reopen", key),
                 ),
             )
+
+        self._with_ticket(write)
 
     def action_status(self) -> None:
         def pick(key: str, version: int | None, detail: TicketDetail) -> None:
@@ -338,14 +374,14 @@ class TicketActions:
                     self._write(
                         f"Cancel {key}: why?",
                         key,
-                        "note",
+                        "cancel",
                         lambda text: self._run(
                             ticket_actions.set_status,
                             key,
                             status,
                             note=text,
                             expected_version=version,
-                            draft=("note", key),
+                            draft=("cancel", key),
                         ),
                     )
                 else:

@@ -65,6 +65,7 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
         self.template_code: str | None = None
         self._save_timer = None
         self._loaded = False
+        self._typed_early = False  # text typed before the draft was loaded
 
     def compose(self) -> ComposeResult:
         keys = "Ctrl+S send · Esc close (the draft is kept)"
@@ -92,20 +93,27 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
         if draft is None and self.initial and not area.text.strip():
             area.text = self.initial
             area.move_cursor(area.document.end)
-        if draft is not None and not area.text.strip():
-            area.text = draft.body
+        if draft is not None:
+            typed = area.text  # typed while the draft was on its way: keep both
+            area.text = draft.body + ("\n" + typed if typed.strip() else "")
             area.move_cursor(area.document.end)
             self.notify("Your draft is back.", timeout=3)
         self._loaded = True
+        if self._typed_early:
+            self._schedule_save()
 
     @property
     def text(self) -> str:
         return self.query_one(TextArea).text
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if not self._loaded:
-            return
         self.query_one("#compose-error", Static).update("")
+        if not self._loaded:  # saving now would overwrite the draft not yet loaded
+            self._typed_early = bool(self.text.strip())
+            return
+        self._schedule_save()
+
+    def _schedule_save(self) -> None:
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_AFTER, self._save_draft)
@@ -142,6 +150,11 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_draft()
+        elif not self._loaded and self.text.strip():  # closed before the draft came back
+            keep = (self.desk.store, self.desk.actor, self.kind, self.ticket, self.text)
+            self.app.run_worker(
+                lambda: drafts.append(*keep), thread=True, group="draft", exit_on_error=False
+            )
         self.dismiss(None)
 
     def action_template(self) -> None:

@@ -11,6 +11,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from helpdesk_tui.services.ticket_views import EventView
+from helpdesk_tui.widgets.timeline import LABELS, summary
+
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
 {name} > Vertical {{
@@ -44,6 +47,33 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+
+def describe_conflict(error: BaseException) -> str:
+    """Who changed what since the agent looked, one line per change, in the terminal's
+    local time and the timeline's words; the service's own one-line message otherwise."""
+    seen = getattr(error, "seen", None)
+    key = getattr(error, "key", "The ticket")
+    if not seen:
+        return str(error)
+    lines = [f"{key} was changed meanwhile; nothing of yours was saved over it:"]
+    for change in seen:
+        event = EventView(
+            id=0,
+            at=change.at,
+            actor=change.actor,
+            actor_name=change.actor,
+            kind=change.kind,
+            changes=change.changes,
+            body="",
+            public=False,
+            version=change.version,
+        )
+        what = LABELS.get(change.kind, change.kind)
+        fields = summary(event)
+        when = change.at.astimezone().strftime("%H:%M")
+        lines.append(f"• {when} {change.actor}: {what}" + (f" ({fields})" if fields else ""))
+    return "\n".join(lines)
 
 
 class ConflictScreen(ModalScreen[bool]):

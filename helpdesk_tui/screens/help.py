@@ -28,7 +28,11 @@ def _key(app, binding: Binding) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close")]
+    BINDINGS = [
+        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
+        Binding("j", "scroll(1)", "Down", show=False, id="help.down"),
+        Binding("k", "scroll(-1)", "Up", show=False, id="help.up"),
+    ]
 
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
@@ -53,8 +57,11 @@ class HelpScreen(ModalScreen[None]):
                 continue
             seen.add(binding.action)
             description = binding.description
-            if binding.tooltip:
-                description += f" — {binding.tooltip}"
+            tooltip = binding.tooltip
+            if tooltip and tooltip.split()[0].lower() == description.split()[0].lower():
+                description = tooltip  # "Take the ticket…" says all "Take — Take the…" says
+            elif tooltip:
+                description += f" — {tooltip}"
             table.add_row(_key(self.app, binding), Text(description))
         return table
 
@@ -101,6 +108,9 @@ class HelpScreen(ModalScreen[None]):
                 ),
                 classes="help-title",
             )
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def action_close(self) -> None:
         self.dismiss()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -24,6 +25,24 @@ class Choice:
     label: str
     detail: str = ""  # shown dim after the label, also searched
     preview: str = ""  # shown beside the list when highlighted
+
+
+class Prompt:
+    """An option's label with its detail: on one line (the detail at the right) when both
+    fit, else the label wrapped and the detail under it, so neither is cut mid-word."""
+
+    def __init__(self, label: Text, detail: Text) -> None:
+        self.label = label
+        self.detail = detail
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = options.max_width
+        if self.label.cell_len + 2 + self.detail.cell_len <= width:
+            gap = width - self.label.cell_len - self.detail.cell_len
+            yield Text.assemble(self.label, " " * gap, self.detail)
+        else:
+            yield self.label
+            yield Text.assemble("  ", self.detail)
 
 
 class PickerScreen(ModalScreen[str | None]):
@@ -90,13 +109,17 @@ class PickerScreen(ModalScreen[str | None]):
         options = self.query_one(OptionList)
         options.clear_options()
         for choice in self.shown:
-            prompt = Text(visible_line(choice.label))
-            if choice.detail:
-                prompt.append("  " + visible_line(choice.detail), style="dim")
-            options.add_option(Option(prompt, id=choice.id))
+            options.add_option(Option(self._prompt(choice), id=choice.id))
         if self.shown:
             options.highlighted = 0
         self._preview()
+
+    @staticmethod
+    def _prompt(choice: Choice) -> Prompt | Text:
+        label = Text(visible_line(choice.label))
+        if not choice.detail:
+            return label
+        return Prompt(label, Text(visible_line(choice.detail), style="dim"))
 
     def _preview(self) -> None:
         if not self.has_preview:

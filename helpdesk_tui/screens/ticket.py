@@ -6,11 +6,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Header
 
+from helpdesk_tui.domain.text import visible_line
 from helpdesk_tui.screens.actions import TICKET_BINDINGS, TicketActions
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.services import ticket_views
 from helpdesk_tui.services.ticket_actions import Changed
 from helpdesk_tui.widgets.ticket_pane import TicketPane
+from helpdesk_tui.widgets.ticket_table import STATUS_LABELS
 
 
 class TicketScreen(TicketActions, DeskScreen):
@@ -56,6 +58,11 @@ class TicketScreen(TicketActions, DeskScreen):
     def _loaded(self, detail: ticket_views.TicketDetail) -> None:
         first = self.detail is None
         self.detail = detail
+        # the key, the state and the subject stay in the header however far the timeline
+        # is scrolled (it opens on the newest events)
+        self.title = detail.key
+        status = STATUS_LABELS.get(detail.status, detail.status)
+        self.sub_title = f"{detail.priority} · {status} · {visible_line(detail.subject)}"
         pane = self.query_one(TicketPane)
         pane.show(detail, self.desk.calendars.get(detail.calendar_id))
         if first:

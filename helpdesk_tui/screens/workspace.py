@@ -108,6 +108,8 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         self.sidebar_on: bool | None = None
         self._detail_timer = None  # running while the cursor moves: loads are held back
         self._detail_next: str | None = None  # the ticket to load when the cursor stops
+        self._keep_key: str | None = None  # after a refresh: the ticket the cursor was on
+        self._position_pending = False  # … and its new position is being counted
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -139,7 +141,11 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         self.table.focus()
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width >= WIDE, "-wide")
+        wide, was_wide = event.size.width >= WIDE, self.has_class("-wide")
+        self.set_class(wide, "-wide")
+        current = self.table.current
+        if wide and not was_wide and current is not None:
+            self._load_detail(current.key)  # the pane appears: show the ticket under the cursor
         if self.sidebar_on is None:
             self.set_class(event.size.width >= SIDEBAR_WIDE, "-sidebar")
 
@@ -222,6 +228,8 @@ class WorkspaceScreen(TicketActions, DeskScreen):
                 self.query_one(TicketPane).show(None, None)
             if keep is not None:
                 self._keep_cursor_on(keep)
+            else:
+                self._keep_key = None
 
         self.call(queue.count, self.desk.store, q, done=counted, group="count", exclusive=True)
 
@@ -230,7 +238,7 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         if q is None:
             return
         parts = [
-            f"{total:,} tickets",
+            f"{total:,} ticket" + ("" if total == 1 else "s"),
             f"sorted by {SORT_LABELS[q.sort]}" + (" ↓" if q.descending else " ↑"),
         ]
         f = q.filters
@@ -255,17 +263,22 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         generation = table.generation
         start, count = event.start, event.count
         kwargs: dict = {"limit": count}
-        neighbour = table.neighbour_key(start) if queue.keyset_ok(q) else None
-        if neighbour is not None:
-            kwargs["after"] = neighbour[1]
-        elif start + count >= table.total and start > 0:
-            kwargs["last"] = True
+        neighbour = table.neighbour_key(start, count) if queue.keyset_ok(q) else None
+        from_end = table.total - (start + count)  # rows below the block
+        if neighbour is not None:  # keyset from a row on screen: as cheap at row 300,000
+            kwargs[neighbour[0]] = neighbour[1]
+        elif start and from_end <= 0:
+            kwargs["last"] = True  # the bottom: the order read backwards
+        elif start and from_end < start:
+            kwargs.update(last=True, offset=from_end)  # nearer the end: skip from there
         elif start:
             kwargs["offset"] = start
 
         def got(rows: list[QueueRow]) -> None:
             self.rows_fetched += len(rows)
             table.put_rows(generation, start, rows)
+            if generation == table.generation:
+                self._follow_kept()
 
         self.call(
             queue.page, self.desk.store, q, done=got, group=f"page-{start // BLOCK}", **kwargs
@@ -421,6 +434,8 @@ class WorkspaceScreen(TicketActions, DeskScreen):
     def action_sidebar(self) -> None:
         self.sidebar_on = not self.has_class("-sidebar")
         self.set_class(self.sidebar_on, "-sidebar")
+        if self.sidebar_on:
+            self.query_one(SlaSidebar).redraw()
 
     def _load_sidebar(self) -> None:
         self.call(
@@ -462,16 +477,21 @@ class WorkspaceScreen(TicketActions, DeskScreen):
             self._load_detail(pane.detail.key)
 
     def _keep_cursor_on(self, row: QueueRow) -> None:
-        """After a refresh, put the cursor back on the ticket it was on: count the rows now
-        before its sort key (one indexed count), so it stays put even if rows came and went
-        above it."""
+        """After a refresh, put the cursor back on the ticket it was on, even if rows came
+        and went above it: where its sort key now falls (one indexed count, for sorts that
+        allow it), then on the row itself once the rows around the cursor are loaded (its
+        sort key may have changed, or the sort pages by offset)."""
+        self._keep_key = row.key
         q = self.query_
-        if q is None or not queue.keyset_ok(q):
+        self._position_pending = q is not None and queue.keyset_ok(q)
+        if not self._position_pending:
             return
 
         def located(position: int) -> None:
-            if 0 <= position < self.table.total:
+            self._position_pending = False
+            if self._keep_key is not None and 0 <= position < self.table.total:
                 self.table.cursor = position
+            self._follow_kept()
 
         self.call(
             queue.position_of,
@@ -482,6 +502,19 @@ class WorkspaceScreen(TicketActions, DeskScreen):
             group="position",
             exclusive=True,
         )
+
+    def _follow_kept(self) -> None:
+        key = self._keep_key
+        if key is None:
+            return
+        table = self.table
+        position = table.position_of_key(key)
+        if position is not None:
+            self._keep_key = None
+            if table.cursor != position:
+                table.cursor = position
+        elif not self._position_pending and table.current is not None:
+            self._keep_key = None  # it left the queue (or went far): the cursor stays put
 
     # -- ticket actions on the highlighted row -----------------------------------------------
     def target(self) -> tuple[str, int | None] | None:

@@ -65,7 +65,13 @@ class SlaSidebar(Vertical):
         yield OptionList(id="sla-list")
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self.redraw)
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        """Count down each second, but only while it is on screen (hidden, it would rebuild
+        its list every second for nobody)."""
+        if self.region.area:
+            self.redraw()
 
     def show(self, rows: list[QueueRow]) -> None:
         self.rows = rows

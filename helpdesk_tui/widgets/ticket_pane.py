@@ -71,7 +71,11 @@ class Clocks(Static):
         self.calendar: BusinessCalendar | None = None
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self.redraw)
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        if self.region.area:  # not while the pane is hidden (narrow terminal)
+            self.redraw()
 
     def show(self, detail: TicketDetail | None, calendar: BusinessCalendar | None) -> None:
         self.detail, self.calendar = detail, calendar
@@ -173,11 +177,12 @@ class TicketPane(VerticalScroll, can_focus=True):
             ("Created", d.created_at.astimezone().strftime("%d.%m.%Y %H:%M")),
             ("SLA plan", d.sla_plan),
         ]
-        if d.reopen_count or d.escalation_count or d.time_spent_s:
-            pairs += [
-                ("Reopened", str(d.reopen_count)),
-                ("Escalations", f"{d.escalation_count} · time {format_duration(d.time_spent_s)}"),
-            ]
+        if d.reopen_count:
+            pairs.append(("Reopened", f"{d.reopen_count}×"))
+        if d.escalation_count:
+            pairs.append(("Escalated", f"{d.escalation_count}×"))
+        if d.time_spent_s:
+            pairs.append(("Time spent", format_duration(d.time_spent_s)))
         if d.parent or d.links:
             links = ", ".join(f"{link.kind} {link.key}" for link in d.links[:6])
             pairs += [("Parent", d.parent or "—"), ("Links", links or "—")]

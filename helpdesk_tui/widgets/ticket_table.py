@@ -195,6 +195,15 @@ class TicketTable(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self.generation = 0  # bumped on reset: answers to older requests are dropped
 
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._tick)
+
+    def _tick(self) -> None:
+        """The SLA column counts down (and turns at-risk, then breached) by itself: redraw
+        the rows in view each second, from memory, while the table is on screen."""
+        if self.total and self.region.area and self.screen.is_current:
+            self.refresh()
+
     # -- data in --------------------------------------------------------------------
     def reset(self, total: int, *, cursor: int | None = None) -> None:
         """A new queue (tab, filter, sort) or a refresh: forget rows, keep the cursor."""
@@ -224,12 +233,15 @@ class TicketTable(ScrollView, can_focus=True):
     def row_at(self, position: int) -> QueueRow | None:
         return self._rows.get(position)
 
-    def neighbour_key(self, position: int) -> tuple[str, tuple] | None:
-        """A loaded row next to `position`, to page by keyset: ("after", key) or
-        ("before", key)."""
-        before = self._rows.get(position - 1)
-        if before is not None:
-            return "after", before.sort_key
+    def neighbour_key(self, position: int, count: int = BLOCK) -> tuple[str, tuple] | None:
+        """A loaded row next to rows `position` … `position + count - 1`, to page by keyset:
+        ("after", key of the row above) or ("before", key of the row below)."""
+        above = self._rows.get(position - 1)
+        if above is not None:
+            return "after", above.sort_key
+        below = self._rows.get(position + count)
+        if below is not None:
+            return "before", below.sort_key
         return None
 
     @property

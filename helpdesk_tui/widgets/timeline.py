@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import Static
 
+from helpdesk_tui.domain.sla import format_duration
 from helpdesk_tui.domain.text import visible, visible_line
 from helpdesk_tui.services.ticket_views import EventView
 
@@ -80,9 +81,23 @@ def _value(value: Any) -> str:
     )
 
 
+# recorded field names as people say them
+FIELD_LABELS = {
+    "time_spent_s": "time spent",
+    "escalation_count": "escalations",
+    "reopen_count": "reopened",
+    "fcr": "solved on first contact",
+    "satisfaction": "rating",
+}
+
+
 def _field(name: str, value: Any) -> str:
     if name == "priority" and isinstance(value, int):
         return f"P{value}"
+    if name == "time_spent_s" and isinstance(value, int | float):
+        return format_duration(value)
+    if name == "fcr" and isinstance(value, bool):
+        return "yes" if value else "no"
     return _value(value)
 
 
@@ -96,7 +111,8 @@ def summary(event: EventView) -> str:
             if name in ("service", "priority", "group", "assignee", "channel") and after:
                 parts.append(f"{name}: {_field(name, after)}")
             continue
-        parts.append(f"{name}: {_field(name, before)} → {_field(name, after)}")
+        label = FIELD_LABELS.get(name, name)
+        parts.append(f"{label}: {_field(name, before)} → {_field(name, after)}")
     return visible_line("; ".join(parts))
 
 

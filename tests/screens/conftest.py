@@ -56,8 +56,20 @@ def app_for(demo_store):
     return build
 
 
+def still_cursors(app: HelpdeskApp) -> None:
+    """No blinking: cursors are drawn steadily, so two snapshot runs look the same."""
+    from textual.widgets import Input, TextArea
+
+    for screen in app.screen_stack:
+        for widget in screen.query("Input, TextArea"):
+            if isinstance(widget, Input | TextArea):
+                widget.cursor_blink = False
+
+
 async def settle(app: HelpdeskApp, pilot=None, timeout: float = 10.0) -> None:
-    """Wait until no database worker is running (the live feed never finishes)."""
+    """Wait until no database worker is running (the live feed never finishes); cursors
+    stop blinking."""
+    still_cursors(app)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while loop.time() < deadline:

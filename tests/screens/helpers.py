@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import datetime
 from html import unescape
 
 from sqlmodel import select
@@ -14,6 +15,7 @@ from helpdesk_tui.services import agents, ticket_actions
 from helpdesk_tui.services.registration import NewTicket, register
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
+from helpdesk_tui.widgets.ticket_pane import TicketPane
 from helpdesk_tui.widgets.ticket_table import TicketTable
 from tests.screens.conftest import NOW, settle
 
@@ -25,16 +27,17 @@ def new_ticket(
     subject: str = "Касса 3 не запускается",
     *,
     assignee: str | None = "petrov",
+    now: datetime = NOW,
     **fields,
 ) -> str:
-    """Register a call at `NOW` as the dispatcher ivanova (a POS ticket is routed to
+    """Register a call at `now` as the dispatcher ivanova (a POS ticket is routed to
     l2-software) and give it to `assignee` (None: leave it in the queue); returns its key."""
     fields.setdefault("service", "pos")
     fields.setdefault("contact", CONTACT)
     ivanova = agents.resolve(store, "ivanova")
-    done = register(store, ivanova, NewTicket(subject=subject, **fields), now=NOW)
+    done = register(store, ivanova, NewTicket(subject=subject, **fields), now=now)
     if done.assignee != assignee:
-        ticket_actions.assign(store, ivanova, done.key, assignee, now=NOW)
+        ticket_actions.assign(store, ivanova, done.key, assignee, now=now)
     return done.key
 
 
@@ -93,10 +96,16 @@ async def ready(app: HelpdeskApp, pilot, timeout: float = 10.0) -> None:
         if not isinstance(screen, WorkspaceScreen):
             return
         table = screen.query_one(TicketTable)
+        pane = screen.query_one(TicketPane)
         if (
             screen.query_ is not None
             and table.generation
             and (table.total == 0 or table.current is not None)
+            and (  # on a wide terminal the pane shows the ticket under the cursor
+                not pane.display
+                or table.current is None
+                or (pane.detail is not None and pane.detail.key == table.current.key)
+            )
         ):
             return
         if loop.time() > deadline:
@@ -130,8 +139,6 @@ async def find(app: HelpdeskApp, pilot, key: str, *, tab: str | None = None) -> 
     await paste(app, pilot, key)
     await pilot.press("enter")
     await ready(app, pilot)
-    await pilot.pause(0.1)  # the pane loads 80 ms after the cursor settles
-    await settle(app, pilot)
     table = screen.query_one(TicketTable)
     assert table.current is not None and table.current.key == key, (
         f"{key} is not under the cursor: {table.current}"

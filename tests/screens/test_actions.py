@@ -9,7 +9,7 @@ from helpdesk_tui.screens.ticket import TicketScreen
 from helpdesk_tui.services import agents, escalation, ticket_actions
 from helpdesk_tui.store import models as m
 from helpdesk_tui.widgets.ticket_pane import TicketPane
-from tests.screens.conftest import settle
+from tests.screens.conftest import NOW, settle
 from tests.screens.helpers import events, find, new_ticket, outbox, paste, ticket, type_text
 
 TRIED = "Restarted the POS, reinstalled the update, the same error remains."
@@ -41,7 +41,7 @@ def _pane_text(app) -> str:
 async def test_take_writes_a_taken_event_and_the_ticket_is_mine(app_for, demo_store):
     key = new_ticket(demo_store, assignee=None)
     app = app_for("smirnov")
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key, tab="unassigned")
         await pilot.press("t")
         await settle(app, pilot)
@@ -58,7 +58,7 @@ async def test_take_writes_a_taken_event_and_the_ticket_is_mine(app_for, demo_st
 async def test_taking_a_ticket_somebody_else_holds_says_who(app_for, demo_store):
     key = new_ticket(demo_store)  # held by petrov
     app = app_for("smirnov")
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key, tab="group:l2-software")
         await pilot.press("t")
         await settle(app, pilot)
@@ -70,7 +70,7 @@ async def test_taking_a_ticket_somebody_else_holds_says_who(app_for, demo_store)
 async def test_assign_through_the_picker_of_agents(app_for, demo_store):
     key = new_ticket(demo_store)
     app = app_for("petrov")
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key)
         await pilot.press("a")
         await settle(app, pilot)
@@ -90,7 +90,7 @@ async def test_escalation_without_a_note_is_refused_and_changes_nothing(app_for,
     key = new_ticket(demo_store)
     before = ticket(demo_store, key)
     app = app_for("petrov")
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key)
         await pilot.press("e")
         await _pick(app, pilot, "expert group")
@@ -112,7 +112,7 @@ async def test_escalation_without_a_note_is_refused_and_changes_nothing(app_for,
 async def test_escalation_with_a_note_moves_the_ticket_up_a_line(app_for, demo_store):
     key = new_ticket(demo_store)
     app = app_for("petrov")
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key)
         await pilot.press("e")
         await _pick(app, pilot, "expert group")
@@ -129,7 +129,7 @@ async def test_escalation_with_a_note_moves_the_ticket_up_a_line(app_for, demo_s
 async def test_reply_with_a_template_fills_it_and_counts_its_use(app_for, demo_store):
     key = new_ticket(demo_store)
     app = app_for("petrov")
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key)
         await pilot.press("r")
         await settle(app, pilot)
@@ -164,7 +164,7 @@ async def test_note_is_internal_and_mails_nobody(app_for, demo_store):
     key = new_ticket(demo_store)
     mails = len(outbox(demo_store, key))
     app = app_for("petrov")
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key)
         await pilot.press("i")
         await _write(app, pilot, "Called the shop, they reboot at 15:00")
@@ -180,7 +180,7 @@ async def test_note_is_internal_and_mails_nobody(app_for, demo_store):
 async def test_waiting_for_the_customer_pauses_the_clock_and_back_resumes_it(app_for, demo_store):
     key = new_ticket(demo_store)
     app = app_for("petrov")
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key)
         await pilot.press("s")
         await _pick(app, pilot, "waiting customer")
@@ -200,7 +200,7 @@ async def test_waiting_for_the_customer_pauses_the_clock_and_back_resumes_it(app
 async def test_resolve_stores_the_resolution_and_mails_the_customer(app_for, demo_store):
     key = new_ticket(demo_store)
     app = app_for("petrov")
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key)
         await pilot.press("R")
         await _write(app, pilot, "Reinstalled the POS client; sales work again.")
@@ -216,7 +216,7 @@ async def test_reopen_a_resolved_ticket(app_for, demo_store):
     petrov = agents.resolve(demo_store, "petrov")
     ticket_actions.resolve(demo_store, petrov, key, "Restarted the register.")
     app = app_for("petrov")
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
         # a resolved ticket has left the open queue: the filter brings it back
         await pilot.press("f")
@@ -235,7 +235,7 @@ async def test_close_a_resolved_ticket_with_the_customers_rating(app_for, demo_s
     petrov = agents.resolve(demo_store, "petrov")
     ticket_actions.resolve(demo_store, petrov, key, "Restarted the register.")
     app = app_for("petrov")
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
         # from the full-screen ticket, opened by its key from the palette
         await pilot.press("ctrl+p")
@@ -257,7 +257,7 @@ async def test_link_to_another_ticket(app_for, demo_store):
     key = new_ticket(demo_store)
     parent = new_ticket(demo_store, "Ни одна касса в магазине не работает")
     app = app_for("petrov")
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key)
         await pilot.press("l")
         await settle(app, pilot)
@@ -281,7 +281,7 @@ async def test_priority_change_recomputes_the_deadlines(app_for, demo_store):
     before = ticket(demo_store, key)
     assert before.priority == 2
     app = app_for("petrov")
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key)
         await pilot.press("p")
         await _pick(app, pilot, "P4: impact 3")
@@ -296,7 +296,7 @@ async def test_priority_change_recomputes_the_deadlines(app_for, demo_store):
 async def test_log_time_spent(app_for, demo_store):
     key = new_ticket(demo_store)
     app = app_for("petrov")
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key)
         await pilot.press("T")
         await settle(app, pilot)
@@ -315,7 +315,7 @@ async def test_log_time_spent(app_for, demo_store):
 async def test_tell_a_supervisor(app_for, demo_store):
     key = new_ticket(demo_store)
     app = app_for("petrov")
-    async with app.run_test(size=(140, 40)) as pilot:
+    async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key)
         await pilot.press("exclamation_mark")
         await _write(app, pilot, "Third time this week for this shop")
@@ -326,3 +326,22 @@ async def test_tell_a_supervisor(app_for, demo_store):
 
             kinds = s.exec(select(m.Outbox.kind).where(m.Outbox.kind == "supervisor")).all()
         assert kinds
+
+
+async def test_an_action_the_workflow_refuses_says_so_before_the_agent_writes(app_for, demo_store):
+    key = new_ticket(demo_store)  # open, assigned to petrov
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await find(app, pilot, key)
+        await pilot.press("O")  # reopen an open ticket
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ComposeScreen)
+        assert any("reopening it is not open to you" in str(n.message) for n in app._notifications)
+        petrov = agents.resolve(demo_store, "petrov")
+        ticket_actions.resolve(demo_store, petrov, key, "Restarted the register.", now=NOW)
+        ticket_actions.confirm(demo_store, petrov, key, now=NOW)
+        await pilot.press("r")  # reply to a closed ticket
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ComposeScreen)
+        assert any("reopen it to reply" in str(n.message) for n in app._notifications)
+        assert events(demo_store, key, "reply") == []

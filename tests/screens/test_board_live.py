@@ -19,9 +19,13 @@ def _unassigned_in_dispatch(screen: BoardScreen) -> int:
 
 
 async def test_a_take_in_another_process_reaches_the_board_within_a_second(store):
-    key = register(store, resolve(store, "ivanova"), NewTicket(
-        subject="Где накладная?", service="question",
-        contact="s.kravchenko@produkty24.example")).key
+    key = register(
+        store,
+        resolve(store, "ivanova"),
+        NewTicket(
+            subject="Где накладная?", service="question", contact="s.kravchenko@produkty24.example"
+        ),
+    ).key
     app = make_app(store, resolve(store, "morozov"), live_updates=True, sla_tick=False)
     async with app.run_test(size=(160, 45)) as pilot:
         await settle(app, pilot)
@@ -30,8 +34,21 @@ async def test_a_take_in_another_process_reaches_the_board_within_a_second(store
         before = _unassigned_in_dispatch(screen)
         assert before >= 1
         done = subprocess.run(
-            [sys.executable, "-m", "helpdesk_tui", "--db", store.url, "ticket", "take", key,
-             "--as", "carter"], capture_output=True, text=True, timeout=60,
+            [
+                sys.executable,
+                "-m",
+                "helpdesk_tui",
+                "--db",
+                store.url,
+                "ticket",
+                "take",
+                key,
+                "--as",
+                "carter",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert done.returncode == 0, done.stderr
         committed = time.monotonic()

@@ -1,0 +1,225 @@
+"""The workspace around the queue: tabs with counts, vim keys, search, filter, sort, the
+pane beside the queue (wide) or the full-screen ticket (narrow), the SLA sidebar, and text
+from customers shown literally everywhere."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import func, select
+from textual.widgets import Tab, Tabs
+
+from helpdesk_tui.screens.picker import PickerScreen
+from helpdesk_tui.screens.ticket import TicketScreen
+from helpdesk_tui.screens.workspace import WorkspaceScreen, tab_dom_id
+from helpdesk_tui.services import agents, ticket_actions
+from helpdesk_tui.store import models as m
+from helpdesk_tui.widgets.sla_sidebar import SlaSidebar
+from helpdesk_tui.widgets.ticket_pane import TicketPane
+from helpdesk_tui.widgets.ticket_table import TicketTable, sla_left
+from tests.screens.conftest import NOW, settle
+from tests.screens.helpers import find, new_ticket, paste, ready, screen_text
+
+
+def _open_count(store, **where) -> int:
+    with store.read() as s:
+        q = select(func.count()).select_from(m.Ticket).where(m.Ticket.is_open)
+        for name, value in where.items():
+            q = q.where(getattr(m.Ticket, name) == value)
+        return s.exec(q).one()
+
+
+def _sla_cell(app, key: str) -> str:
+    """The SLA column of a ticket's row as it is on the screen now (not drawn afresh)."""
+    line = next(line for line in screen_text(app).splitlines() if line.startswith(f" {key} "))
+    return line[15:25].strip()  # after a space, the key (9) and the priority (3)
+
+
+def _status(app) -> str:
+    return str(app.screen.query_one("#queue-status").render())
+
+
+async def _pane_key(app, pilot) -> str | None:
+    await pilot.pause(0.1)
+    await settle(app, pilot)
+    detail = app.screen.query_one(TicketPane).detail
+    return detail.key if detail else None
+
+
+async def test_narrow_hides_the_pane_and_enter_opens_the_full_ticket(app_for):
+    app = app_for("petrov")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        queue = app.screen
+        table = queue.query_one(TicketTable)
+        assert not queue.query_one(TicketPane).display
+        await pilot.press("j")
+        key = table.current.key
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TicketScreen) and app.screen.key == key
+        shown = screen_text(app)
+        assert key in shown.splitlines()[0]  # the key stays in the header
+        assert "Response:" in shown or "Resolution:" in shown or "Taken" in shown
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is queue
+        assert table.current.key == key and table.cursor == 1
+
+
+async def test_wide_shows_the_highlighted_ticket_beside_the_queue(app_for):
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        table = app.screen.query_one(TicketTable)
+        assert app.screen.query_one(TicketPane).display
+        assert await _pane_key(app, pilot) == table.current.key
+        await pilot.press("j", "j")
+        assert await _pane_key(app, pilot) == table.row_at(2).key
+        await pilot.press("k")
+        assert await _pane_key(app, pilot) == table.row_at(1).key
+        await pilot.press("G")
+        assert table.cursor == table.total - 1
+        assert await _pane_key(app, pilot) == table.current.key
+        await pilot.press("g")
+        assert table.cursor == 0
+
+
+async def test_tabs_count_their_tickets_and_switch_the_queue(app_for, demo_store):
+    app = app_for("petrov")
+    petrov = agents.resolve(demo_store, "petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        bar = app.screen.query_one(Tabs)
+        mine = _open_count(demo_store, assignee_id=petrov.id)
+        assert str(bar.query_one(f"#{tab_dom_id('mine')}", Tab).label) == f"My work {mine}"
+        table = app.screen.query_one(TicketTable)
+        assert table.total == mine
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await ready(app, pilot)
+        group = next(g for g in app.catalog.groups.values() if g.code == "l2-software")
+        assert app.screen.query_.tab.id == "group:l2-software"
+        assert table.total == _open_count(demo_store, group_id=group.id)
+        label = str(bar.query_one(f"#{tab_dom_id('group:l2-software')}", Tab).label)
+        assert label.endswith(f" {table.total}")
+
+
+async def test_search_filter_and_sort(app_for, demo_store):
+    key = new_ticket(demo_store, "Сканер штрихкодов пищит и молчит")
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        table = app.screen.query_one(TicketTable)
+        everything = table.total
+        # search by a word of the subject, case-insensitive, Cyrillic
+        await pilot.press("slash")
+        await paste(app, pilot, "сканер ШТРИХКОДОВ")
+        await pilot.press("enter")
+        await ready(app, pilot)
+        assert table.total == 1 and table.current.key == key
+        assert "search “сканер ШТРИХКОДОВ”" in _status(app)
+        await pilot.press("escape")  # clears the search
+        await ready(app, pilot)
+        assert table.total == everything
+        # filter: priority P2 only (the new call is P2)
+        await pilot.press("f")
+        await settle(app, pilot)
+        await paste(app, pilot, "Priority: P2")
+        await pilot.press("enter")
+        await ready(app, pilot)
+        assert "priority P2" in _status(app)
+        shown = [table.row_at(p) for p in range(table.total)]
+        assert shown and all(r.priority == 2 for r in shown)
+        assert key in [r.key for r in shown]
+        await pilot.press("escape")
+        await ready(app, pilot)
+        # sort by key, then reverse the order
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickerScreen)
+        await paste(app, pilot, "Sort by key")
+        await pilot.press("enter")
+        await ready(app, pilot)
+        numbers = [int(table.row_at(p).key[3:]) for p in range(table.total)]
+        assert numbers == sorted(numbers)
+        assert "sorted by key ↑" in _status(app)
+        await pilot.press("ctrl+o")
+        await ready(app, pilot)
+        numbers = [int(table.row_at(p).key[3:]) for p in range(table.total)]
+        assert numbers == sorted(numbers, reverse=True)
+        assert table.current.key == key  # the newest first
+        assert "sorted by key ↓" in _status(app)
+
+
+async def test_the_sla_sidebar_lists_the_nearest_deadlines_and_jumps(app_for):
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        sidebar = app.screen.query_one(SlaSidebar)
+        assert not sidebar.display  # under 190 columns: off until asked for
+        await pilot.press("S")
+        await settle(app, pilot)
+        assert sidebar.display
+        assert sidebar.rows
+        dues = [r.due_at for r in sidebar.rows]
+        assert dues == sorted(dues)
+        text = screen_text(app)
+        assert "Nearest to breach" in text and sidebar.rows[0].key in text
+        await pilot.press("J")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TicketScreen)
+        assert app.screen.key == sidebar.rows[0].key
+
+
+async def test_text_from_people_shows_literally_in_the_timeline(app_for, demo_store):
+    key = new_ticket(demo_store)
+    hostile = "[bold]жирный[/bold] [@click=app.quit]выход[/] \x1b[31mкрасный"
+    ticket_actions.note(demo_store, agents.resolve(demo_store, "smirnov"), key, hostile)
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await find(app, pilot, key)
+        pane = app.screen.query_one(TicketPane)
+        last = str(pane.query_one("#pane-timeline").children[-1].render())
+        assert "[bold]жирный[/bold] [@click=app.quit]выход[/]" in last
+        assert "\x1b" not in last
+        await pilot.click(TicketPane)
+        assert app.is_running and isinstance(app.screen, WorkspaceScreen)
+
+
+async def test_widening_the_terminal_brings_the_pane_with_the_current_ticket(app_for):
+    app = app_for("petrov")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(app, pilot)
+        await pilot.press("j")
+        table = app.screen.query_one(TicketTable)
+        pane = app.screen.query_one(TicketPane)
+        assert not pane.display
+        await pilot.resize_terminal(130, 30)
+        await ready(app, pilot)
+        assert pane.display
+        assert pane.detail is not None and pane.detail.key == table.current.key
+        await pilot.resize_terminal(80, 24)
+        await settle(app, pilot)
+        assert not pane.display
+
+
+async def test_the_sla_column_counts_down_by_itself(app_for):
+    now = [NOW]
+    app = app_for("petrov", clock=lambda: now[0])
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        table = app.screen.query_one(TicketTable)
+        running = next(
+            p
+            for p in range(min(table.total, table.page_height))
+            if table.row_at(p).due_at
+            and table.row_at(p).due_at > NOW + timedelta(hours=2)
+            and not table.row_at(p).paused_at
+        )
+        row = table.row_at(running)
+        before = _sla_cell(app, row.key)
+        now[0] = NOW + timedelta(hours=1)  # an hour of business time passes (Tuesday 15:30)
+        await pilot.pause(1.2)  # no key pressed
+        after = _sla_cell(app, row.key)
+        assert after != before
+        assert after == sla_left(row, app.calendars[row.calendar_id], now[0])
