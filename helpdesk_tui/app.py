@@ -22,6 +22,7 @@ from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.store.db import Store
 
 TICK_SECONDS = 60.0
+MAIL_SECONDS = 30.0
 
 
 class TicketsChanged(Message):
@@ -100,6 +101,12 @@ class HelpdeskApp(App):
             self.run_worker(self._follow_changes, thread=True, group="feed", exit_on_error=False)
         if self.sla_tick:
             self.set_interval(TICK_SECONDS, self._tick)
+        if (
+            self.settings is not None
+            and self.settings.smtp.get("host")
+            and self.settings.mail.get("send_in_app", True)
+        ):
+            self.set_interval(MAIL_SECONDS, self._send_mail)
 
     # -- live updates -------------------------------------------------------------------
     def _follow_changes(self) -> None:
@@ -148,6 +155,32 @@ class HelpdeskApp(App):
 
         self.run_worker(
             lambda: tick(self.store), thread=True, group="tick", exclusive=True, exit_on_error=False
+        )
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: str = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text: messages quote keys, names and what people
+        typed, which must never be read as markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def _send_mail(self) -> None:
+        """Deliver due outbox mail in the background ([smtp] configured, and
+        `[mail] send_in_app` not false); `helpdesk outbox send` does the same from cron."""
+        from helpdesk_tui.services.outbox import send_due
+
+        self.run_worker(
+            lambda: send_due(self.store, self.settings, limit=50),
+            thread=True,
+            group="mail",
+            exclusive=True,
+            exit_on_error=False,
         )
 
     # -- errors ---------------------------------------------------------------------------

@@ -37,6 +37,7 @@ class Settings:
     data_dir: Path
     keys: Mapping[str, str] = field(default_factory=dict)
     smtp: Mapping[str, object] = field(default_factory=dict)
+    mail: Mapping[str, object] = field(default_factory=dict)
     theme: str | None = None
 
     @property
@@ -165,6 +166,164 @@ def load_settings(
         config_path=path,
         data_dir=data_dir(),
         keys=keys,
-        smtp=conf.get("smtp", {}),
+        smtp=_table(conf, "smtp", path),
+        mail=_table(conf, "mail", path),
         theme=conf.get("theme"),
+    )
+
+
+# -- mail: the `[mail]` and `[smtp]` tables of the config file ------------------------------
+#
+# [mail]
+# from = "Service Desk <desk@example.com>"   # From of every outgoing message
+# reply_to = ""                    # optional Reply-To (the intake address, if another)
+# own_addresses = []               # more addresses of ours: mail from them is a loop
+# intake_service = "question"      # the service of tickets opened by mail (routing rules apply)
+# fallback_customer = "unknown-senders"   # customer of new senders no domain matches
+# attachments_dir = "…"            # default: <data dir>/attachments
+# failed_dir = "…"                 # where `intake eml` sets aside what it cannot store
+# max_message_mb = 25              # larger messages are set aside, not stored
+#
+# [smtp]
+# host = "smtp.example.com"
+# port = 587                       # default: 465 with ssl, 587 with starttls, else 25
+# security = "starttls"            # none | starttls | ssl (implicit TLS)
+# username = "desk@example.com"
+# password = "…"                   # or password_env = "HELPDESK_SMTP_PASSWORD"
+# ca_file = ""                     # a private CA for the server's certificate
+# timeout = 30                     # seconds per SMTP command
+# max_attempts = 10                # then the message is failed for good
+# retry_after = 60                 # seconds before the 2nd attempt; doubles each time …
+# retry_max = 14400                # … up to this
+# sending_timeout = 900            # a message claimed this long ago by a sender that died
+#                                  # is tried again (delivery is at least once at SMTP)
+
+_SECURITY = ("none", "starttls", "ssl")
+_LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str = "localhost"
+    port: int = 25
+    security: str = "none"
+    username: str = ""
+    password: str = field(default="", repr=False)
+    ca_file: str = ""
+    timeout: float = 30.0
+    max_attempts: int = 10
+    retry_after_s: int = 60
+    retry_max_s: int = 4 * 3600
+    sending_timeout_s: int = 900
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    from_addr: str = "helpdesk@localhost"
+    from_name: str = "Service Desk"
+    reply_to: str = ""
+    own_addresses: tuple[str, ...] = ()
+    intake_service: str = "question"
+    fallback_customer: str = "unknown-senders"
+    attachments_dir: Path = field(default_factory=lambda: data_dir() / "attachments")
+    failed_dir: Path = field(default_factory=lambda: data_dir() / "mail" / "failed")
+    max_message_bytes: int = 25 * 1024 * 1024
+
+    @property
+    def ours(self) -> frozenset[str]:
+        """Every address of the desk, lower-cased: mail from these is a loop."""
+        return frozenset(
+            a.lower() for a in (self.from_addr, self.reply_to, *self.own_addresses) if a
+        )
+
+
+def _table(conf: Mapping, name: str, path: Path) -> dict:
+    value = conf.get(name, {})
+    if not isinstance(value, dict):
+        raise Invalid(f"{path}: [{name}] must be a table")
+    return value
+
+
+def _get(table: Mapping, name: str, kind: type, default, where: str):
+    value = table.get(name, default)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise Invalid(f"{where}: '{name}' must be a {kind.__name__}")
+    if kind in (int, float) and value < 0:
+        raise Invalid(f"{where}: '{name}' must not be negative")
+    return value
+
+
+def smtp_config(settings: Settings, env: Mapping[str, str] | None = None) -> SmtpConfig:
+    """The `[smtp]` table, checked: one line naming the bad key otherwise."""
+    env = os.environ if env is None else env
+    t, where = settings.smtp, f"{settings.config_path} [smtp]"
+    security = _get(t, "security", str, "", where).strip().lower()
+    if security == "tls":
+        security = "ssl"
+    port = _get(t, "port", int, 0, where)
+    if not security:
+        security = {465: "ssl", 587: "starttls"}.get(port, "none")
+    if security not in _SECURITY:
+        raise Invalid(f"{where}: 'security' must be one of {', '.join(_SECURITY)}")
+    port = port or {"ssl": 465, "starttls": 587}.get(security, 25)
+    if not 0 < port < 65536:
+        raise Invalid(f"{where}: 'port' must be 1 to 65535")
+    host = _get(t, "host", str, "localhost", where).strip()
+    if not host:
+        raise Invalid(f"{where}: 'host' is empty")
+    username = _get(t, "username", str, "", where)
+    password = _get(t, "password", str, "", where)
+    password_env = _get(t, "password_env", str, "", where)
+    if password_env:
+        if password_env not in env:
+            raise Invalid(f"{where}: the environment variable {password_env} is not set")
+        password = env[password_env]
+    if username and security == "none" and host not in _LOOPBACK:
+        raise Invalid(f"{where}: refusing to send the password unencrypted; set security")
+    config = SmtpConfig(
+        host=host,
+        port=port,
+        security=security,
+        username=username,
+        password=password,
+        ca_file=_get(t, "ca_file", str, "", where),
+        timeout=_get(t, "timeout", float, 30.0, where),
+        max_attempts=_get(t, "max_attempts", int, 10, where),
+        retry_after_s=_get(t, "retry_after", int, 60, where),
+        retry_max_s=_get(t, "retry_max", int, 4 * 3600, where),
+        sending_timeout_s=_get(t, "sending_timeout", int, 900, where),
+    )
+    if config.max_attempts < 1:
+        raise Invalid(f"{where}: 'max_attempts' must be at least 1")
+    return config
+
+
+def mail_config(settings: Settings) -> MailConfig:
+    """The `[mail]` table, checked."""
+    from email.utils import parseaddr
+
+    t, where = settings.mail, f"{settings.config_path} [mail]"
+    name, addr = parseaddr(_get(t, "from", str, "Service Desk <helpdesk@localhost>", where))
+    if "@" not in addr:
+        raise Invalid(f"{where}: 'from' must be an address like 'Service Desk <desk@example.com>'")
+    own = _get(t, "own_addresses", list, [], where)
+    if not all(isinstance(a, str) and "@" in a for a in own):
+        raise Invalid(f"{where}: 'own_addresses' must be a list of e-mail addresses")
+    base = settings.data_dir
+    return MailConfig(
+        from_addr=addr,
+        from_name=name,
+        reply_to=_get(t, "reply_to", str, "", where),
+        own_addresses=tuple(own),
+        intake_service=_get(t, "intake_service", str, "question", where),
+        fallback_customer=_get(t, "fallback_customer", str, "unknown-senders", where),
+        attachments_dir=Path(
+            _get(t, "attachments_dir", str, str(base / "attachments"), where)
+        ).expanduser(),
+        failed_dir=Path(
+            _get(t, "failed_dir", str, str(base / "mail" / "failed"), where)
+        ).expanduser(),
+        max_message_bytes=int(_get(t, "max_message_mb", float, 25.0, where) * 1024 * 1024),
     )

@@ -20,7 +20,7 @@ try:  # typer ≥ 0.23 vendors click; older ones use the click package
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc
 
-from helpdesk_tui.cli import admin, agents, report, ticket
+from helpdesk_tui.cli import admin, agents, mail, report, ticket
 from helpdesk_tui.cli.common import Context, ctx_obj
 from helpdesk_tui.domain.errors import HelpdeskError
 
@@ -39,6 +39,8 @@ app.add_typer(admin.data_app, name="data")
 app.add_typer(admin.sla_app, name="sla")
 app.add_typer(agents.app, name="agent")
 app.add_typer(agents.service_app, name="service")
+app.add_typer(mail.intake_app, name="intake")
+app.add_typer(mail.outbox_app, name="outbox")
 admin.register(app)
 app.command("report")(report.report)
 

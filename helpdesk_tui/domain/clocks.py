@@ -7,7 +7,7 @@ a new priority recomputes them from the business time already used, not from zer
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from helpdesk_tui.domain.sla import BusinessCalendar, ClockState, clock_state
 
@@ -70,7 +70,11 @@ def compute(cal: BusinessCalendar, c: ClockInput, now: datetime | None = None) -
         response_risk_at=response_risk,
         resolution_due=resolution_due,
         resolution_risk_at=resolution_risk,
-        due_at=nearest_due(c.first_response_at, c.resolved_at, response_due, resolution_due),
+        due_at=queue_order(
+            cal,
+            c.paused_at,
+            nearest_due(c.first_response_at, c.resolved_at, response_due, resolution_due),
+        ),
         next_alert_at=next_alert(
             c.paused_at,
             c.first_response_at,
@@ -97,6 +101,22 @@ def nearest_due(
     if first_response_at is None:
         return min(response_due, resolution_due)
     return resolution_due
+
+
+PAUSED_AFTER = datetime(9000, 1, 1, tzinfo=UTC)
+"""Paused tickets sort after every running one: their deadline is suspended."""
+
+
+def queue_order(
+    cal: BusinessCalendar, paused_at: datetime | None, deadline: datetime | None
+) -> datetime | None:
+    """What the queue sorts by (`ticket.due_at`): the running deadline; for a ticket
+    waiting for the customer, a point after all running deadlines, ordered by the business
+    time it will have left when it resumes."""
+    if deadline is None or paused_at is None:
+        return deadline
+    left = max(0.0, cal.between(paused_at, deadline))
+    return PAUSED_AFTER + timedelta(seconds=round(left))
 
 
 def next_alert(

@@ -205,19 +205,21 @@ def parse_duration(text: str) -> int:
 
 
 def format_duration(seconds: float) -> str:
-    """Compact countdown text: ``"45m"``, ``"2h 05m"``, ``"3d 4h"``, ``"0m"``, ``"-1h 05m"``.
+    """Compact countdown text: ``"45m"``, ``"2h 05m"``, ``"41h 05m"``, ``"120h"``, ``"0m"``,
+    ``"-1h 05m"``.
 
-    Truncated towards zero to whole minutes (59 s left shows ``"0m"``, never ``"-0m"``);
-    overdue amounts get a leading ``-``; ``d`` is 24 h of the given seconds.
+    Always in hours, never days: business time counted in 24-hour "days" reads as wall
+    days and misleads (41 business hours are a working week, not "1d 17h"). From 100 hours
+    on, minutes are dropped. Truncated towards zero to whole minutes (59 s left shows
+    ``"0m"``, never ``"-0m"``); overdue amounts get a leading ``-``.
     """
     if not math.isfinite(seconds):
         raise ValueError(f"cannot format duration {seconds!r}")
     minutes_total = int(abs(seconds)) // 60
     sign = "-" if seconds < 0 and minutes_total else ""
-    days, rest = divmod(minutes_total, 1440)
-    hours, minutes = divmod(rest, 60)
-    if days:
-        return f"{sign}{days}d {hours}h"
+    hours, minutes = divmod(minutes_total, 60)
+    if hours >= 100:
+        return f"{sign}{hours}h"
     if hours:
         return f"{sign}{hours}h {minutes:02d}m"
     return f"{sign}{minutes}m"

@@ -325,13 +325,16 @@ class _Loader:
     @contextmanager
     def indexes_dropped(self, tables: Sequence[str], drop: bool = True) -> Iterator[None]:
         """Inside a transaction: the tables' secondary indexes (not those of primary keys and
-        unique constraints) are dropped, and created again from their own DDL at the end."""
+        unique constraints) are dropped, and created again from their own DDL at the end.
+        On PostgreSQL their foreign keys too: re-adding one checks every row in a single
+        join, where loading under it runs a lookup per row and key (a fifth of the load)."""
         if not drop:
             yield
             return
         cur = self._raw.cursor()
         try:
-            saved: list[tuple[str, str]] = []
+            drops: list[str] = []
+            creates: list[str] = []
             for table in tables:
                 if self.sqlite:
                     cur.execute(
@@ -339,25 +342,38 @@ class _Loader:
                         "AND tbl_name = ? AND sql IS NOT NULL",
                         (table,),
                     )
-                    saved += [(f'"{name}"', sql) for name, sql in cur.fetchall()]
-                else:
-                    cur.execute(
-                        "SELECT format('%%I.%%I', n.nspname, c.relname), "
-                        "pg_get_indexdef(i.indexrelid) FROM pg_index i "
-                        "JOIN pg_class c ON c.oid = i.indexrelid "
-                        "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                        "WHERE i.indrelid = to_regclass(%s) AND NOT EXISTS "
-                        "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
-                        (table,),
-                    )
-                    saved += list(cur.fetchall())
-            for name, _ in saved:
-                cur.execute(f"DROP INDEX {name}")
+                    for name, sql in cur.fetchall():
+                        drops.append(f'DROP INDEX "{name}"')
+                        creates.append(sql)
+                    continue
+                cur.execute(
+                    "SELECT format('%%I.%%I', n.nspname, c.relname), "
+                    "pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                    "JOIN pg_class c ON c.oid = i.indexrelid "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE i.indrelid = to_regclass(%s) AND NOT EXISTS "
+                    "(SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)",
+                    (table,),
+                )
+                for name, ddl in cur.fetchall():
+                    drops.append(f"DROP INDEX {name}")
+                    creates.append(ddl)
+                cur.execute(
+                    "SELECT k.conrelid::regclass::text, format('%%I', k.conname), "
+                    "pg_get_constraintdef(k.oid) FROM pg_constraint k "
+                    "WHERE k.conrelid = to_regclass(%s) AND k.contype = 'f'",
+                    (table,),
+                )
+                for owner, name, definition in cur.fetchall():
+                    drops.append(f"ALTER TABLE {owner} DROP CONSTRAINT {name}")
+                    creates.append(f"ALTER TABLE {owner} ADD CONSTRAINT {name} {definition}")
+            for statement in drops:
+                cur.execute(statement)
             yield
             if not self.sqlite:
                 cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            for _, ddl in saved:
-                cur.execute(ddl)
+            for statement in creates:
+                cur.execute(statement)
         finally:
             cur.close()
 

@@ -40,7 +40,8 @@ class QueueRow:
     priority: int
     subject: str
     status: str
-    due_at: datetime | None
+    due_at: datetime | None  # the queue's order (paused tickets after running ones)
+    deadline: datetime | None  # the running clock's real deadline
     risk_at: datetime | None  # of the clock that is running (response, else resolution)
     response_due: datetime | None
     resolution_due: datetime | None
@@ -128,6 +129,13 @@ def _row(cat: Catalog, sort: str, r) -> QueueRow:
         subject=r.subject,
         status=r.status,
         due_at=r.due_at,
+        deadline=(
+            min(r.response_due, r.resolution_due)
+            if r.first_response_at is None and r.response_due and r.resolution_due
+            else r.resolution_due
+        )
+        if r.due_at is not None
+        else None,
         risk_at=risk,
         response_due=r.response_due,
         resolution_due=r.resolution_due,

@@ -174,11 +174,13 @@ def detail(
         tags=tuple(ticket.tags),
         parent=parent.key if parent else None,
         links=_links(session, ticket.id),
-        events=_events(session, ticket.id) if events else (),
+        events=_events(session, ticket.id, _name(contact)) if events else (),
     )
 
 
-def _events(session: Session, ticket_id: int) -> tuple[EventView, ...]:
+def _events(session: Session, ticket_id: int, contact: str = "") -> tuple[EventView, ...]:
+    """The timeline. Customer events carry the contact's name; the clock's say so."""
+    names = {"customer": contact or "the customer", "system": "helpdesk (automatic)"}
     rows = session.exec(
         select(m.TicketEvent, m.Agent.login, m.Agent.name)
         .join(m.Agent, m.Agent.id == m.TicketEvent.actor_id, isouter=True)
@@ -190,7 +192,7 @@ def _events(session: Session, ticket_id: int) -> tuple[EventView, ...]:
             e.id,
             e.at,
             login or e.actor_kind,
-            name or e.actor_kind,
+            name or names.get(e.actor_kind, e.actor_kind),
             e.kind,
             e.changes,
             e.body,

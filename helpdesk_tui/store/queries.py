@@ -5,6 +5,16 @@ by keyset (`(sort, id) > (last sort, last id)`) when scrolling, so a page costs 
 at row 30 and at row 300,000; only a jump (scrollbar, `G`) uses the reversed order or an
 OFFSET along the same index range. Sorting by a column that can be NULL or lives in
 another table (assignee, customer) pages by OFFSET instead.
+
+Two paths, chosen per query:
+- the queue in its own order (SLA deadline) without filters walks the scope's index
+  (`ix_ticket_<scope>_queue`: scope, is_open, due_at, id) and stops after a page;
+- any other sort, and any filter or search, reads `ix_ticket_open_rows`: a partial index
+  of the *open* tickets only that carries every column a queue filters or sorts on. The
+  page is found in that index alone (a few tens of thousands of entries however large the
+  history grows) and only its rows are then read from the table, by id (a "late row
+  lookup"). SQLite's planner misjudges partial indexes against the full ones, so on SQLite
+  the index is named (`INDEXED BY`); PostgreSQL picks it itself.
 """
 
 from __future__ import annotations
@@ -13,7 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, column, func, or_, select, table
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.selectable import Alias
 from sqlmodel import Session
 
 from helpdesk_tui.store import models as m
@@ -23,6 +35,31 @@ CUSTOMER = m.Customer.__table__.c
 SITE = m.Site.__table__.c
 AGENT = m.Agent.__table__.c
 CONTACT = m.Contact.__table__.c
+OPEN_ROWS_INDEX = "ix_ticket_open_rows"  # see models.Ticket
+# SQLite's FTS5 trigram index of contact.search_text (migration 0002; not a model)
+CONTACT_SEARCH = table("contact_search", column("rowid"), column("contact_search"))
+
+
+class _IndexedBy(Alias):
+    """`ticket AS o`, read through one named index on SQLite (`INDEXED BY`)."""
+
+    inherit_cache = True
+    index_name = OPEN_ROWS_INDEX
+
+
+@compiles(_IndexedBy)
+def _indexed_by_default(element, compiler, **kw):
+    return compiler.visit_alias(element, **kw)
+
+
+@compiles(_IndexedBy, "sqlite")
+def _indexed_by_sqlite(element, compiler, **kw):
+    text = compiler.visit_alias(element, **kw)
+    return f"{text} INDEXED BY {element.index_name}" if kw.get("asfrom") else text
+
+
+OPEN = _IndexedBy._construct(m.Ticket.__table__, name="o")  # open tickets, by the index
+OC = OPEN.c  # its columns
 
 # sort name -> (column, keyset-safe: never NULL for open tickets, on the ticket table)
 SORTS: dict[str, tuple[Any, bool]] = {
@@ -82,31 +119,43 @@ class Filters:
     search: str = ""
 
 
-def _where(scope: Scope, flt: Filters, dialect: str) -> list[ColumnElement[bool]]:
+def _where(scope: Scope, flt: Filters, dialect: str, t: Any = T) -> list[ColumnElement[bool]]:
+    """The conditions of a queue on ticket columns `t` (the table's, or the open-rows
+    alias's)."""
     conds: list[ColumnElement[bool]] = []
     if scope.group_id is not None:
-        conds.append(T.group_id == scope.group_id)
+        conds.append(t.group_id == scope.group_id)
     if scope.line_id is not None:
-        conds.append(T.line_id == scope.line_id)
+        conds.append(t.line_id == scope.line_id)
     if scope.assignee_id is not None:
-        conds.append(T.assignee_id == scope.assignee_id)
+        conds.append(t.assignee_id == scope.assignee_id)
     if scope.unassigned:
-        conds.append(T.assignee_id.is_(None))
+        conds.append(t.assignee_id.is_(None))
         if scope.unassigned_in is not None:
-            conds.append(T.group_id.in_(scope.unassigned_in or (-1,)))
+            conds.append(t.group_id.in_(scope.unassigned_in or (-1,)))
     if not flt.all_statuses:
-        conds.append(T.is_open.is_(True))
+        conds.append(t.is_open.is_(True))  # exactly the open-rows index's own condition
     if flt.statuses:
-        conds.append(T.status.in_(flt.statuses))
+        conds.append(t.status.in_(flt.statuses))
     if flt.priorities:
-        conds.append(T.priority.in_(flt.priorities))
+        conds.append(t.priority.in_(flt.priorities))
     if flt.service_id is not None:
-        conds.append(T.service_id == flt.service_id)
+        conds.append(t.service_id == flt.service_id)
     if flt.customer_id is not None:
-        conds.append(T.customer_id == flt.customer_id)
+        conds.append(t.customer_id == flt.customer_id)
     if flt.search:
-        conds.append(_search(flt.search, dialect))
+        conds.append(_search(flt.search, dialect, t))
     return conds
+
+
+def _filtered(flt: Filters) -> bool:
+    return bool(flt.statuses or flt.priorities or flt.service_id or flt.customer_id or flt.search)
+
+
+def _by_open_rows(flt: Filters, sort: str | None) -> bool:
+    """Whether to read the open-rows index: open tickets only, and a sort other than the
+    scope indexes' own (SLA deadline) or a filter those indexes do not carry."""
+    return not flt.all_statuses and (_filtered(flt) or (sort is not None and sort != "sla"))
 
 
 def _contains(column: Any, word: str, dialect: str) -> ColumnElement[bool]:
@@ -120,19 +169,74 @@ def _contains(column: Any, word: str, dialect: str) -> ColumnElement[bool]:
     return column.ilike(pattern, escape="\\")
 
 
-def _search(text: str, dialect: str) -> ColumnElement[bool]:
-    """A key, or words that must all appear in the subject, contact or customer name."""
+def _forms(ch: str) -> list[str]:
+    """The case forms of a character that are single characters (`к` -> `К`, `к`)."""
+    return sorted({f for f in (ch, ch.lower(), ch.upper(), ch.casefold()) if len(f) == 1})
+
+
+def _glob_char(ch: str, *, literal: bool = False) -> str:
+    forms = _forms(ch)
+    if len(forms) > 1 and not literal:
+        return "[" + "".join(forms) + "]"
+    return f"[{ch}]" if ch in "*?[" else ch
+
+
+def glob_patterns(word: str) -> list[str]:
+    """SQLite GLOBs that together match `word` anywhere, in any letter case: one per case
+    form of the first letter, each further letter a class of its forms (`*к[Аа][Сс]*`,
+    `*К[Аа][Сс]*`). Case-insensitive like `casefold` for Latin, Cyrillic and Greek, but
+    run by SQLite itself: a Python `hd_fold` call per row costs about a microsecond, too
+    much for a search over every open ticket; and a literal first character lets SQLite
+    skip ahead instead of trying a class at every position."""
+    if not word:
+        return ["*"]
+    rest = "".join(_glob_char(ch) for ch in word[1:])
+    return ["*" + _glob_char(first, literal=True) + rest + "*" for first in _forms(word[0])]
+
+
+def _text_has(column: Any, word: str, dialect: str) -> ColumnElement[bool]:
+    """`column` contains `word`, in any letter case, with no Python in the loop on SQLite:
+    its own LIKE for ASCII words (it folds ASCII), GLOBs of the case forms for others."""
+    if dialect != "sqlite":
+        return _contains(column, word, dialect)
+    if word.isascii():
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        return column.like(f"%{escaped}%", escape="\\")
+    return or_(*(column.op("GLOB")(p) for p in glob_patterns(word)))
+
+
+def _contacts_named(word: str, dialect: str) -> Select:
+    """Ids of contacts whose name contains `word`. The contacts' trigram index over their
+    folded `search_text` (migration 0002: FTS5 on SQLite, pg_trgm on PostgreSQL) narrows
+    100,000 contacts to the few that can match; the name test then decides."""
+    folded = word.casefold()
+    q = select(CONTACT.id).where(_text_has(CONTACT.name, word, dialect))
+    if len(folded) < 3:  # below a trigram: the name test alone (a scan of the names)
+        return q
+    if dialect == "sqlite":
+        match = '"' + folded.replace('"', '""') + '"'
+        found = select(CONTACT_SEARCH.c.rowid).where(
+            CONTACT_SEARCH.c.contact_search.op("MATCH")(match)
+        )
+        return q.where(CONTACT.id.in_(found))
+    like = "%" + folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return q.where(CONTACT.search_text.like(like, escape="\\"))
+
+
+def _search(text: str, dialect: str, t: Any = T) -> ColumnElement[bool]:
+    """A key, or words that must all appear in the subject, contact or customer name
+    (case-insensitive, Cyrillic included)."""
     value = text.strip()
     digits = value.upper().removeprefix("HD-")
     if digits.isdigit():
-        return or_(T.number == int(digits), _contains(T.subject, value, dialect))
+        return or_(t.number == int(digits), _text_has(t.subject, value, dialect))
     per_word = []
     for word in value.split()[:6]:
         per_word.append(
             or_(
-                _contains(T.subject, word, dialect),
-                T.contact_id.in_(select(CONTACT.id).where(_contains(CONTACT.name, word, dialect))),
-                T.customer_id.in_(
+                _text_has(t.subject, word, dialect),
+                t.contact_id.in_(_contacts_named(word, dialect)),
+                t.customer_id.in_(
                     select(CUSTOMER.id).where(_contains(CUSTOMER.name, word, dialect))
                 ),
             )
@@ -145,15 +249,32 @@ def keyset_ok(sort: str, flt: Filters) -> bool:
     return SORTS[sort][1] and not (sort == "sla" and flt.all_statuses)
 
 
+TICKET = m.Ticket.__table__
+
+
 def _base(scope: Scope, flt: Filters, dialect: str) -> Select:
+    return _joined(select(*ROW_COLUMNS).select_from(TICKET)).where(*_where(scope, flt, dialect))
+
+
+def _joined(q: Select) -> Select:
+    """The row's customer, site and assignee beside it."""
     return (
-        select(*ROW_COLUMNS)
-        .select_from(m.Ticket.__table__)
-        .outerjoin(m.Customer.__table__, CUSTOMER.id == T.customer_id)
+        q.outerjoin(m.Customer.__table__, CUSTOMER.id == T.customer_id)
         .outerjoin(m.Site.__table__, SITE.id == T.site_id)
         .outerjoin(m.Agent.__table__, AGENT.id == T.assignee_id)
-        .where(*_where(scope, flt, dialect))
     )
+
+
+def _sort_column(sort: str, t: Any) -> Any:
+    """The sort's column on ticket columns `t`, or on the joined agent/customer table."""
+    column, _ = SORTS[sort]
+    return t[column.name] if column.table is TICKET else column
+
+
+def _ordered(q: Select, column: Any, id_column: Any, desc: bool) -> Select:
+    if desc:
+        return q.order_by(column.desc(), id_column.desc())
+    return q.order_by(column.asc(), id_column.asc())
 
 
 def page(
@@ -173,38 +294,66 @@ def page(
 
     `before` and `last` read the index backwards and return rows in queue order.
     """
-    column, _ = SORTS[sort]
-    q = _base(scope, flt, _dialect(session))
+    dialect = _dialect(session)
     backwards = bool(before is not None or last)
-    forward_desc = descending
-    if after is not None:
-        q = q.where(_beyond(column, after, descending))
-    if before is not None:
-        q = q.where(_beyond(column, before, not descending))
-    order_desc = forward_desc != backwards
-    if order_desc:
-        q = q.order_by(column.desc(), T.id.desc())
+    order_desc = descending != backwards
+    if _by_open_rows(flt, sort):
+        # the page's ids from the open-rows index alone, then those rows from the table
+        column = _sort_column(sort, OC)
+        ids = select(OC.id).select_from(OPEN)
+        if sort == "assignee":
+            ids = ids.outerjoin(m.Agent.__table__, AGENT.id == OC.assignee_id)
+        elif sort == "customer":
+            ids = ids.outerjoin(m.Customer.__table__, CUSTOMER.id == OC.customer_id)
+        ids = ids.where(*_where(scope, flt, dialect, OC))
+        if after is not None:
+            ids = ids.where(_beyond(column, after, descending, OC.id))
+        if before is not None:
+            ids = ids.where(_beyond(column, before, not descending, OC.id))
+        if dialect == "postgresql":
+            # PostgreSQL would walk a whole-history index in the sort's order (created_at,
+            # number) filtering for open rows, which are mostly recent: seconds on a million
+            # tickets. A materialized CTE makes it take the open rows first, then sort them.
+            matched = ids.add_columns(column.label("k")).cte("matched").prefix_with("MATERIALIZED")
+            ids = select(matched.c.id).select_from(matched)
+            ids = _ordered(ids, matched.c.k, matched.c.id, order_desc).limit(limit)
+        else:
+            ids = _ordered(ids, column, OC.id, order_desc).limit(limit)
+        if offset:
+            ids = ids.offset(offset)
+        window = ids.subquery("page")
+        q = _joined(select(*ROW_COLUMNS).select_from(window).join(TICKET, T.id == window.c.id))
+        q = _ordered(q, _sort_column(sort, T), T.id, order_desc)
     else:
-        q = q.order_by(column.asc(), T.id.asc())
-    if offset:
-        q = q.offset(offset)
-    rows = session.execute(q.limit(limit)).all()
+        column, _ = SORTS[sort]
+        q = _base(scope, flt, dialect)
+        if after is not None:
+            q = q.where(_beyond(column, after, descending))
+        if before is not None:
+            q = q.where(_beyond(column, before, not descending))
+        q = _ordered(q, column, T.id, order_desc)
+        if offset:
+            q = q.offset(offset)
+        q = q.limit(limit)
+    rows = session.execute(q).all()
     return list(reversed(rows)) if backwards else rows
 
 
-def _beyond(column: Any, key: tuple, descending: bool) -> ColumnElement[bool]:
+def _beyond(
+    column: Any, key: tuple, descending: bool, id_column: Any = T.id
+) -> ColumnElement[bool]:
     value, row_id = key
     if descending:
-        return or_(column < value, and_(column == value, T.id < row_id))
-    return or_(column > value, and_(column == value, T.id > row_id))
+        return or_(column < value, and_(column == value, id_column < row_id))
+    return or_(column > value, and_(column == value, id_column > row_id))
 
 
 def count(session: Session, scope: Scope, flt: Filters) -> int:
-    q = (
-        select(func.count())
-        .select_from(m.Ticket.__table__)
-        .where(*_where(scope, flt, _dialect(session)))
-    )
+    dialect = _dialect(session)
+    if _by_open_rows(flt, None):
+        q = select(func.count()).select_from(OPEN).where(*_where(scope, flt, dialect, OC))
+    else:
+        q = select(func.count()).select_from(TICKET).where(*_where(scope, flt, dialect))
     return session.execute(q).scalar_one()
 
 
@@ -212,12 +361,21 @@ def position_of(
     session: Session, scope: Scope, flt: Filters, sort: str, descending: bool, key: tuple
 ) -> int:
     """How many rows come before the row with sort key `key` (to keep a cursor on its row)."""
-    column, _ = SORTS[sort]
-    q = (
-        select(func.count())
-        .select_from(m.Ticket.__table__)
-        .where(*_where(scope, flt, _dialect(session)), _beyond(column, key, not descending))
-    )
+    dialect = _dialect(session)
+    if _by_open_rows(flt, sort):
+        column = _sort_column(sort, OC)
+        q = (
+            select(func.count())
+            .select_from(OPEN)
+            .where(*_where(scope, flt, dialect, OC), _beyond(column, key, not descending, OC.id))
+        )
+    else:
+        column, _ = SORTS[sort]
+        q = (
+            select(func.count())
+            .select_from(TICKET)
+            .where(*_where(scope, flt, dialect), _beyond(column, key, not descending))
+        )
     if not SORTS[sort][1]:
         return -1
     return session.execute(q).scalar_one()

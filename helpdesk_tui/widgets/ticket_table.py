@@ -67,11 +67,11 @@ STATUS_LABELS = {
 
 def sla_state(row: QueueRow, now: datetime) -> str:
     """running | at-risk | breached | paused | none, for colouring."""
-    if row.due_at is None:
+    if row.deadline is None:
         return "none"
     if row.paused_at is not None:
-        return "breached" if row.due_at <= row.paused_at else "paused"
-    if now >= row.due_at:
+        return "breached" if row.deadline <= row.paused_at else "paused"
+    if now >= row.deadline:
         return "breached"
     if row.risk_at is not None and now >= row.risk_at:
         return "at-risk"
@@ -80,13 +80,13 @@ def sla_state(row: QueueRow, now: datetime) -> str:
 
 def sla_left(row: QueueRow, calendar: BusinessCalendar | None, now: datetime) -> str:
     """Business time to the running deadline (negative when overdue; frozen when paused)."""
-    if row.due_at is None:
+    if row.deadline is None:
         return "—"
     start = row.paused_at or now
     seconds = (
-        calendar.between(start, row.due_at)
+        calendar.between(start, row.deadline)
         if calendar is not None
-        else (row.due_at - start).total_seconds()
+        else (row.deadline - start).total_seconds()
     )
     text = format_duration(seconds)
     return ("⏸ " + text) if row.paused_at is not None else text

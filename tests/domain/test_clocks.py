@@ -210,3 +210,19 @@ def test_clock_invariants_hold_for_any_ticket(created, response_s, resolution_s,
 
 def _instants(c: clocks.Clocks) -> tuple[datetime, ...]:
     return (c.response_risk_at, c.response_due, c.resolution_risk_at, c.resolution_due)
+
+
+def test_paused_tickets_queue_after_running_ones_by_the_time_they_have_left():
+    """A ticket waiting for the customer has no deadline running: it sorts after every
+    running ticket (however overdue), and among paused ones by the business time left."""
+    running_late = datetime(2026, 11, 2, 9, tzinfo=MSK)  # long overdue, still running
+    paused = datetime(2026, 11, 23, 10, tzinfo=MSK)
+    soon = clocks.queue_order(CAL, paused, datetime(2026, 11, 23, 11, tzinfo=MSK))  # 1 h left
+    later = clocks.queue_order(CAL, paused, datetime(2026, 11, 24, 11, tzinfo=MSK))  # 10 h
+    assert clocks.queue_order(CAL, None, running_late) == running_late
+    assert running_late < soon < later
+    assert soon - clocks.PAUSED_AFTER == timedelta(hours=1)
+    assert later - clocks.PAUSED_AFTER == timedelta(hours=10)
+    # paused past its deadline: first among the paused, never before a running ticket
+    overdue = clocks.queue_order(CAL, paused, datetime(2026, 11, 20, 11, tzinfo=MSK))
+    assert running_late < overdue == clocks.PAUSED_AFTER < soon

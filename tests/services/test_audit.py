@@ -187,9 +187,13 @@ def check_invariants(store, key: str, roles: dict[int | None, str]) -> None:
     if status in DONE:
         assert row.due_at is None and row.next_alert_at is None
     else:
-        assert row.due_at == clocks.nearest_due(
+        deadline = clocks.nearest_due(
             row.first_response_at, None, row.response_due, row.resolution_due
         )
+        if status in PAUSED:  # after every running ticket, by the business time left
+            assert row.due_at >= clocks.PAUSED_AFTER
+        else:
+            assert row.due_at == deadline
     if status in OPEN and status not in PAUSED:
         assert row.next_alert_at == clocks.next_alert(
             None,

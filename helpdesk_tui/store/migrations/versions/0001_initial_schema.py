@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 10:33:09.080914
+Create Date: 2026-11-23 11:24:16.808471
 """
 
 from collections.abc import Sequence
@@ -438,9 +438,39 @@ def upgrade() -> None:
             "ix_ticket_assignee_queue", ["assignee_id", "is_open", "due_at", "id"], unique=False
         )
         batch_op.create_index("ix_ticket_auto_close", ["auto_close_at"], unique=False)
-        batch_op.create_index("ix_ticket_closed", ["closed_at"], unique=False)
+        batch_op.create_index(
+            "ix_ticket_closed",
+            [
+                "closed_at",
+                "group_id",
+                "line_id",
+                "assignee_id",
+                "service_id",
+                "customer_id",
+                "satisfaction",
+                "resolved_at",
+            ],
+            unique=False,
+        )
         batch_op.create_index("ix_ticket_contact", ["contact_id", "created_at"], unique=False)
-        batch_op.create_index("ix_ticket_created", ["created_at"], unique=False)
+        batch_op.create_index(
+            "ix_ticket_created",
+            [
+                "created_at",
+                "group_id",
+                "line_id",
+                "assignee_id",
+                "service_id",
+                "customer_id",
+                "channel",
+                "fcr",
+                "first_response_at",
+                "response_due",
+                "response_business_s",
+                "response_wall_s",
+            ],
+            unique=False,
+        )
         batch_op.create_index("ix_ticket_customer", ["customer_id", "created_at"], unique=False)
         batch_op.create_index(
             "ix_ticket_group_queue", ["group_id", "is_open", "due_at", "id"], unique=False
@@ -449,9 +479,70 @@ def upgrade() -> None:
             "ix_ticket_line_queue", ["line_id", "is_open", "due_at", "id"], unique=False
         )
         batch_op.create_index("ix_ticket_next_alert", ["next_alert_at"], unique=False)
-        batch_op.create_index("ix_ticket_open_queue", ["is_open", "due_at", "id"], unique=False)
+        batch_op.create_index(
+            "ix_ticket_open_queue",
+            [
+                "due_at",
+                "id",
+                "is_open",
+                "group_id",
+                "line_id",
+                "assignee_id",
+                "status",
+                "priority",
+                "created_at",
+                "paused_at",
+                "first_response_at",
+                "response_due",
+                "response_risk_at",
+                "resolution_due",
+                "resolution_risk_at",
+            ],
+            unique=False,
+            sqlite_where=sa.text("is_open IS 1"),
+            postgresql_where=sa.text("is_open IS true"),
+        )
+        batch_op.create_index(
+            "ix_ticket_open_rows",
+            [
+                "line_id",
+                "group_id",
+                "assignee_id",
+                "status",
+                "priority",
+                "service_id",
+                "customer_id",
+                "contact_id",
+                "due_at",
+                "number",
+                "created_at",
+                "updated_at",
+                "subject",
+                "id",
+                "is_open",
+            ],
+            unique=False,
+            sqlite_where=sa.text("is_open IS 1"),
+            postgresql_where=sa.text("is_open IS true"),
+        )
         batch_op.create_index("ix_ticket_parent", ["parent_id"], unique=False)
-        batch_op.create_index("ix_ticket_resolved", ["resolved_at"], unique=False)
+        batch_op.create_index(
+            "ix_ticket_resolved",
+            [
+                "resolved_at",
+                "group_id",
+                "line_id",
+                "assignee_id",
+                "service_id",
+                "customer_id",
+                "resolution_due",
+                "resolution_business_s",
+                "resolution_wall_s",
+                "reopen_count",
+                "time_spent_s",
+            ],
+            unique=False,
+        )
         batch_op.create_index("ix_ticket_site", ["site_id", "created_at"], unique=False)
 
     op.create_table(
@@ -607,7 +698,16 @@ def downgrade() -> None:
         batch_op.drop_index("ix_ticket_site")
         batch_op.drop_index("ix_ticket_resolved")
         batch_op.drop_index("ix_ticket_parent")
-        batch_op.drop_index("ix_ticket_open_queue")
+        batch_op.drop_index(
+            "ix_ticket_open_rows",
+            sqlite_where=sa.text("is_open IS 1"),
+            postgresql_where=sa.text("is_open IS true"),
+        )
+        batch_op.drop_index(
+            "ix_ticket_open_queue",
+            sqlite_where=sa.text("is_open IS 1"),
+            postgresql_where=sa.text("is_open IS true"),
+        )
         batch_op.drop_index("ix_ticket_next_alert")
         batch_op.drop_index("ix_ticket_line_queue")
         batch_op.drop_index("ix_ticket_group_queue")
