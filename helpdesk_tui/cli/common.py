@@ -24,7 +24,8 @@ from helpdesk_tui.services import setup
 from helpdesk_tui.services.agents import Actor, resolve
 from helpdesk_tui.store.db import Store
 
-console = Console(highlight=False, soft_wrap=False)
+# In a terminal, its width; piped to another program or a file, not cut to 80 columns.
+console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
 
 
 @dataclass
@@ -76,15 +77,40 @@ def text(value: Any) -> Text:
     return Text(str(value))
 
 
-def print_table(headers: Sequence[str], rows: Iterable[Sequence[Any]], title: str = "") -> None:
-    table = Table(title=title or None, show_edge=False, header_style="bold")
+FLEXIBLE = ("subject", "name", "value", "text", "changes", "KPI")
+
+
+def print_table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    title: str = "",
+    *,
+    optional: Sequence[str] = (),
+) -> None:
+    """A table for people: short columns keep their width, the text column (subject,
+    name…) takes what is left and is shortened with …; when the terminal is too narrow,
+    the `optional` columns are left out, in the order given."""
     cells = [[text(v) for v in row] for row in rows]
-    for i, header in enumerate(headers):
-        # the first column (a key, a login, a code) is never shortened
-        widest = max([len(header), *(c[i].cell_len for c in cells)]) if i == 0 else None
-        table.add_column(header, no_wrap=True, overflow="ellipsis", min_width=widest)
+    flexible = next((i for i, h in enumerate(headers) if h in FLEXIBLE), None)
+    natural = [max([len(h), *(c[i].cell_len for c in cells)]) for i, h in enumerate(headers)]
+    shown = list(range(len(headers)))
+    for name in optional:
+        need = sum(min(natural[i], 24) + 3 for i in shown if i != flexible) + 23
+        if need <= console.width or name not in headers:
+            continue
+        shown.remove(headers.index(name))
+    widths = {i: min(natural[i], 24) for i in shown if i != flexible}
+    table = Table(title=title or None, show_edge=False, header_style="bold")
+    for i in shown:
+        if i == flexible:  # exactly what is left: Rich would otherwise cut the last columns
+            left = console.width - sum(w + 3 for w in widths.values()) - 2
+            table.add_column(
+                headers[i], no_wrap=True, overflow="ellipsis", width=max(12, min(natural[i], left))
+            )
+        else:
+            table.add_column(headers[i], no_wrap=True, overflow="ellipsis", width=widths[i])
     for row in cells:
-        table.add_row(*row)
+        table.add_row(*(row[i] for i in shown))
     console.print(table)
 
 

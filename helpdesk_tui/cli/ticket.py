@@ -138,6 +138,13 @@ def list_(
     service: str | None = typer.Option(None, "--service"),
     customer: str | None = typer.Option(None, "--customer"),
     limit: int = typer.Option(50, "--limit"),
+    where: str = typer.Option(
+        "",
+        "--where",
+        "-w",
+        help="A query: 'status:open priority<=P2 "
+        "sla:at-risk age>4h assignee:me' (see `helpdesk query --help`).",
+    ),
     keys: bool = typer.Option(False, "--keys", help="Print only the keys, one per line."),
     login: str | None = AS,
     as_json: bool = JSON,
@@ -145,8 +152,11 @@ def list_(
 ) -> None:
     """Tickets, nearest SLA deadline first."""
     c = ctx_obj(ctx)
-    actor = c.actor(login) if assignee == "me" else None
-    flt = ticket_views.ListFilter(status, group, line, assignee, priority, service, customer, limit)
+    needs_me = assignee == "me" or "assignee:me" in where.replace(" ", "")
+    actor = c.actor(login) if needs_me else None
+    flt = ticket_views.ListFilter(
+        status, group, line, assignee, priority, service, customer, limit, where
+    )
     rows = ticket_views.list_tickets(c.store(), actor, flt)
     if keys:
         for t in rows:
@@ -181,7 +191,7 @@ def list_(
     if as_csv:
         print_csv(headers, data)
     else:
-        print_table(headers, data)
+        print_table(headers, data, optional=("customer", "resolution_due", "group"))
 
 
 @app.command("show")

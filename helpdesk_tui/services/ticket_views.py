@@ -14,6 +14,7 @@ from helpdesk_tui.domain.vocab import parse_priority, priority_label
 from helpdesk_tui.domain.workflow import OPEN, parse_status
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import Catalog, catalog
+from helpdesk_tui.services.query import compile_where
 from helpdesk_tui.services.ticket_core import normalize_key
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
@@ -241,17 +242,24 @@ class ListFilter:
     service: str | None = None
     customer: str | None = None
     limit: int = 50
+    where: str = ""  # the query language (domain/query.py)
 
 
-def list_tickets(store: Store, actor: Actor | None, flt: ListFilter) -> list[TicketDetail]:
+def list_tickets(
+    store: Store, actor: Actor | None, flt: ListFilter, *, now: datetime | None = None
+) -> list[TicketDetail]:
     """Tickets by SLA urgency (nearest deadline first), filtered; at most `limit`."""
     if not 1 <= flt.limit <= 10_000:
         raise Invalid("--limit is 1 to 10000")
+    compiled = compile_where(store, flt.where, actor=actor, now=now) if flt.where.strip() else None
     with store.read() as session:
         cat = catalog(store, session)
         q = select(m.Ticket)
+        if compiled is not None:
+            q = q.where(compiled.condition)
         if flt.status == "open":
-            q = q.where(m.Ticket.is_open)
+            if not flt.where.strip():  # a query says for itself which statuses it wants
+                q = q.where(m.Ticket.is_open)
         elif flt.status != "all":
             q = q.where(m.Ticket.status == parse_status(flt.status).value)
         if flt.group:
