@@ -412,3 +412,8 @@ def agent_loads(session: Session) -> dict[int, int]:
         .group_by(m.Ticket.assignee_id)
     ).all()
     return dict(rows)
+
+
+def search_condition(text: str, dialect: str) -> ColumnElement[bool]:
+    """The queue search (a key, or words in subject, contact or customer) as a condition."""
+    return _search(text, dialect)
