@@ -116,12 +116,16 @@ def _pg_store(url: str) -> Store:
         for table in reversed(tables):
             conn.execute(text(f'DELETE FROM "{table.name}"'))
         for table in tables:
-            conn.execute(text(
-                f'INSERT INTO "{table.name}" SELECT * FROM "{schema}_tpl"."{table.name}"'))
+            conn.execute(
+                text(f'INSERT INTO "{table.name}" SELECT * FROM "{schema}_tpl"."{table.name}"')
+            )
             if "id" in table.c and table.c.id.primary_key:
-                conn.execute(text(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
-                    f'coalesce((SELECT max(id) FROM "{table.name}"), 0) + 1, false)'))
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                        f'coalesce((SELECT max(id) FROM "{table.name}"), 0) + 1, false)'
+                    )
+                )
     return store
 
 

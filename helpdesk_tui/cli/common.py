@@ -7,7 +7,9 @@ Output for people is a table; `--json` and `--csv` are for programs. Untrusted t
 from __future__ import annotations
 
 import csv
+import getpass
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -20,7 +22,9 @@ from rich.table import Table
 from rich.text import Text
 
 from helpdesk_tui.config import Settings, load_settings
-from helpdesk_tui.services import setup
+from helpdesk_tui.domain.errors import NotAllowed
+from helpdesk_tui.domain.permissions import LOGIN
+from helpdesk_tui.services import auth, refusals, setup
 from helpdesk_tui.services.agents import Actor, resolve
 from helpdesk_tui.store.db import Store
 
@@ -37,6 +41,8 @@ class Context:
     lang: str | None = None
     _settings: Settings | None = None
     _stores: dict[str, Store] = field(default_factory=dict)
+    _actors: dict[str, Actor] = field(default_factory=dict)
+    _passwords: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def settings(self) -> Settings:
@@ -51,8 +57,63 @@ class Context:
             self._stores[url] = setup.open_checked(self.settings, migrate=migrate)
         return self._stores[url]
 
-    def actor(self, login: str | None = None) -> Actor:
-        return resolve(self.store(), login or self.settings.login.value)
+    def actor(self, login: str | None = None, *, store: Store | None = None) -> Actor:
+        """The acting agent: `--as`, else HELPDESK_AS, else the config file's `login`.
+
+        On a shared store (`auth.password_required`) they log in first: the password from
+        HELPDESK_PASSWORD (for scripts), else asked on the terminal without echo; no
+        terminal and no variable, a wrong password, an agent without one: refused in one
+        line, and audited. Once per login and command."""
+        name = login or self.settings.login.value
+        if name and name in self._actors:
+            return self._actors[name]
+        store = store or self.store()
+        if not name or not auth.password_required(store):
+            actor = resolve(store, name)
+        else:
+            password = self.password_of(store, name)
+            actor = auth.login(store, name, password)
+        self._actors[actor.login] = actor
+        return actor
+
+    def password_of(self, store: Store, login: str) -> str:
+        """The login password: HELPDESK_PASSWORD, else a no-echo prompt on a terminal."""
+        if login in self._passwords:
+            return self._passwords[login]
+        password = os.environ.get("HELPDESK_PASSWORD")
+        if password is None:
+            if not sys.stdin.isatty():
+                reason = (
+                    f"this store needs {login}'s password: run in a terminal, "
+                    "or set HELPDESK_PASSWORD"
+                )
+                refusals.record(
+                    store,
+                    agent_id=None,
+                    login=login,
+                    role="",
+                    action=LOGIN,
+                    reason="no password given",
+                )
+                raise NotAllowed(reason)
+            password = getpass.getpass(f"Password for {login}: ")
+        self._passwords[login] = password
+        return password
+
+    def require(
+        self, action: str, login: str | None = None, *, store: Store | None = None
+    ) -> Actor:
+        """The acting agent, checked for `action` of the permission table (audited)."""
+        store = store or self.store()
+        actor = self.actor(login, store=store)
+        refusals.require(store, actor, action)
+        return actor
+
+    def logged_in(self, login: str | None = None) -> None:
+        """On a shared store, log the agent in before a command reads anything."""
+        store = self.store()
+        if auth.password_required(store):
+            self.actor(login, store=store)
 
     def close(self) -> None:
         for store in self._stores.values():

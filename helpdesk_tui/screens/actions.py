@@ -9,6 +9,7 @@ from typing import Any
 
 from textual.binding import Binding
 
+from helpdesk_tui.domain import permissions
 from helpdesk_tui.domain.errors import Conflict, Invalid
 from helpdesk_tui.domain.priority import IMPACTS, URGENCIES, priority_of
 from helpdesk_tui.domain.vocab import Role
@@ -398,10 +399,13 @@ class TicketActions:
             if detail.status != Status.RESOLVED:
                 self.notify(f"{key} is {detail.status}: resolve it first.", severity="warning")
                 return
-            choices = [Choice("confirm", "The customer confirmed")] + [
-                Choice(f"rate{n}", f"The customer confirmed and rated {n} of 5")
-                for n in range(5, 0, -1)
-            ]
+            choices = [Choice("confirm", "The customer confirmed")]
+            if permissions.allows(self.desk.actor.role, "ticket.rate"):
+                # engineers do not record ratings of their own work
+                choices += [
+                    Choice(f"rate{n}", f"The customer confirmed and rated {n} of 5")
+                    for n in range(5, 0, -1)
+                ]
             if self.desk.actor.role in (
                 Role.SUPERVISOR,
                 Role.ADMIN,

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from helpdesk_tui.domain.errors import Invalid, NotAllowed, NotFound
 from helpdesk_tui.domain.vocab import Role
 from helpdesk_tui.domain.workflow import CUSTOMER, SYSTEM
+from helpdesk_tui.services.refusals import guarded
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
 
@@ -105,15 +106,30 @@ def members(store: Store, group_code: str) -> list[AgentRow]:
     return [a for a in list_agents(store) if group_code in a.groups and a.active]
 
 
+@guarded("agent.shift")
 def set_on_shift(store: Store, actor: Actor, login: str, on_shift: bool) -> None:
     """Mark an agent on or off shift: the agent themself, a supervisor or an admin."""
-    if actor.login != login and not actor.sees_everything:
-        raise NotAllowed(f"a {actor.role} may not change another agent's shift")
     with store.write() as session:
         agent = session.exec(select(m.Agent).where(m.Agent.login == login)).first()
         if agent is None:
             raise NotFound(f"no agent with login {login!r}")
         agent.on_shift = on_shift
+        session.add(agent)
+
+
+@guarded("agent.activate")
+def set_active(store: Store, actor: Actor, login: str, active: bool) -> None:
+    """Deactivate an agent (they can do nothing from the next action on, in every open
+    terminal) or make them active again: admins. Their tickets stay where they are."""
+    if login == actor.login and not active:
+        raise Invalid("an admin does not deactivate themself (another admin can)")
+    with store.write() as session:
+        agent = session.exec(select(m.Agent).where(m.Agent.login == login)).first()
+        if agent is None:
+            raise NotFound(f"no agent with login {login!r}")
+        if agent.active == active:
+            raise Invalid(f"{login} is already {'active' if active else 'inactive'}")
+        agent.active = active
         session.add(agent)
 
 

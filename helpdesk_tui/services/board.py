@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from helpdesk_tui.domain.workflow import Status
+from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
+from helpdesk_tui.services.refusals import require
 from helpdesk_tui.services.ticket_core import utcnow
 from helpdesk_tui.store import aggregates as agg
 from helpdesk_tui.store import models as m
@@ -136,7 +138,11 @@ def level(value: float | None, name: str, limits: dict[str, dict[str, float]]) -
     return "ok"
 
 
-def board(store: Store, *, now: datetime | None = None) -> Board:
+def board(store: Store, *, now: datetime | None = None, actor: Actor | None = None) -> Board:
+    """The board's figures. With `actor`, checked against `board.view` (supervisors and
+    admins) and a refusal audited."""
+    if actor is not None:
+        require(store, actor, "board.view")
     now = now or utcnow()
     cat = catalog(store)
     default_plan = cat.plan_for(None)

@@ -1,4 +1,6 @@
-"""Drafts: text an agent is writing, saved as they type, back after a crash."""
+"""Drafts: text an agent is writing, saved as they type, back after a crash.
+
+Writing them is `draft.save` in the permission table: an inactive agent keeps none."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from sqlmodel import select
 
 from helpdesk_tui.domain.text import clean
 from helpdesk_tui.services.agents import Actor
+from helpdesk_tui.services.refusals import guarded
 from helpdesk_tui.services.ticket_core import normalize_key, utcnow
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
@@ -44,6 +47,7 @@ def _ticket_id(session, key: str | None) -> int | None:
     return row
 
 
+@guarded("draft.save")
 def save(
     store: Store,
     actor: Actor,
@@ -72,6 +76,7 @@ def save(
         s.add(row)
 
 
+@guarded("draft.save")
 def append(store: Store, actor: Actor, kind: str, ticket: str | None, body: str) -> None:
     """Add `body` after the draft's text (text typed before the draft could be shown must
     not replace it)."""
@@ -95,6 +100,7 @@ def load(store: Store, actor: Actor, kind: str, ticket: str | None) -> DraftView
         return DraftView(kind, ticket, row.body, dict(row.data), row.updated_at)
 
 
+@guarded("draft.save")
 def discard(store: Store, actor: Actor, kind: str, ticket: str | None) -> None:
     with store.write() as s:
         tid = _ticket_id(s, ticket)

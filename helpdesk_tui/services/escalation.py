@@ -15,6 +15,7 @@ from helpdesk_tui.domain.workflow import Status, check_transition
 from helpdesk_tui.services import dispatch, notify
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import Catalog, GroupInfo
+from helpdesk_tui.services.refusals import guarded
 from helpdesk_tui.services.ticket_actions import Changed, changed_result, editing
 from helpdesk_tui.services.ticket_core import apply, require_open, require_text, utcnow
 from helpdesk_tui.store import models as m
@@ -61,6 +62,7 @@ def routing_call(s: Session, cat: Catalog, ticket: m.Ticket) -> Call:
     )
 
 
+@guarded("ticket.escalate")
 def escalate(
     store: Store,
     actor: Actor,
@@ -112,6 +114,7 @@ def escalate(
         return changed_result(s, t, event, f"{t.key} {verb} {where}")
 
 
+@guarded("ticket.supervisor")
 def tell_supervisor(
     store: Store,
     actor: Actor,

@@ -32,6 +32,7 @@ from helpdesk_tui.services.catalog import (
     ServiceInfo,
     catalog,
 )
+from helpdesk_tui.services.refusals import guarded
 from helpdesk_tui.services.ticket_core import (
     LOGGED,
     count_template_use,
@@ -97,6 +98,7 @@ class Registered:
     warnings: tuple[str, ...] = field(default=())
 
 
+@guarded("ticket.register")
 def register(
     store: Store, actor: Actor, new: NewTicket, *, now: datetime | None = None
 ) -> Registered:

@@ -28,7 +28,9 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from helpdesk_tui.domain.errors import Invalid
+from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
+from helpdesk_tui.services.refusals import require
 from helpdesk_tui.services.ticket_core import utcnow
 from helpdesk_tui.store import kpi_queries as q
 from helpdesk_tui.store import models as m
@@ -126,7 +128,12 @@ def report(
     start: str | None = None,
     end: str | None = None,
     now: datetime | None = None,
+    actor: Actor | None = None,
 ) -> Report:
+    """The KPIs for a period. With `actor`, checked against `report.view` (supervisors
+    and admins) and a refusal audited; the command line always passes one."""
+    if actor is not None:
+        require(store, actor, "report.view")
     if by not in BY:
         raise Invalid(f"--by is one of {', '.join(BY)}, not {by!r}")
     now = now or utcnow()

@@ -9,7 +9,9 @@ from sqlmodel import select
 
 from helpdesk_tui.config import Settings
 from helpdesk_tui.domain.errors import Invalid
+from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import forget
+from helpdesk_tui.services.refusals import require
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store import schema
 from helpdesk_tui.store.db import Store, open_store
@@ -40,11 +42,19 @@ def open_checked(settings: Settings, *, migrate: bool = True, url: str | None = 
     return store
 
 
-def upgrade(store: Store) -> tuple[str | None, str]:
+def upgrade(store: Store, *, actor: Actor | None = None) -> tuple[str | None, str]:
+    """Bring the schema to head. With `actor`: an admin's job (`desk.upgrade`)."""
+    if actor is not None:
+        require(store, actor, "desk.upgrade")
     return schema.upgrade(store)
 
 
-def load_data(store: Store, directory: Path) -> LoadReport:
+def load_data(store: Store, directory: Path, *, actor: Actor | None = None) -> LoadReport:
+    """Apply data/*.toml. With `actor`: an admin's job (`desk.load_data`). Without one it
+    is the store's owner setting it up (the command line asks for an admin's login on a
+    shared store that has agents)."""
+    if actor is not None:
+        require(store, actor, "desk.load_data")
     report = load_reference(store, directory)
     forget(store)
     return report

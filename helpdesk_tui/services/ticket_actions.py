@@ -2,7 +2,9 @@
 
 Every function takes the store, the acting `Actor`, the ticket key and, from a screen,
 the version the person was looking at (`expected_version`): a save over a newer version
-is refused with a conflict naming who changed what.
+is refused with a conflict naming who changed what. Each is `@guarded` by its action in
+`domain/permissions.py`: the actor's standing and role are checked before anything is
+read, and every refusal is audited (`services/refusals.py`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from helpdesk_tui.domain.workflow import PAUSED, Status, check_transition, parse
 from helpdesk_tui.services import notify
 from helpdesk_tui.services.agents import CUSTOMER_ACTOR, Actor
 from helpdesk_tui.services.catalog import Catalog, catalog
+from helpdesk_tui.services.refusals import guarded, require
 from helpdesk_tui.services.ticket_core import (
     apply,
     check_scope,
@@ -137,6 +140,7 @@ def _status_values(cat: Catalog, t: m.Ticket, new: Status, now: datetime) -> dic
 # -- taking and assigning -----------------------------------------------------------------
 
 
+@guarded("ticket.take")
 def take(
     store: Store,
     actor: Actor,
@@ -168,6 +172,7 @@ def take(
         return changed_result(s, t, event, f"{t.key} is yours")
 
 
+@guarded("ticket.assign")
 def assign(
     store: Store,
     actor: Actor,
@@ -227,6 +232,7 @@ def assign(
         return changed_result(s, t, event, f"{t.key} → {login or 'queue ' + target_group.code}")
 
 
+@guarded("ticket.reassign")
 def reassign_to_agent(
     store: Store,
     actor: Actor,
@@ -268,6 +274,7 @@ def reassign_to_agent(
 # -- status ---------------------------------------------------------------------------------
 
 
+@guarded("ticket.status")
 def set_status(
     store: Store,
     actor: Actor,
@@ -287,6 +294,34 @@ def set_status(
         return close(store, actor, key, expected_version=expected_version, now=now)
     if new == Status.REOPENED:
         return reopen(store, actor, key, note, expected_version=expected_version, now=now)
+    if new == Status.CANCELLED:
+        return cancel(store, actor, key, note, expected_version=expected_version, now=now)
+    return _move(store, actor, key, new, note, expected_version, now)
+
+
+@guarded("ticket.cancel")
+def cancel(
+    store: Store,
+    actor: Actor,
+    key: str,
+    reason: str = "",
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Changed:
+    """Cancel an open ticket: a duplicate, a mistake, a withdrawn call."""
+    return _move(store, actor, key, Status.CANCELLED, reason, expected_version, now)
+
+
+def _move(
+    store: Store,
+    actor: Actor,
+    key: str,
+    new: Status,
+    note: str,
+    expected_version: int | None,
+    now: datetime | None,
+) -> Changed:
     now = now or utcnow()
     with editing(store, actor, key, expected_version) as (s, cat, t):
         if t.status == new:
@@ -305,6 +340,7 @@ def set_status(
         return changed_result(s, t, event, f"{t.key} is {new.value.replace('_', ' ')}")
 
 
+@guarded("ticket.resolve")
 def resolve(
     store: Store,
     actor: Actor,
@@ -360,6 +396,7 @@ def resolve(
         return changed_result(s, t, event, f"{t.key} resolved; the customer is asked to confirm")
 
 
+@guarded("ticket.confirm")
 def confirm(
     store: Store,
     actor: Actor,
@@ -373,6 +410,8 @@ def confirm(
     now = now or utcnow()
     if rating is not None and not 1 <= rating <= 5:
         raise Invalid("a rating is 1 to 5")
+    if rating is not None:
+        require(store, actor, "ticket.rate", key=key)  # a rating is the customer's word
     with editing(store, actor, key, expected_version) as (s, cat, t):
         if t.status != Status.RESOLVED:
             raise NotAllowed(f"{t.key} is {t.status}: only a resolved ticket can be confirmed")
@@ -389,6 +428,7 @@ def confirm(
         return changed_result(s, t, event, f"{t.key} confirmed and closed")
 
 
+@guarded("ticket.rate")
 def rate(
     store: Store,
     actor: Actor,
@@ -413,6 +453,7 @@ def rate(
     return confirm(store, actor, key, rating=rating, now=now)
 
 
+@guarded("ticket.close")
 def close(
     store: Store,
     actor: Actor,
@@ -440,6 +481,7 @@ def close(
         return changed_result(s, t, event, f"{t.key} closed")
 
 
+@guarded("ticket.reopen")
 def reopen(
     store: Store,
     actor: Actor,
@@ -491,6 +533,7 @@ def _reopen(
 # -- words ------------------------------------------------------------------------------------
 
 
+@guarded("ticket.reply")
 def reply(
     store: Store,
     actor: Actor,
@@ -520,6 +563,7 @@ def reply(
         return changed_result(s, t, event, f"reply sent on {t.key}")
 
 
+@guarded("ticket.note")
 def note(
     store: Store,
     actor: Actor,
@@ -559,6 +603,7 @@ def customer_reply(store: Store, key: str, body: str, *, now: datetime | None = 
 # -- priority, time, links ----------------------------------------------------------------------
 
 
+@guarded("ticket.priority")
 def change_priority(
     store: Store,
     actor: Actor,
@@ -596,6 +641,7 @@ def change_priority(
         return changed_result(s, t, event, f"{t.key} is P{priority}")
 
 
+@guarded("ticket.time")
 def log_time(
     store: Store,
     actor: Actor,
@@ -622,6 +668,7 @@ def log_time(
         return changed_result(s, t, event, f"{minutes} min logged on {t.key}")
 
 
+@guarded("ticket.link")
 def link(
     store: Store,
     actor: Actor,

@@ -111,8 +111,7 @@ def counts_in_ranges(
 ) -> list[int]:
     """How many `column` values fall in each [bounds[i], bounds[i+1]): one range scan."""
     sums = [
-        func.sum(case((and_(column >= lo, column < hi), 1), else_=0))
-        for lo, hi in pairwise(bounds)
+        func.sum(case((and_(column >= lo, column < hi), 1), else_=0)) for lo, hi in pairwise(bounds)
     ]
     q = select(*sums).where(column >= bounds[0], column < bounds[-1])
     if extra is not None:

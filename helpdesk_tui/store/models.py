@@ -514,3 +514,40 @@ class Attachment(SQLModel, table=True):
     sha256: str = Field(default="", max_length=64)
     path: str = Field(max_length=500)  # relative to the attachments directory
     created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ArticleLink(SQLModel, table=True):
+    """An article and a ticket, linked both ways: the article was drafted from the ticket
+    (`source`), opened from it or put into a reply on it (`used`)."""
+
+    __tablename__ = "article_link"
+    __table_args__ = (
+        UniqueConstraint("article_id", "ticket_id", "kind"),
+        Index("ix_article_link_ticket", "ticket_id", "article_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="article.id")
+    ticket_id: int = Field(foreign_key="ticket.id")
+    kind: str = Field(max_length=16)  # source | used
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    created_by_id: int | None = Field(default=None, foreign_key="agent.id")
+
+
+class Refusal(SQLModel, table=True):
+    """Something a service refused an agent (or a login it refused): when, who, what, on
+    which ticket, and why. Written in its own transaction, so the refused change rolls back
+    and the record of the attempt stays."""
+
+    __tablename__ = "refusal"
+    __table_args__ = (
+        Index("ix_refusal_at", "at"),
+        Index("ix_refusal_agent", "agent_id", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    agent_id: int | None = Field(default=None, foreign_key="agent.id")
+    login: str = Field(default="", max_length=64)  # as given, even when it names nobody
+    role: str = Field(default="", max_length=16)
+    action: str = Field(max_length=32)  # a domain.permissions action, or "login"
+    ticket_key: str | None = Field(default=None, max_length=32)
+    reason: str = Field(default="", max_length=500)

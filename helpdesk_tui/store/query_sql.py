@@ -69,9 +69,15 @@ def _any(conditions: list[Any]) -> ColumnElement[bool]:
 # -- by kind ------------------------------------------------------------------------------------
 
 _COLUMNS = {
-    "line": T.line_id, "group": T.group_id, "service": T.service_id,
-    "category": T.category_id, "customer": T.customer_id, "site": T.site_id,
-    "asset": T.asset_id, "contact": T.contact_id, "parent": T.parent_id,
+    "line": T.line_id,
+    "group": T.group_id,
+    "service": T.service_id,
+    "category": T.category_id,
+    "customer": T.customer_id,
+    "site": T.site_id,
+    "asset": T.asset_id,
+    "contact": T.contact_id,
+    "parent": T.parent_id,
 }
 
 
@@ -146,8 +152,9 @@ def _sla(t: q.Term, look: Lookups) -> ColumnElement[bool]:
         "at-risk": and_(T.is_open.is_(True), at_risk(now)),
         "breached": and_(T.is_open.is_(True), breached(now)),
         "paused": and_(T.is_open.is_(True), T.paused_at.is_not(None)),
-        "running": and_(T.is_open.is_(True), T.paused_at.is_(None), not_(breached(now)),
-                        not_(at_risk(now))),
+        "running": and_(
+            T.is_open.is_(True), T.paused_at.is_(None), not_(breached(now)), not_(at_risk(now))
+        ),
         "met": and_(T.resolved_at.is_not(None), T.resolved_at <= T.resolution_due),
     }
     return _any([states[v.lower()] for v in t.values])
@@ -161,8 +168,11 @@ def _priority(t: q.Term, look: Lookups) -> ColumnElement[bool]:
 
 
 def _number(t: q.Term, look: Lookups) -> ColumnElement[bool]:
-    column = {"reopened": T.reopen_count, "escalated": T.escalation_count,
-              "rating": T.satisfaction}[t.field]
+    column = {
+        "reopened": T.reopen_count,
+        "escalated": T.escalation_count,
+        "rating": T.satisfaction,
+    }[t.field]
     values = [int(v) for v in t.values]
     if t.op in (":", "=", "!="):
         return column.in_(values)
@@ -181,8 +191,7 @@ def _duration(t: q.Term, look: Lookups) -> ColumnElement[bool]:
     now = look.now
     if t.field == "due":
         instant = now + timedelta(seconds=seconds)
-        return and_(T.is_open.is_(True), T.paused_at.is_(None),
-                    _COMPARE[t.op](T.due_at, instant))
+        return and_(T.is_open.is_(True), T.paused_at.is_(None), _COMPARE[t.op](T.due_at, instant))
     column = T.created_at if t.field == "age" else T.updated_at
     instant = now - timedelta(seconds=seconds)
     flipped = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[t.op]  # older = earlier
@@ -190,23 +199,24 @@ def _duration(t: q.Term, look: Lookups) -> ColumnElement[bool]:
 
 
 def _date(t: q.Term, look: Lookups) -> ColumnElement[bool]:
-    column = {"created": T.created_at, "updated": T.updated_at,
-              "resolved": T.resolved_at}[t.field]
+    column = {"created": T.created_at, "updated": T.updated_at, "resolved": T.resolved_at}[t.field]
     today = look.now.astimezone(look.timezone).date()
     conditions = []
     for value in t.values:
         day = q.parse_day(value, today)
         start = datetime.combine(day, time(), tzinfo=look.timezone)
         end = start + timedelta(days=1)
-        conditions.append({
-            ":": and_(column >= start, column < end),
-            "=": and_(column >= start, column < end),
-            "!=": and_(column >= start, column < end),  # negated by _term
-            "<": column < start,
-            "<=": column < end,
-            ">": column >= end,
-            ">=": column >= start,
-        }[t.op])
+        conditions.append(
+            {
+                ":": and_(column >= start, column < end),
+                "=": and_(column >= start, column < end),
+                "!=": and_(column >= start, column < end),  # negated by _term
+                "<": column < start,
+                "<=": column < end,
+                ">": column >= end,
+                ">=": column >= start,
+            }[t.op]
+        )
     return _any(conditions)
 
 

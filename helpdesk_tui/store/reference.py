@@ -562,20 +562,22 @@ class _Loader:
             if article.created_at is None:
                 article.created_at = article.updated_at = datetime.now(UTC)
 
-
     def load_board(self, f: _File) -> None:
         thresholds = f.data.get("thresholds", {})
         if not isinstance(thresholds, dict):
             raise f.error("[thresholds] must be a table")
         clean_limits = {}
         for name, levels in thresholds.items():
-            if not isinstance(levels, dict) or not set(levels) <= {"warn", "alert"} or not all(
-                isinstance(v, int | float) and v >= 0 for v in levels.values()
+            if (
+                not isinstance(levels, dict)
+                or not set(levels) <= {"warn", "alert"}
+                or not all(isinstance(v, int | float) and v >= 0 for v in levels.values())
             ):
                 raise f.error(f"threshold {name!r} needs warn and alert numbers", near=None)
             clean_limits[name] = {k: float(v) for k, v in levels.items()}
-        self.upsert(m.DeskSetting, "desk setting", {"key": "board"},
-                    {"value": {"thresholds": clean_limits}})
+        self.upsert(
+            m.DeskSetting, "desk setting", {"key": "board"}, {"value": {"thresholds": clean_limits}}
+        )
 
 
 def _is_date(value: Any) -> bool:

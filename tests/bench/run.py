@@ -155,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(table(figures))
     print()
-    print(json.dumps({k: v for k, v in result.items() if k != "raw"}, ensure_ascii=False, default=str))
+    print(
+        json.dumps({k: v for k, v in result.items() if k != "raw"}, ensure_ascii=False, default=str)
+    )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, ensure_ascii=False, indent=2, default=str))

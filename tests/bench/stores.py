@@ -62,8 +62,9 @@ def _pg_database_exists(name: str) -> bool:
     try:
         with engine.connect() as conn:
             return bool(
-                conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
-                .scalar()
+                conn.execute(
+                    text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+                ).scalar()
             )
     finally:
         engine.dispose()
@@ -115,6 +116,17 @@ def ensure(
     have = ticket_count(url) if exists and not rebuild else None
     if have is not None and have >= tickets and meta.get("complete"):
         log(f"reusing {key}: {have:,} tickets (generated in {meta.get('generated_s', 0):.0f} s)")
+        # a store built by an older checkout: bring its schema up to this one's
+        upgraded = subprocess.run(
+            [*helpdesk_cmd(), "--db", url, "db", "upgrade"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+        if upgraded.returncode != 0:
+            raise RuntimeError(f"upgrading {key} failed: {upgraded.stdout}{upgraded.stderr}")
+        if "already" not in upgraded.stdout:
+            log(f"  {upgraded.stdout.strip()}")
         return BenchStore(backend, tickets, url, key, meta_path, meta)
     log(f"building {key}: helpdesk demo --tickets {tickets:,} --no-open …")
     if backend == "sqlite":
@@ -133,7 +145,7 @@ def ensure(
         "complete": True,
         "tickets": tickets,
         "generated_s": round(elapsed, 1),
-        "command": "helpdesk --db URL demo --tickets {} --no-open".format(tickets),
+        "command": f"helpdesk --db URL demo --tickets {tickets} --no-open",
         "built_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "cpu_count": os.cpu_count(),
     }
@@ -159,13 +171,20 @@ def table_counts(url: str) -> dict[str, int]:
 def size_mb(bench: BenchStore) -> float | None:
     if bench.backend == "sqlite":
         path = Path(make_url(bench.url).database)
-        return sum(
-            Path(str(path) + s).stat().st_size for s in ("", "-wal") if Path(str(path) + s).exists()
-        ) / 2**20
+        return (
+            sum(
+                Path(str(path) + s).stat().st_size
+                for s in ("", "-wal")
+                if Path(str(path) + s).exists()
+            )
+            / 2**20
+        )
     engine = create_engine(bench.url)
     try:
         with engine.connect() as conn:
-            return conn.execute(text("SELECT pg_database_size(current_database())")).scalar() / 2**20
+            return (
+                conn.execute(text("SELECT pg_database_size(current_database())")).scalar() / 2**20
+            )
     finally:
         engine.dispose()
 
@@ -199,14 +218,19 @@ class Marks:
         try:
             with engine.begin() as conn:
                 for table, cond in (
-                    ("ticket_link", f"id > {self.link} OR ticket_id > {self.ticket} "
-                     f"OR other_id > {self.ticket}"),
+                    (
+                        "ticket_link",
+                        f"id > {self.link} OR ticket_id > {self.ticket} "
+                        f"OR other_id > {self.ticket}",
+                    ),
                     ("outbox", f"id > {self.outbox}"),
                     ("draft", f"ticket_id > {self.ticket}"),
                     ("ticket_event", f"id > {self.event}"),
                     ("ticket", f"id > {self.ticket}"),
                 ):
-                    removed[table] = conn.execute(text(f"DELETE FROM {table} WHERE {cond}")).rowcount
+                    removed[table] = conn.execute(
+                        text(f"DELETE FROM {table} WHERE {cond}")
+                    ).rowcount
         finally:
             engine.dispose()
         return removed

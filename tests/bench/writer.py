@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from helpdesk_tui.services import agents  # noqa: E402
-from helpdesk_tui.services.ticket_actions import note  # noqa: E402
-from helpdesk_tui.store.db import open_store  # noqa: E402
+from helpdesk_tui.services import agents
+from helpdesk_tui.services.ticket_actions import note
+from helpdesk_tui.store.db import open_store
 
 
 def main() -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from helpdesk_tui.domain.errors import NotAllowed
 from helpdesk_tui.screens.compose import ComposeScreen
 from helpdesk_tui.screens.dialogs import InputScreen
 from helpdesk_tui.screens.picker import PickerScreen
@@ -234,7 +237,7 @@ async def test_close_a_resolved_ticket_with_the_customers_rating(app_for, demo_s
     key = new_ticket(demo_store)
     petrov = agents.resolve(demo_store, "petrov")
     ticket_actions.resolve(demo_store, petrov, key, "Restarted the register.")
-    app = app_for("petrov")
+    app = app_for("ivanova")  # the dispatcher who called the customer back
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(app, pilot)
         # from the full-screen ticket, opened by its key from the palette
@@ -251,6 +254,30 @@ async def test_close_a_resolved_ticket_with_the_customers_rating(app_for, demo_s
         assert events(demo_store, key, "confirmed")
         assert "closed" in [o.kind for o in outbox(demo_store, key)]
         assert "closed" in _pane_text(app)  # the ticket screen shows the new status
+
+
+async def test_an_engineer_closes_without_recording_a_rating(app_for, demo_store):
+    """Ratings are the customer's word about the engineer's own work: not theirs to enter."""
+    key = new_ticket(demo_store)
+    petrov = agents.resolve(demo_store, "petrov")
+    ticket_actions.resolve(demo_store, petrov, key, "Restarted the register.")
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, key)
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickerScreen)
+        assert [c.id for c in app.screen.choices] == ["confirm", "close"]
+        await _pick(app, pilot, "confirmed")
+        t = ticket(demo_store, key)
+        assert t.status == "closed" and t.satisfaction is None
+    with pytest.raises(NotAllowed, match="may not record"):
+        ticket_actions.rate(demo_store, petrov, key, 5)
 
 
 async def test_link_to_another_ticket(app_for, demo_store):

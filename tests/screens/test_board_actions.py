@@ -39,16 +39,21 @@ async def test_enter_on_an_agent_opens_their_tickets(app_for, demo_store):
         assert screen.query_.tab.id == "agent:petrov"
         with demo_store.read() as s:
             petrov = s.exec(select(m.Agent).where(m.Agent.login == "petrov")).one()
-            held = s.exec(select(m.Ticket).where(
-                m.Ticket.assignee_id == petrov.id, m.Ticket.is_open)).all()
+            held = s.exec(
+                select(m.Ticket).where(m.Ticket.assignee_id == petrov.id, m.Ticket.is_open)
+            ).all()
         assert screen.table.total == len(held)
 
 
 async def test_reassigning_a_selection_moves_each_ticket_with_its_own_event(app_for, demo_store):
     with demo_store.read() as s:
         petrov = s.exec(select(m.Agent).where(m.Agent.login == "petrov")).one()
-        before = {t.key for t in s.exec(select(m.Ticket).where(
-            m.Ticket.assignee_id == petrov.id, m.Ticket.is_open)).all()}
+        before = {
+            t.key
+            for t in s.exec(
+                select(m.Ticket).where(m.Ticket.assignee_id == petrov.id, m.Ticket.is_open)
+            ).all()
+        }
     assert len(before) >= 2
     app = app_for("morozov")
     async with app.run_test(size=(160, 45)) as pilot:
@@ -70,8 +75,11 @@ async def test_reassigning_a_selection_moves_each_ticket_with_its_own_event(app_
         moved = s.exec(select(m.Ticket).where(m.Ticket.key.in_(before))).all()
         assert {t.assignee_id for t in moved} == {smirnov.id}
         for t in moved:
-            events = s.exec(select(m.TicketEvent).where(
-                m.TicketEvent.ticket_id == t.id, m.TicketEvent.kind == "assigned")).all()
+            events = s.exec(
+                select(m.TicketEvent).where(
+                    m.TicketEvent.ticket_id == t.id, m.TicketEvent.kind == "assigned"
+                )
+            ).all()
             assert events[-1].changes["assignee"] == ["petrov", "smirnov"]
 
 

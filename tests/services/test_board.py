@@ -20,18 +20,30 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 def test_board_counts_per_group_agent_and_hour(store):
     boss = resolve(store, "morozov")
     keys = []
-    for hour, (impact, urgency) in zip((9, 10, 11, 13), ((3, 3), (3, 3), (1, 1), (3, 3)),
-                                       strict=True):
-        keys.append(register(store, boss, NewTicket(
-            subject=f"q{hour}", service="question", contact=CALLER, impact=impact,
-            urgency=urgency), now=at(23, hour)).key)
+    for hour, (impact, urgency) in zip(
+        (9, 10, 11, 13), ((3, 3), (3, 3), (1, 1), (3, 3)), strict=True
+    ):
+        keys.append(
+            register(
+                store,
+                boss,
+                NewTicket(
+                    subject=f"q{hour}",
+                    service="question",
+                    contact=CALLER,
+                    impact=impact,
+                    urgency=urgency,
+                ),
+                now=at(23, hour),
+            ).key
+        )
     # dispatch does not hand work out: all four wait unassigned in its queue
     ticket_actions.take(store, resolve(store, "ivanova"), keys[0], now=at(23, 9, 5))
-    ticket_actions.set_status(store, resolve(store, "ivanova"), keys[0], "waiting_customer",
-                              now=at(23, 9, 10))
+    ticket_actions.set_status(
+        store, resolve(store, "ivanova"), keys[0], "waiting_customer", now=at(23, 9, 10)
+    )
     ticket_actions.take(store, resolve(store, "carter"), keys[1], now=at(23, 10, 5))
-    ticket_actions.resolve(store, resolve(store, "carter"), keys[1], "done",
-                           now=at(23, 10, 30))
+    ticket_actions.resolve(store, resolve(store, "carter"), keys[1], "done", now=at(23, 10, 30))
     b = board.board(store, now=at(23, 13, 30))
     dispatch = next(r for r in b.rows if r.code == "dispatch")
     line1 = next(r for r in b.rows if r.kind == "line" and r.code == "L1")

@@ -47,9 +47,20 @@ def history(store):
     boss = resolve(store, "morozov")
 
     def new(subject, channel, when, impact=3, urgency=3, resolution=None):
-        return register(store, boss, NewTicket(
-            subject=subject, service="pos", channel=channel, contact=CALLER, impact=impact,
-            urgency=urgency, resolution=resolution), now=when).key
+        return register(
+            store,
+            boss,
+            NewTicket(
+                subject=subject,
+                service="pos",
+                channel=channel,
+                contact=CALLER,
+                impact=impact,
+                urgency=urgency,
+                resolution=resolution,
+            ),
+            now=when,
+        ).key
 
     t1 = new("T1", "phone", at(16, 9))
     ticket_actions.reply(store, boss, t1, "Смотрим", now=at(16, 10))
@@ -78,8 +89,7 @@ def history(store):
 
 
 def test_kpis_of_a_hand_made_week(history):
-    r = reports.report(history, "group", start="2026-11-16", end="2026-11-23",
-                       now=at(18, 12))
+    r = reports.report(history, "group", start="2026-11-16", end="2026-11-23", now=at(18, 12))
     t = r.total
     assert t.created == 6
     assert t.channels == {"phone": 4, "email": 1, "chat": 1}
@@ -100,13 +110,15 @@ def test_kpis_of_a_hand_made_week(history):
     assert t.overdue_now == 1
     # every ticket went to the same group: its row equals the total
     assert [row.key for row in r.rows] == ["l2-software"]
-    assert reports.flat(r.rows[0]) == {**reports.flat(t), "key": "l2-software",
-                                       "name": r.rows[0].name}
+    assert reports.flat(r.rows[0]) == {
+        **reports.flat(t),
+        "key": "l2-software",
+        "name": r.rows[0].name,
+    }
 
 
 def test_wall_clock_durations_are_reported_beside_business_time(history):
-    r = reports.report(history, "line", start="2026-11-16", end="2026-11-23",
-                       now=at(18, 12))
+    r = reports.report(history, "line", start="2026-11-16", end="2026-11-23", now=at(18, 12))
     rw = r.total.response_wall
     # T4 answered after 24 wall hours (9 business hours); T3 at once
     assert rw.p90 == 24 * H
@@ -114,8 +126,7 @@ def test_wall_clock_durations_are_reported_beside_business_time(history):
 
 
 def test_a_period_without_tickets_has_no_figures(history):
-    r = reports.report(history, "agent", start="2026-10-01", end="2026-10-08",
-                       now=at(18, 12))
+    r = reports.report(history, "agent", start="2026-10-01", end="2026-10-08", now=at(18, 12))
     assert r.total.created == 0
     assert r.total.fcr_rate is None and r.total.response_business.median is None
     assert r.total.overdue_now == 1  # "now" figures do not depend on the period
@@ -123,16 +134,20 @@ def test_a_period_without_tickets_has_no_figures(history):
 
 def test_the_period_is_in_the_desks_local_days(history):
     # Monday alone: T1–T6 were created on Monday, Moscow time
-    r = reports.report(history, "group", start="2026-11-16", end="2026-11-17",
-                       now=at(18, 12))
+    r = reports.report(history, "group", start="2026-11-16", end="2026-11-17", now=at(18, 12))
     assert r.total.created == 6
     assert r.start == at(16, 0) and r.end == at(17, 0)
     assert r.end - r.start == timedelta(days=1)
 
 
-@pytest.mark.parametrize("bad", [
-    {"start": "2026-13-01"}, {"start": "2026-11-10", "end": "2026-11-01"}, {"by": "colour"},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"start": "2026-13-01"},
+        {"start": "2026-11-10", "end": "2026-11-01"},
+        {"by": "colour"},
+    ],
+)
 def test_bad_report_input_is_one_clear_error(history, bad):
     from helpdesk_tui.domain.errors import Invalid
 

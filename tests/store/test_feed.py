@@ -17,8 +17,9 @@ CALLER = "s.kravchenko@produkty24.example"
 
 
 def _new(store, subject="Касса") -> str:
-    return register(store, resolve(store, "ivanova"), NewTicket(
-        subject=subject, service="pos", contact=CALLER)).key
+    return register(
+        store, resolve(store, "ivanova"), NewTicket(subject=subject, service="pos", contact=CALLER)
+    ).key
 
 
 def test_the_feed_sees_a_commit_made_elsewhere(store):
