@@ -13,8 +13,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import get_current_worker
 
-from helpdesk_tui.commands import ActionCommands, TicketJump
+from helpdesk_tui.commands import ActionCommands, DeskCommands, TicketJump
 from helpdesk_tui.config import Settings, data_dir, store_label
+from helpdesk_tui.domain import permissions
 from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.services import live
 from helpdesk_tui.services.agents import Actor
@@ -37,7 +38,7 @@ class HelpdeskApp(App):
     CSS_PATH = ["app.tcss"]
     TITLE = "helpdesk"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {ActionCommands, TicketJump}
+    COMMANDS = App.COMMANDS | {ActionCommands, TicketJump, DeskCommands}
 
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave helpdesk"),
@@ -48,6 +49,22 @@ class HelpdeskApp(App):
             "New call",
             id="app.new_call",
             tooltip="Register a call (from anywhere)",
+        ),
+        Binding(
+            "ctrl+k",
+            "knowledge",
+            "Knowledge base",
+            id="app.knowledge",
+            show=False,
+            tooltip="Search, read and write articles (from anywhere)",
+        ),
+        Binding(
+            "ctrl+t",
+            "templates",
+            "Templates",
+            id="app.templates",
+            show=False,
+            tooltip="List, write and edit reply templates",
         ),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
     ]
@@ -92,7 +109,8 @@ class HelpdeskApp(App):
 
     @property
     def is_supervisor(self) -> bool:
-        return self.actor.role in ("supervisor", "admin")
+        """Whether the board is theirs (`board.view`; the service checks again)."""
+        return permissions.allows(self.actor.role, "board.view")
 
     def on_mount(self) -> None:
         if self.settings is not None and self.settings.keys:
@@ -247,6 +265,18 @@ class HelpdeskApp(App):
 
         if not any(isinstance(s, RegisterScreen) for s in self.screen_stack):
             self.push_screen(RegisterScreen())
+
+    def action_knowledge(self, show: str | None = None) -> None:
+        from helpdesk_tui.screens.knowledge import KnowledgeScreen
+
+        if not isinstance(self.screen, KnowledgeScreen):
+            self.push_screen(KnowledgeScreen(show=show))
+
+    def action_templates(self) -> None:
+        from helpdesk_tui.screens.templates import TemplatesScreen
+
+        if not isinstance(self.screen, TemplatesScreen):
+            self.push_screen(TemplatesScreen())
 
     def open_ticket(self, key: str) -> None:
         from helpdesk_tui.screens.ticket import TicketScreen

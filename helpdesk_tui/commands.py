@@ -1,4 +1,5 @@
-"""Command palette (Ctrl+P): every action of the screen in front, and "open HD-1042"."""
+"""Command palette (Ctrl+P): every action of the screen in front, "open HD-1042", the
+knowledge base and the templates, and articles by their words."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from textual.content import Content
 
 from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.domain.text import visible_line
-from helpdesk_tui.services import ticket_views
+from helpdesk_tui.services import knowledge, ticket_views
 from helpdesk_tui.services.ticket_core import normalize_key
 
 
@@ -83,3 +84,45 @@ class TicketJump(Provider):
 
     async def _find(self, key: str):
         return await asyncio.to_thread(ticket_views.show, self.app.store, key, events=False)
+
+
+class DeskCommands(Provider):
+    """The knowledge base and the templates from anywhere; and typing three letters or
+    more finds articles to open."""
+
+    COMMANDS = (
+        ("Knowledge base: search, read and write articles", "knowledge", "key ctrl+k"),
+        ("Templates: list, write and edit reply templates", "templates", "key ctrl+t"),
+    )
+    ARTICLES = 5
+
+    async def discover(self) -> Hits:
+        for title, action, help_text in self.COMMANDS:
+            yield DiscoveryHit(title, partial(self.app.run_action, action), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, action, help_text in self.COMMANDS:
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(self.app.run_action, action),
+                    help=help_text,
+                )
+        if len(query.strip()) < 3:
+            return
+        try:
+            found = await asyncio.to_thread(
+                knowledge.search, self.app.store, self.app.actor, query, limit=self.ARTICLES
+            )
+        except HelpdeskError:
+            return
+        for rank, hit in enumerate(found.hits):
+            yield Hit(
+                0.5 - rank * 0.05,
+                Content(f"Article: {visible_line(hit.title)}"),  # never markup
+                partial(self.app.action_knowledge, hit.slug),
+                help=visible_line(hit.excerpt)[:100],
+            )

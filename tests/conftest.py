@@ -32,8 +32,23 @@ def _isolated_dirs(tmp_path_factory, monkeypatch) -> None:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    for name in ("HELPDESK_DB", "HELPDESK_AS", "HELPDESK_LANG", "HELPDESK_CONFIG"):
+    for name in (
+        "HELPDESK_DB",
+        "HELPDESK_AS",
+        "HELPDESK_LANG",
+        "HELPDESK_CONFIG",
+        "HELPDESK_PASSWORD",
+    ):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch) -> None:
+    """scrypt at N=2^4 instead of 2^16: the same code, thousands of times faster
+    (tests/services/test_auth.py raises the cost where it measures timing)."""
+    from helpdesk_tui.services import auth
+
+    monkeypatch.setattr(auth, "PARAMS", auth.Params(ln=4, r=8, p=1))
 
 
 def _worker() -> str:

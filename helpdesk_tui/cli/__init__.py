@@ -20,7 +20,18 @@ try:  # typer ≥ 0.23 vendors click; older ones use the click package
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc
 
-from helpdesk_tui.cli import admin, agents, mail, report, ticket
+from helpdesk_tui.cli import (
+    admin,
+    agents,
+    auth,
+    kb,
+    macros,
+    mail,
+    report,
+    serve,
+    ticket,
+    views,
+)
 from helpdesk_tui.cli.common import Context, ctx_obj
 from helpdesk_tui.domain.errors import HelpdeskError
 
@@ -38,11 +49,17 @@ app.add_typer(admin.db_app, name="db")
 app.add_typer(admin.data_app, name="data")
 app.add_typer(admin.sla_app, name="sla")
 app.add_typer(agents.app, name="agent")
+auth.register(agents.app)
 app.add_typer(agents.service_app, name="service")
 app.add_typer(mail.intake_app, name="intake")
 app.add_typer(mail.outbox_app, name="outbox")
+app.add_typer(kb.app, name="kb")
+app.add_typer(views.app, name="view")
+app.add_typer(macros.app, name="macro")
+app.add_typer(auth.audit_app, name="audit")
 admin.register(app)
 app.command("report")(report.report)
+app.command("serve")(serve.serve)
 
 
 @app.callback(invoke_without_command=True)

@@ -46,6 +46,8 @@ def init(
     """Create or upgrade the store and load the reference data; no demo tickets."""
     c = ctx_obj(ctx)
     store = c.store(migrate=False)
+    c.admin_for("desk.upgrade", store)
+    c.admin_for("desk.load_data", store)
     report = setup.init_store(store, data)
     say(
         f"store ready at {redact(store.url)}: schema {schema.head_revision()}, "
@@ -78,6 +80,7 @@ def demo(
         c.db = str(path)
         c._settings = None
     store = c.store(migrate=False)
+    c.admin_for("desk.load_data", store)  # a demo on a shared store: its admin's doing
     setup.init_store(store)
     have = setup.ticket_count(store)
     if have < tickets:
@@ -93,8 +96,9 @@ def demo(
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Bring the schema to the current version (never loses data)."""
-    store = ctx_obj(ctx).store(migrate=False)
-    before, after = setup.upgrade(store)
+    c = ctx_obj(ctx)
+    store = c.store(migrate=False)
+    before, after = setup.upgrade(store, actor=c.admin_for("desk.upgrade", store))
     if before == after:
         say(f"schema already at {after}")
     else:
@@ -118,18 +122,33 @@ def data_load(
     ctx: typer.Context,
     directory: Path | None = typer.Argument(None, help="Directory of TOML files (default data/)."),
     as_json: bool = typer.Option(False, "--json"),
+    overwrite_edited: bool = typer.Option(
+        False,
+        "--overwrite-edited",
+        help="Also replace templates and articles edited in the application (kept otherwise).",
+    ),
 ) -> None:
     """Apply the reference data files to the store, creating or updating by key."""
-    store = ctx_obj(ctx).store()
-    report = setup.load_data(store, directory or setup.reference_dir())
+    c = ctx_obj(ctx)
+    store = c.store()
+    report = setup.load_data(
+        store,
+        directory or setup.reference_dir(),
+        actor=c.admin_for("desk.load_data", store),
+        overwrite_edited=overwrite_edited,
+    )
     rows = report.rows()
+    heads = ("kind", "created", "updated", "unchanged", "kept")
     if as_json:
-        print_json(
-            [dict(zip(("kind", "created", "updated", "unchanged"), r, strict=True)) for r in rows]
-        )
+        print_json([dict(zip(heads, r, strict=True)) for r in rows])
         return
-    print_table(("kind", "created", "updated", "unchanged"), rows)
+    print_table(heads, rows)
     say("nothing changed" if report.changes == 0 else f"{report.changes} records changed")
+    if report.kept:
+        say(
+            f"{sum(report.kept.values())} edited in the application and kept "
+            "(--overwrite-edited puts the files' version back)"
+        )
 
 
 @sla_app.command("tick")

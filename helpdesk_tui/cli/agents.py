@@ -19,7 +19,9 @@ def agent_list(
     as_csv: bool = typer.Option(False, "--csv"),
 ) -> None:
     """Agents with their role, groups, skills, shift and open load."""
-    rows = agents.list_agents(ctx_obj(ctx).store())
+    c = ctx_obj(ctx)
+    c.logged_in()
+    rows = agents.list_agents(c.store())
     headers = ("login", "name", "role", "groups", "skills", "on_shift", "active", "load")
     data = [
         (
@@ -60,8 +62,9 @@ def agent_shift(
 @service_app.command("list")
 def service_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
     """The catalog: services, their default group and categories."""
-    store = ctx_obj(ctx).store()
-    cat = catalog(store)
+    context = ctx_obj(ctx)
+    context.logged_in()
+    cat = catalog(context.store())
     rows = [
         (
             s.code,

@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from helpdesk_tui.config import Settings, load_settings
-from helpdesk_tui.domain.errors import NotAllowed
+from helpdesk_tui.domain.errors import Invalid, NotAllowed
 from helpdesk_tui.domain.permissions import LOGIN
 from helpdesk_tui.services import auth, refusals, setup
 from helpdesk_tui.services.agents import Actor, resolve
@@ -30,6 +30,7 @@ from helpdesk_tui.store.db import Store
 
 # In a terminal, its width; piped to another program or a file, not cut to 80 columns.
 console = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
+err_console = Console(stderr=True, highlight=False, soft_wrap=False)
 
 
 @dataclass
@@ -96,9 +97,13 @@ class Context:
                     reason="no password given",
                 )
                 raise NotAllowed(reason)
-            password = getpass.getpass(f"Password for {login}: ")
+            password = ask_secret(f"Password for {login}: ")
         self._passwords[login] = password
         return password
+
+    def given_password(self, login: str) -> str | None:
+        """The password `login` logged in with in this command, if they did."""
+        return self._passwords.get(login)
 
     def require(
         self, action: str, login: str | None = None, *, store: Store | None = None
@@ -109,6 +114,14 @@ class Context:
         refusals.require(store, actor, action)
         return actor
 
+    def admin_for(self, action: str, store: Store) -> Actor | None:
+        """Setting the desk up (`desk.upgrade`, `desk.load_data`): on a shared store, the
+        agent logged in, checked for `action` (audited); on a private one nobody — whoever
+        opens it owns it."""
+        if not auth.password_required(store):
+            return None
+        return self.require(action, store=store)
+
     def logged_in(self, login: str | None = None) -> None:
         """On a shared store, log the agent in before a command reads anything."""
         store = self.store()
@@ -118,6 +131,14 @@ class Context:
     def close(self) -> None:
         for store in self._stores.values():
             store.dispose()
+
+
+def ask_secret(prompt: str) -> str:
+    """A password typed on the terminal, without echo (Ctrl+D: none given)."""
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise Invalid("no password given") from None
 
 
 def ctx_obj(ctx: typer.Context) -> Context:
@@ -195,9 +216,9 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"not JSON: {type(value).__name__}")
 
 
-def say(message: str) -> None:
-    """A line of confirmation for people (stdout), as literal text."""
-    console.print(Text(message), soft_wrap=True)
+def say(message: str, *, err: bool = False) -> None:
+    """A line of confirmation for people (stdout; `err`: stderr), as literal text."""
+    (err_console if err else console).print(Text(message), soft_wrap=True)
 
 
 def read_text_arg(value: str | None) -> str | None:

@@ -18,12 +18,14 @@ def report(
     ),
     by: str = typer.Option("group", "--by", help="line, group, agent, service or customer."),
     fmt: str = typer.Option("table", "--format", help="table, csv or json."),
+    login: str | None = typer.Option(None, "--as", help="Act as this agent login."),
 ) -> None:
     """First-contact resolution, response and resolution times, SLA shares, reopen rate,
-    satisfaction, handling time and volume — computed in the store."""
+    satisfaction, handling time and volume — computed in the store. Supervisors and admins."""
     if fmt not in ("table", "csv", "json"):
         raise typer.BadParameter("table, csv or json", param_hint="--format")
-    r = reports.report(ctx_obj(ctx).store(), by, start=start, end=end)
+    c = ctx_obj(ctx)
+    r = reports.report(c.store(), by, start=start, end=end, actor=c.actor(login))
     rows = [reports.flat(row) for row in (*r.rows, r.total)]
     if fmt == "json":
         print_json(

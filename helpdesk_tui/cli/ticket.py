@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 
 import typer
@@ -16,7 +17,7 @@ from helpdesk_tui.cli.common import (
 )
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.priority import parse_level
-from helpdesk_tui.services import escalation, ticket_actions, ticket_views
+from helpdesk_tui.services import bulk, escalation, ticket_actions, ticket_views, views
 from helpdesk_tui.services.registration import NewContact, NewTicket, register
 from helpdesk_tui.services.ticket_actions import Changed
 
@@ -145,6 +146,9 @@ def list_(
         help="A query: 'status:open priority<=P2 "
         "sla:at-risk age>4h assignee:me' (see `helpdesk query --help`).",
     ),
+    view: str | None = typer.Option(
+        None, "--view", help="A saved view's query (combined with --where)."
+    ),
     keys: bool = typer.Option(False, "--keys", help="Print only the keys, one per line."),
     login: str | None = AS,
     as_json: bool = JSON,
@@ -152,7 +156,12 @@ def list_(
 ) -> None:
     """Tickets, nearest SLA deadline first."""
     c = ctx_obj(ctx)
-    needs_me = assignee == "me" or "assignee:me" in where.replace(" ", "")
+    c.logged_in(login)  # a shared store shows its tickets to agents who logged in
+    if view is not None:
+        saved = views.find(c.store(), c.actor(login), view)
+        query = views.as_listed(saved)  # open tickets unless the view names statuses
+        where = f"({query}) ({where})" if where.strip() else query
+    needs_me = view is not None or assignee == "me" or "assignee:me" in where.replace(" ", "")
     actor = c.actor(login) if needs_me else None
     flt = ticket_views.ListFilter(
         status, group, line, assignee, priority, service, customer, limit, where
@@ -197,7 +206,9 @@ def list_(
 @app.command("show")
 def show(ctx: typer.Context, key: str, as_json: bool = JSON) -> None:
     """One ticket with its timeline."""
-    t = ticket_views.show(ctx_obj(ctx).store(), key)
+    c = ctx_obj(ctx)
+    c.logged_in()  # a shared store shows its tickets to agents who logged in
+    t = ticket_views.show(c.store(), key)
     if as_json:
         print_json(ticket_views.as_json(t, events=True))
         return
@@ -544,3 +555,49 @@ def time_(
         ),
         as_json,
     )
+
+
+@app.command("bulk")
+def bulk_(
+    ctx: typer.Context,
+    keys: list[str] = typer.Argument(
+        ..., help="Ticket keys, or - to read them from standard input (one per line)."
+    ),
+    settings: list[str] = typer.Option(
+        ...,
+        "--set",
+        "-s",
+        help="FIELD=VALUE, repeatable: priority=P2, impact=1, urgency=2, status=in_progress, "
+        "assignee=LOGIN|none, group=CODE, escalate=L3.",
+    ),
+    note_: str = typer.Option(
+        "", "--note", "-n", help="The reason or resolution (escalate, resolve, cancel need one)."
+    ),
+    login: str | None = AS,
+    as_json: bool = JSON,
+) -> None:
+    """One change on many tickets, each its own audited change:
+    `helpdesk ticket list --where 'sla:at-risk' --keys | helpdesk ticket bulk - --set priority=P2`.
+    A ticket that refuses does not stop the others; exit status 1 if any refused."""
+    c = ctx_obj(ctx)
+    parsed = bulk.parse_settings(settings)
+    lines = sys.stdin if keys == ["-"] else keys
+    wanted = bulk.parse_keys(lines)
+    actor = c.actor(login)
+
+    def each(o: bulk.Outcome) -> None:
+        if not as_json:
+            say(o.message if o.ok else f"{o.key}: {o.message}", err=not o.ok)
+
+    report = bulk.run(c.store(), actor, wanted, parsed, note=note_, progress=each)
+    if as_json:
+        print_json([{"key": o.key, "ok": o.ok, "message": o.message} for o in report.outcomes])
+    else:
+        tickets = len(wanted)
+        say(
+            f"{tickets} ticket{'s' if tickets != 1 else ''}: {report.changed} changes made, "
+            f"{report.failed} refused",
+            err=True,
+        )
+    if report.failed:
+        raise typer.Exit(1)

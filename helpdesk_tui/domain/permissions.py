@@ -200,12 +200,26 @@ RULES: tuple[Rule, ...] = (
     # -- the desk --------------------------------------------------------------------------
     Rule("board.view", "Open the supervisor board", BOSSES, area="Desk"),
     Rule("report.view", "Read the KPI reports", BOSSES, area="Desk"),
-    Rule("audit.view", "Read the audit of refusals", BOSSES, area="Desk"),
+    Rule(
+        "audit.view",
+        "Read the audit: refusals, failed logins, changes to agents",
+        BOSSES,
+        area="Desk",
+    ),
     Rule(
         "kb.write",
         "Write and edit knowledge-base articles",
         _cells(Y, Y, Y, Y),
         area="Desk",
+        note="articles of their own groups, or for everybody",
+    ),
+    Rule("kb.delete", "Delete a knowledge-base article", BOSSES, area="Desk"),
+    Rule(
+        "template.write",
+        "Write and edit reply templates",
+        BOSSES,
+        area="Desk",
+        note="every agent uses them; `data load` keeps the ones edited here",
     ),
     Rule(
         "desk.load_data",
@@ -312,3 +326,23 @@ def markdown_table() -> str:
 
 def markdown_system_jobs() -> str:
     return "\n".join(f"- `{command}`: {what}" for command, what in SYSTEM_JOBS)
+
+
+def readme_section() -> str:
+    """What the README shows between its permissions markers (a test keeps them equal):
+    `python -m helpdesk_tui.domain.permissions` prints it."""
+    legend = (
+        "✓: on any ticket or agent; *own groups*: on the tickets of the agent's groups and "
+        "those they hold; *self*: only their own; —: never. An inactive agent can do nothing."
+    )
+    return (
+        legend
+        + "\n\n"
+        + markdown_table()
+        + "\n\nRun by cron or the mail server as the *system* or for the *customer*, with the "
+        "store's credentials and no agent login:\n\n" + markdown_system_jobs()
+    )
+
+
+if __name__ == "__main__":
+    print(readme_section())

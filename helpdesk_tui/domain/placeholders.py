@@ -7,6 +7,7 @@ reply, so nobody sends a blank where a name should be.
 
 import re
 from collections.abc import Mapping
+from difflib import get_close_matches
 
 PLACEHOLDERS: dict[str, str] = {
     "ticket.key": "the ticket's key, HD-1042",
@@ -40,6 +41,35 @@ def unknown_placeholders(text: str) -> list[str]:
         if name not in PLACEHOLDERS and name not in seen:
             seen.append(name)
     return seen
+
+
+_BRACES = re.compile(r"\{\{(.*?)\}\}", re.S)
+
+
+def problems(text: str) -> list[str]:
+    """What is wrong with the placeholders in `text`, one line each, for the editor to show
+    while the agent types: unknown names (with the nearest known one), `{{…}}` that is not
+    a placeholder at all, and braces left open."""
+    out: list[str] = []
+    for match in _BRACES.finditer(text):
+        inner = match.group(1).strip()
+        if _PATTERN.fullmatch(match.group(0)) and inner in PLACEHOLDERS:
+            continue
+        name = inner.lower().replace(" ", "")
+        near = get_close_matches(name, list(PLACEHOLDERS), n=1, cutoff=0.6)
+        hint = f" (did you mean {{{{{near[0]}}}}}?)" if near else ""
+        line = text.count("\n", 0, match.start()) + 1
+        shown = " ".join(inner.split())[:40]
+        problem = f"line {line}: unknown placeholder {{{{{shown}}}}}{hint}"
+        if problem not in out:
+            out.append(problem)
+    closed = [m.span() for m in _BRACES.finditer(text)]
+    for opening in re.finditer(r"\{\{", text):
+        if not any(a <= opening.start() < b for a, b in closed):
+            line = text.count("\n", 0, opening.start()) + 1
+            out.append(f"line {line}: '{{{{' is not closed with '}}}}'")
+            break
+    return out
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:

@@ -25,3 +25,21 @@ def priority_of(matrix: Mapping[tuple[int, int], int], impact: int, urgency: int
         raise Invalid(f"impact and urgency must be 1..3, not {impact} and {urgency}")
     found = matrix.get((impact, urgency))
     return found if found is not None else min(4, max(1, impact + urgency - 1))
+
+
+def cells_for(
+    matrix: Mapping[tuple[int, int], int], priority: int, impact: int, urgency: int
+) -> tuple[int, int]:
+    """The impact and urgency that give `priority`, changing as little as possible of the
+    ticket's own (`impact`, `urgency`): the same cell if it already has that priority, else
+    one that keeps the impact (the urgency changed), else one that keeps the urgency, else
+    the nearest cell."""
+    if priority not in (1, 2, 3, 4):
+        raise Invalid(f"a priority is P1 to P4, not P{priority}")
+    cells = [(i, u) for i in IMPACTS for u in URGENCIES if priority_of(matrix, i, u) == priority]
+    if not cells:
+        raise Invalid(f"no impact and urgency give P{priority} in the priority matrix")
+    return min(
+        cells,
+        key=lambda c: (c[0] != impact) + (c[1] != urgency) + 0.5 * (c[0] != impact),
+    )

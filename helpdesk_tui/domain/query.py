@@ -396,6 +396,17 @@ def parse(query: str) -> Node | None:
     return _Parser(query).parse()
 
 
+def fields_in(node: Node | None) -> set[str]:
+    """The fields a parsed query names (`status`, `priority`, …); empty for plain words."""
+    if node is None or isinstance(node, Words):
+        return set()
+    if isinstance(node, Term):
+        return {node.field}
+    if isinstance(node, Not):
+        return fields_in(node.item)
+    return set().union(*(fields_in(item) for item in node.items))
+
+
 def completions(text: str, values: dict[str, tuple[str, ...]]) -> list[str]:
     """What the last word typed could become: field names, then their values.
 

@@ -12,7 +12,6 @@ from textual.binding import Binding
 from helpdesk_tui.domain import permissions
 from helpdesk_tui.domain.errors import Conflict, Invalid
 from helpdesk_tui.domain.priority import IMPACTS, URGENCIES, priority_of
-from helpdesk_tui.domain.vocab import Role
 from helpdesk_tui.domain.workflow import Status, allowed_targets
 from helpdesk_tui.screens.compose import ComposeScreen
 from helpdesk_tui.screens.dialogs import (
@@ -22,7 +21,14 @@ from helpdesk_tui.screens.dialogs import (
     describe_conflict,
 )
 from helpdesk_tui.screens.picker import Choice, PickerScreen
-from helpdesk_tui.services import agents, drafts, escalation, ticket_actions, ticket_views
+from helpdesk_tui.services import (
+    agents,
+    drafts,
+    escalation,
+    macros,
+    ticket_actions,
+    ticket_views,
+)
 from helpdesk_tui.services.ticket_actions import Changed
 from helpdesk_tui.services.ticket_core import normalize_key
 from helpdesk_tui.services.ticket_views import TicketDetail
@@ -61,6 +67,15 @@ _ACTIONS = [
     ("l", "link", "Link", "Link to another ticket (duplicate, mass incident, related)", False),
     ("p", "priority", "Priority", "Change impact and urgency (the SLA is recomputed)", False),
     ("T", "time", "Log time", "Log time spent on the ticket", False),
+    (
+        "K",
+        "articles",
+        "Articles",
+        "Knowledge-base articles for the ticket: open one, or put it into the reply",
+        False,
+    ),
+    ("A", "article", "Write up", "Draft a knowledge-base article from the resolved ticket", False),
+    ("m", "macro", "Macro", "Run a macro: a named sequence of actions (data/macros.toml)", False),
 ]
 
 TICKET_BINDINGS = [
@@ -406,12 +421,7 @@ class TicketActions:
                     Choice(f"rate{n}", f"The customer confirmed and rated {n} of 5")
                     for n in range(5, 0, -1)
                 ]
-            if self.desk.actor.role in (
-                Role.SUPERVISOR,
-                Role.ADMIN,
-                Role.DISPATCHER,
-                Role.ENGINEER,
-            ):
+            if permissions.allows(self.desk.actor.role, "ticket.close"):
                 choices.append(Choice("close", "Close without the customer's answer"))
 
             def chosen(what: str | None) -> None:
@@ -512,6 +522,93 @@ class TicketActions:
                 value
                 and self._run(ticket_actions.log_time, key, int(value), expected_version=version)
             ),
+        )
+
+    def action_macro(self) -> None:
+        target = self.target()
+        if not target:
+            return
+        key, _version = target
+
+        def listed(found: list) -> None:
+            if not found:
+                self.notify("No macros: see data/macros.toml.", severity="warning")
+                return
+            choices = [
+                Choice(
+                    mac.code,
+                    mac.name,
+                    " → ".join(step.describe() for step in mac.steps),
+                )
+                for mac in found
+            ]
+            self.app.push_screen(PickerScreen(f"Run a macro on {key}", choices), chosen)
+
+        def chosen(code: str | None) -> None:
+            if code:
+                self.call(macros.run, self.desk.store, self.desk.actor, code, [key], done=ran)
+
+        def ran(result: macros.Run) -> None:
+            failed = result.tickets_failed > 0
+            self.notify(
+                result.summary(),
+                severity="warning" if failed else "information",
+                timeout=6,
+                markup=False,
+            )
+            self.reload_ticket()
+
+        self.call(macros.list_macros, self.desk.store, done=listed)
+
+    def load_articles(self, pane, key: str) -> None:
+        """The knowledge base's articles for the ticket in `pane` (a TicketPane)."""
+        from helpdesk_tui.services import knowledge
+
+        def got(found: knowledge.TicketArticles) -> None:
+            if pane.detail is not None and pane.detail.key == found.key:
+                pane.show_articles(found)
+
+        self.call(
+            knowledge.for_ticket,
+            self.desk.store,
+            self.desk.actor,
+            key,
+            done=got,
+            group="articles",
+            exclusive=True,
+        )
+
+    def action_articles(self) -> None:
+        from helpdesk_tui.screens.knowledge import KnowledgeScreen
+
+        target = self.target()
+        if target:
+            self.app.push_screen(KnowledgeScreen(ticket=target[0]))
+
+    def action_article(self) -> None:
+        from helpdesk_tui.screens.article_editor import ArticleEditorScreen
+        from helpdesk_tui.services import knowledge
+
+        target = self.target()
+        if not target:
+            return
+
+        def drafted(draft: knowledge.ArticleDraft) -> None:
+            def edit() -> None:
+                editor = ArticleEditorScreen(draft.article, source_ticket=draft.source_ticket)
+                self.app.push_screen(editor, lambda view: view and self.reload_ticket())
+
+            if draft.existing:
+                self.confirm(
+                    f"{draft.source_ticket} already has an article drafted from it "
+                    f"({', '.join(draft.existing)}). Draft another one?",
+                    edit,
+                )
+            else:
+                edit()
+
+        self.call(
+            knowledge.draft_from_ticket, self.desk.store, self.desk.actor, target[0], done=drafted
         )
 
     def confirm(self, question: str, then: Callable[[], None]) -> None:

@@ -12,7 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Header, SelectionList, Static
 
-from helpdesk_tui.domain.errors import HelpdeskError
+from helpdesk_tui.domain import permissions
+from helpdesk_tui.domain.errors import HelpdeskError, NotAllowed
 from helpdesk_tui.domain.text import visible_line
 from helpdesk_tui.screens.base import DeskScreen, WorkerCalls
 from helpdesk_tui.screens.picker import Choice, PickerScreen
@@ -91,6 +92,7 @@ class BoardScreen(DeskScreen):
         super().__init__()
         self.data: Board | None = None
         self._timer = None
+        self._refused = False  # refused once: no more live reloads (each would be audited)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -135,12 +137,20 @@ class BoardScreen(DeskScreen):
             board_service.board,
             self.desk.store,
             now=self.desk.clock(),
+            actor=self.desk.actor,
             done=self.show,
+            failed=self._failed,
             group="board",
             exclusive=True,
         )
 
+    def _failed(self, error: Exception) -> bool:
+        self._refused = isinstance(error, NotAllowed)
+        return False  # shown as usual
+
     def on_tickets_changed(self, ids: frozenset[int]) -> None:
+        if self._refused:
+            return
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(REFRESH_DELAY, self.load)
@@ -150,6 +160,7 @@ class BoardScreen(DeskScreen):
 
     def show(self, b: Board) -> None:
         self.data = b
+        self._refused = False
         now = b.at
         limits = b.thresholds
         groups = self.query_one("#groups", LoadTable)
@@ -290,6 +301,9 @@ class BoardScreen(DeskScreen):
     def action_reports(self) -> None:
         from helpdesk_tui.screens.reports import ReportsScreen
 
+        if not permissions.allows(self.desk.actor.role, "report.view"):
+            self.notify("The KPI reports are for supervisors and admins.", severity="warning")
+            return
         self.app.push_screen(ReportsScreen())
 
     def action_shift(self) -> None:

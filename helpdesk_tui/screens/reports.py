@@ -86,6 +86,7 @@ class ReportsScreen(DeskScreen):
             start=start,
             end=end,
             now=self.desk.clock(),
+            actor=self.desk.actor,
             done=self.show,
             group="report",
             exclusive=True,

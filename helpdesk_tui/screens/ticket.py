@@ -65,6 +65,7 @@ class TicketScreen(TicketActions, DeskScreen):
         self.sub_title = f"{detail.priority} · {status} · {visible_line(detail.subject)}"
         pane = self.query_one(TicketPane)
         pane.show(detail, self.desk.calendars.get(detail.calendar_id))
+        self.load_articles(pane, detail.key)
         if first:
             pane.call_after_refresh(pane.scroll_end, animate=False)
 

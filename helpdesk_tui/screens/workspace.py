@@ -14,13 +14,16 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.widgets import Footer, Header, Input, Static, Tab, Tabs
 
+from helpdesk_tui.domain.query import QueryError
 from helpdesk_tui.screens.actions import TICKET_BINDINGS, TicketActions
 from helpdesk_tui.screens.base import DeskScreen
+from helpdesk_tui.screens.dialogs import InputScreen
 from helpdesk_tui.screens.picker import Choice, PickerScreen
-from helpdesk_tui.services import queue, ticket_views
+from helpdesk_tui.services import query, queue, ticket_views, views
 from helpdesk_tui.services.queue import QueueQuery, QueueRow
 from helpdesk_tui.services.ticket_actions import Changed
-from helpdesk_tui.store.queries import Filters
+from helpdesk_tui.store.queries import Filters, Scope
+from helpdesk_tui.widgets.query_suggester import QuerySuggester
 from helpdesk_tui.widgets.sla_sidebar import SlaSidebar
 from helpdesk_tui.widgets.ticket_pane import TicketPane
 from helpdesk_tui.widgets.ticket_table import BLOCK, TicketTable
@@ -28,6 +31,7 @@ from helpdesk_tui.widgets.ticket_table import BLOCK, TicketTable
 WIDE = 120  # columns from which the ticket pane sits beside the queue
 SIDEBAR_WIDE = 190  # columns from which the SLA sidebar shows by default
 DETAIL_QUIET = 0.08  # seconds: while the cursor moves faster, the pane waits for it to stop
+ONLY_ME = "-only-me-"  # the view-sharing picker's first choice (no group code has dashes round)
 SORT_LABELS = {
     "sla": "SLA deadline",
     "priority": "priority",
@@ -56,6 +60,15 @@ def tab_dom_id(tab_id: str) -> str:
 class WorkspaceScreen(TicketActions, DeskScreen):
     BINDINGS = [
         Binding("slash", "search", "Search", id="queue.search", key_display="/"),
+        Binding(
+            "colon",
+            "search",
+            "Query",
+            id="queue.query",
+            key_display=":",
+            show=False,
+            tooltip="Filter by a query: priority<=P2 sla:at-risk age>4h assignee:me",
+        ),
         Binding("f", "filter", "Filter", id="queue.filter"),
         Binding("o", "sort", "Sort", id="queue.sort"),
         # `O` is reopen (a ticket action): reversing the order is ctrl+o, or in the sort picker
@@ -75,6 +88,14 @@ class WorkspaceScreen(TicketActions, DeskScreen):
             id="queue.prev_tab",
             key_display="[",
             show=False,
+        ),
+        Binding(
+            "V",
+            "save_view",
+            "Save view",
+            id="queue.save_view",
+            show=False,
+            tooltip="Save what the queue shows (tab, filters, query, sort) as a view: a tab",
         ),
         Binding("S", "sidebar", "SLA sidebar", id="queue.sidebar", show=False),
         Binding("J", "jump_nearest", "Nearest breach", id="queue.jump", show=False),
@@ -110,6 +131,7 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         self._detail_next: str | None = None  # the ticket to load when the cursor stops
         self._keep_key: str | None = None  # after a refresh: the ticket the cursor was on
         self._position_pending = False  # … and its new position is being counted
+        self.suggester = QuerySuggester()
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -127,8 +149,10 @@ class WorkspaceScreen(TicketActions, DeskScreen):
             yield TicketPane(clock=self.desk.clock, id="pane")
             yield SlaSidebar(self.desk.calendars, clock=self.desk.clock, id="sidebar")
         yield Input(
-            placeholder="search: key, subject, contact or customer — Enter to apply",
+            placeholder="search: key or words — or a query: priority<=P2 sla:at-risk age>4h "
+            "assignee:me (→ completes) — Enter to apply",
             id="queue-search",
+            suggester=self.suggester,
         )
         yield Footer()
 
@@ -138,7 +162,11 @@ class WorkspaceScreen(TicketActions, DeskScreen):
 
     def on_mount(self) -> None:
         self.call(queue.tabs_for, self.desk.store, self.desk.actor, done=self._got_tabs)
+        self.call(query.known_values, self.desk.store, done=self._got_known)
         self.table.focus()
+
+    def _got_known(self, known: dict[str, tuple[str, ...]]) -> None:
+        self.suggester.known = known
 
     def on_resize(self, event: Resize) -> None:
         wide, was_wide = event.size.width >= WIDE, self.has_class("-wide")
@@ -183,10 +211,101 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         tab = next((t for t in self.tabs if tab_dom_id(t.id) == event.tab.id), None)
         if tab is None:
             return
-        filters = self.query_.filters if self.query_ else Filters()
-        sort = self.query_.sort if self.query_ else "sla"
-        descending = self.query_.descending if self.query_ else False
+        if tab.view is not None:  # a saved view: its own query and sort, compiled now
+
+            def opened(q: QueueQuery) -> None:
+                self.open_query(q, cursor=0)
+
+            self.call(
+                queue.view_query,
+                self.desk.store,
+                self.desk.actor,
+                tab,
+                done=opened,
+                group="count",
+                exclusive=True,
+            )
+            return
+        was_view = self.query_ is not None and self.query_.tab.view is not None
+        filters = self.query_.filters if self.query_ and not was_view else Filters()
+        sort = self.query_.sort if self.query_ and not was_view else "sla"
+        descending = self.query_.descending if self.query_ and not was_view else False
         self.open_query(QueueQuery(tab, filters, sort, descending), cursor=0)
+
+    # -- saved views ---------------------------------------------------------------------
+    def action_save_view(self) -> None:
+        q = self.query_
+        if q is None:
+            return
+        self.call(queue.as_query, self.desk.store, self.desk.actor, q, done=self._name_view)
+
+    def _name_view(self, text: str) -> None:
+        q = self.query_
+        if q is None:
+            return
+        if not text:
+            self.notify("Nothing to save: filter or search the queue first.", severity="warning")
+            return
+
+        def named(name: str | None) -> None:
+            if name:
+                self._share_view(name.strip(), text, q)
+
+        default = q.tab.view.name if q.tab.view is not None else ""
+        self.app.push_screen(
+            InputScreen(
+                f"Save as a view: {text}",
+                placeholder="a name for the tab",
+                value=default,
+                validate=lambda v: None if v.strip() else "a view needs a name",
+            ),
+            named,
+        )
+
+    def _share_view(self, name: str, text: str, q: QueueQuery) -> None:
+        cat = self.desk.catalog
+        actor = self.desk.actor
+        groups = sorted(
+            (g for g in cat.groups.values() if actor.sees_everything or g.id in actor.group_ids),
+            key=lambda g: (g.level, g.code),
+        )
+        choices = [Choice(ONLY_ME, "Only me")] + [
+            Choice(g.code, f"Shared with {g.name}", g.code) for g in groups
+        ]
+
+        def chosen(group: str | None) -> None:
+            if group is None:
+                return
+            self.call(
+                views.save,
+                self.desk.store,
+                actor,
+                name,
+                text,
+                sort=q.sort,
+                descending=q.descending,
+                group=None if group == ONLY_ME else group,
+                done=self._view_saved,
+            )
+
+        self.app.push_screen(PickerScreen(f"Who sees the view {name!r}?", choices), chosen)
+
+    def _view_saved(self, view: views.View) -> None:
+        tab = queue.Tab(f"view:{view.id}", view.name, Scope(), view)
+        bar = self.query_one(Tabs)
+        if any(t.id == tab.id for t in self.tabs):
+            self.tabs = [tab if t.id == tab.id else t for t in self.tabs]
+        else:
+            self.tabs.append(tab)
+            bar.add_tab(Tab(tab.label, id=tab_dom_id(tab.id)))
+        bar.active = tab_dom_id(tab.id)
+        self.notify(
+            f"Saved the view {view.name!r}"
+            + (f", shared with {view.group}" if view.group else "")
+            + f": {view.query}",
+            markup=False,
+        )
+        self._load_counts()
 
     def action_tab(self, delta: int) -> None:
         bar = self.query_one(Tabs)
@@ -196,12 +315,14 @@ class WorkspaceScreen(TicketActions, DeskScreen):
             bar.action_previous_tab()
 
     def _load_counts(self) -> None:
-        filters = self.query_.filters if self.query_ else Filters()
+        on_view = self.query_ is not None and self.query_.tab.view is not None
+        filters = self.query_.filters if self.query_ and not on_view else Filters()
         self.call(
             queue.counts,
             self.desk.store,
             self.tabs,
             filters,
+            actor=self.desk.actor,
             done=self._got_counts,
             group="counts",
             exclusive=True,
@@ -211,8 +332,12 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         self.counts = counts
         bar = self.query_one(Tabs)
         for tab in self.tabs:
-            widget = bar.query_one(f"#{tab_dom_id(tab.id)}", Tab)
-            widget.label = Text(f"{tab.label} {counts.get(tab.id, 0):,}")
+            widgets = bar.query(f"#{tab_dom_id(tab.id)}")
+            if widgets:
+                n = counts.get(tab.id, 0)
+                widgets.first(Tab).label = Text(
+                    f"{tab.label} {n:,}" if n >= 0 else f"{tab.label} !"
+                )
 
     # -- the queue ------------------------------------------------------------------------
     def open_query(
@@ -252,6 +377,8 @@ class WorkspaceScreen(TicketActions, DeskScreen):
             parts.append("service " + self.desk.catalog.services[f.service_id].name)
         if f.search:
             parts.append(f"search “{f.search}” (Esc clears)")
+        if f.where:
+            parts.append(f"query “{f.where}” (Esc clears)")
         self.query_one("#queue-status", Static).update(Text(" · ".join(parts)))
 
     @on(TicketTable.NeedRows)
@@ -317,7 +444,9 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         current = self.table.current
         if current is None or current.key != detail.key:
             return  # the cursor moved on (or the queue changed) meanwhile
-        self.query_one(TicketPane).show(detail, self.desk.calendars.get(detail.calendar_id))
+        pane = self.query_one(TicketPane)
+        pane.show(detail, self.desk.calendars.get(detail.calendar_id))
+        self.load_articles(pane, detail.key)
 
     @on(TicketTable.Selected)
     def _selected(self, event: TicketTable.Selected) -> None:
@@ -327,15 +456,46 @@ class WorkspaceScreen(TicketActions, DeskScreen):
     def action_search(self) -> None:
         box = self.query_one("#queue-search", Input)
         box.add_class("-open")
-        box.value = self.query_.filters.search if self.query_ else ""
+        f = self.query_.filters if self.query_ else Filters()
+        box.value = f.where or f.search
+        box.cursor_position = len(box.value)
         box.focus()
 
     @on(Input.Submitted, "#queue-search")
     def _search(self, event: Input.Submitted) -> None:
-        event.input.remove_class("-open")
-        self.table.focus()
-        if self.query_ is not None:
-            self.open_query(self.query_.with_filters(search=event.value.strip()[:200]), cursor=0)
+        if self.query_ is None:
+            return
+        text = event.value
+
+        def searched(q: QueueQuery) -> None:
+            event.input.remove_class("-open")
+            self.table.focus()
+            self.open_query(q, cursor=0)
+            self._load_counts()
+
+        def bad_query(error: Exception) -> bool:
+            if not isinstance(error, QueryError):
+                return False
+            # the box stays open on the query; the status line points at the bad token
+            at = max(0, min(error.position, len(text)))
+            line = Text.assemble(
+                (str(error), "bold red"), "  ", text[:at], (text[at:] or " ", "reverse red")
+            )
+            self.query_one("#queue-status", Static).update(line)
+            event.input.cursor_position = at
+            return True
+
+        self.call(
+            queue.with_search,
+            self.desk.store,
+            self.desk.actor,
+            self.query_,
+            text,
+            done=searched,
+            failed=bad_query,
+            group="search",
+            exclusive=True,
+        )
 
     def action_clear(self) -> None:
         box = self.query_one("#queue-search", Input)
@@ -377,7 +537,7 @@ class WorkspaceScreen(TicketActions, DeskScreen):
                 return
             cur = self.query_.filters
             if value == "clear":
-                new = Filters(search=cur.search)
+                new = Filters(search=cur.search, where=cur.where, condition=cur.condition)
             elif value == "status:all":
                 new = replace(cur, all_statuses=not cur.all_statuses)
             elif value.startswith("status:"):

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from helpdesk_tui.domain.errors import Invalid, NotAllowed, NotFound
+from helpdesk_tui.domain.permissions import LOGIN
 from helpdesk_tui.domain.vocab import Role
 from helpdesk_tui.domain.workflow import CUSTOMER, SYSTEM
-from helpdesk_tui.services.refusals import guarded
+from helpdesk_tui.services.refusals import guarded, record
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
 
@@ -70,9 +73,11 @@ def resolve(store: Store, login: str | None) -> Actor:
         agent = session.exec(select(m.Agent).where(m.Agent.login == login)).first()
         if agent is None:
             raise NotFound(f"no agent with login {login!r}: see `helpdesk agent list`")
-        if not agent.active:
-            raise NotAllowed(f"agent {login} is inactive")
-        return actor_from_row(session, agent)
+        if agent.active:
+            return actor_from_row(session, agent)
+    reason = f"agent {login} is inactive and can do nothing"
+    record(store, agent_id=agent.id, login=login, role=agent.role, action=LOGIN, reason=reason)
+    raise NotAllowed(reason)
 
 
 def list_agents(store: Store) -> list[AgentRow]:
@@ -110,28 +115,89 @@ def members(store: Store, group_code: str) -> list[AgentRow]:
 def set_on_shift(store: Store, actor: Actor, login: str, on_shift: bool) -> None:
     """Mark an agent on or off shift: the agent themself, a supervisor or an admin."""
     with store.write() as session:
-        agent = session.exec(select(m.Agent).where(m.Agent.login == login)).first()
-        if agent is None:
-            raise NotFound(f"no agent with login {login!r}")
-        agent.on_shift = on_shift
-        session.add(agent)
+        agent = _agent(session, login)
+        if agent.on_shift != on_shift:
+            agent.on_shift = on_shift
+            session.add(agent)
+            log_change(session, actor, agent, "shift", "on shift" if on_shift else "off shift")
 
 
 @guarded("agent.activate")
 def set_active(store: Store, actor: Actor, login: str, active: bool) -> None:
-    """Deactivate an agent (they can do nothing from the next action on, in every open
+    """Deactivate an agent (they can do nothing from their next action on, in every open
     terminal) or make them active again: admins. Their tickets stay where they are."""
     if login == actor.login and not active:
         raise Invalid("an admin does not deactivate themself (another admin can)")
     with store.write() as session:
-        agent = session.exec(select(m.Agent).where(m.Agent.login == login)).first()
-        if agent is None:
-            raise NotFound(f"no agent with login {login!r}")
+        agent = _agent(session, login)
         if agent.active == active:
             raise Invalid(f"{login} is already {'active' if active else 'inactive'}")
         agent.active = active
         session.add(agent)
+        log_change(session, actor, agent, "active", "activated" if active else "deactivated")
+
+
+def _agent(session: Session, login: str) -> m.Agent:
+    agent = session.exec(select(m.Agent).where(m.Agent.login == login)).first()
+    if agent is None:
+        raise NotFound(f"no agent with login {login!r}: see `helpdesk agent list`")
+    return agent
+
+
+def log_change(
+    session: Session, actor: Actor | None, agent: m.Agent, kind: str, detail: str
+) -> None:
+    """The audit row of a change to `agent`, in the change's transaction (`actor` None: the
+    store's owner, setting the desk up without a login)."""
+    session.add(
+        m.AgentChange(
+            at=datetime.now(UTC),
+            agent_id=agent.id,
+            actor_id=actor.id if actor is not None else None,
+            kind=kind,
+            detail=detail[:200],
+        )
+    )
 
 
 def count_agents(session: Session) -> int:
     return session.exec(select(func.count()).select_from(m.Agent)).one()
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    id: int
+    at: datetime
+    login: str  # the agent changed
+    by: str  # who changed it ("" for the store's owner)
+    kind: str
+    detail: str
+
+
+@guarded("audit.view")
+def list_changes(
+    store: Store,
+    actor: Actor,
+    *,
+    who: str | None = None,
+    since: datetime | None = None,
+    limit: int = 50,
+) -> list[ChangeRow]:
+    """Changes to agents' standing, newest first: supervisors and admins."""
+    changed, by = aliased(m.Agent), aliased(m.Agent)
+    q = (
+        select(m.AgentChange, changed.login, by.login)
+        .join(changed, changed.id == m.AgentChange.agent_id)
+        .outerjoin(by, by.id == m.AgentChange.actor_id)
+        .order_by(m.AgentChange.id.desc())
+        .limit(max(1, min(limit, 10_000)))
+    )
+    if who:
+        q = q.where(changed.login == who)
+    if since is not None:
+        q = q.where(m.AgentChange.at >= since)
+    with store.read() as s:
+        return [
+            ChangeRow(c.id, c.at, login, by_login or "", c.kind, c.detail)
+            for c, login, by_login in s.exec(q).all()
+        ]

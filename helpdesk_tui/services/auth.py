@@ -35,13 +35,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, inspect, update
+from sqlalchemy import inspect, update
 from sqlmodel import select
 
 from helpdesk_tui.domain.errors import Invalid, NotAllowed, NotFound
 from helpdesk_tui.domain.permissions import LOGIN
 from helpdesk_tui.domain.vocab import Role
-from helpdesk_tui.services.agents import Actor, actor_from_row
+from helpdesk_tui.services.agents import Actor, actor_from_row, log_change
 from helpdesk_tui.services.refusals import guarded, record
 from helpdesk_tui.services.ticket_core import utcnow
 from helpdesk_tui.store import models as m
@@ -51,6 +51,7 @@ MIN_LENGTH = 8
 MAX_LENGTH = 1024
 SALT_BYTES = 16
 HASH_BYTES = 32
+WRONG = "wrong login or password"
 
 
 @dataclass(frozen=True)
@@ -133,14 +134,10 @@ def needs_rehash(encoded: str, params: Params | None = None) -> bool:
         return True
 
 
-_dummy: dict[Params, str] = {}
-
-
 def _waste_a_hash(password: str) -> None:
-    """Spend what a real check costs, so a missing agent or password is not told by time."""
-    if PARAMS not in _dummy:
-        _dummy[PARAMS] = hash_password("not a password of anybody", PARAMS)
-    verify(password, _dummy[PARAMS])
+    """Spend exactly what a real check costs (one scrypt at the cost in force, one
+    comparison), so a missing agent or password is not told by time."""
+    hmac.compare_digest(_scrypt(password, bytes(SALT_BYTES), PARAMS), bytes(HASH_BYTES))
 
 
 def check_policy(password: str, login: str = "") -> str:
@@ -167,35 +164,30 @@ def password_required(store: Store) -> bool:
     if not _has_agents_table(store):
         return False
     with store.read() as s:
-        count = s.exec(
-            select(func.count()).select_from(m.Agent).where(m.Agent.password_hash.is_not(None))
-        ).one()
-    return count > 0
+        one = s.exec(select(m.Agent.id).where(m.Agent.password_hash.is_not(None)).limit(1))
+        return one.first() is not None
 
 
-def has_agents(store: Store) -> bool:
-    """Whether the store has agents yet (a new, empty store has nobody to log in)."""
+def first_password_for(store: Store, login: str) -> bool:
+    """Whether `login`'s password would be the desk's first admin password (set without
+    logging in): no active admin has one yet, and `login` is an active admin."""
     if not _has_agents_table(store):
         return False
     with store.read() as s:
-        return s.exec(select(func.count()).select_from(m.Agent)).one() > 0
+        agent = s.exec(select(m.Agent).where(m.Agent.login == login)).first()
+        ok = agent is not None and agent.role == Role.ADMIN and agent.active
+        return ok and _first_admin_pending(s)
 
 
-def first_admin_pending(store: Store) -> bool:
-    """No active admin has a password yet: the desk's first password may be set."""
-    if not has_agents(store):
-        return False
-    with store.read() as s:
-        done = s.exec(
-            select(func.count())
-            .select_from(m.Agent)
-            .where(
-                m.Agent.role == Role.ADMIN,
-                m.Agent.active,
-                m.Agent.password_hash.is_not(None),
+def _first_admin_pending(s) -> bool:
+    return (
+        s.exec(
+            select(m.Agent.id).where(
+                m.Agent.role == Role.ADMIN, m.Agent.active, m.Agent.password_hash.is_not(None)
             )
-        ).one()
-    return done == 0
+        ).first()
+        is None
+    )
 
 
 # -- logging in -------------------------------------------------------------------------------
@@ -211,7 +203,7 @@ def login(store: Store, login: str, password: str, *, now: datetime | None = Non
     if agent is None:
         _waste_a_hash(password)
         _refuse_login(store, None, login, "", "no such agent")
-        raise NotFound(f"no agent with login {login!r}: see `helpdesk agent list`")
+        raise NotAllowed(WRONG)  # the same words as a wrong password: logins are not told
     if stored is None:
         _waste_a_hash(password)
         reason = (
@@ -220,8 +212,8 @@ def login(store: Store, login: str, password: str, *, now: datetime | None = Non
         _refuse_login(store, agent, login, agent.role, reason)
         raise NotAllowed(reason)
     if not verify(password, stored):
-        _refuse_login(store, agent, login, agent.role, f"wrong password for {login}")
-        raise NotAllowed(f"wrong password for {login}")
+        _refuse_login(store, agent, login, agent.role, "wrong password")
+        raise NotAllowed(WRONG)
     if not agent.active:  # told only to somebody who knows the password
         reason = f"agent {login} is inactive and can do nothing"
         _refuse_login(store, agent, login, agent.role, reason)
@@ -262,45 +254,43 @@ def set_password(
     *,
     current: str | None = None,
 ) -> None:
-    """Set `login`'s password: one's own (with the current one, if there is one), or
-    anybody's as an admin."""
+    """Set `login`'s password: one's own (giving the current one, if there is one), or
+    anybody's as an admin. The first password set makes the store ask everybody."""
     check_policy(password, login)
-    with store.read() as s:
-        agent = s.exec(select(m.Agent).where(m.Agent.login == login)).first()
-    if agent is None:
-        raise NotFound(f"no agent with login {login!r}")
-    own = agent.id == actor.id and agent.password_hash is not None
-    if own and (current is None or not verify(current, agent.password_hash)):
-        raise NotAllowed("the current password is wrong")
-    _store_hash(store, agent.id, hash_password(password))
+    with store.write() as s:
+        agent = _agent(s, login)
+        own = agent.id == actor.id and agent.password_hash is not None
+        if own and (current is None or not verify(current, agent.password_hash)):
+            raise NotAllowed("the current password is wrong")
+        _set_hash(s, actor, agent, hash_password(password))
 
 
 def set_first_password(store: Store, login: str, password: str) -> None:
     """The desk's first admin password, set by whoever holds the store's credentials;
-    refused once any active admin has one."""
+    refused (and audited) once any active admin has one."""
     check_policy(password, login)
+    problem = None
     with store.write() as s:
-        agent = s.exec(select(m.Agent).where(m.Agent.login == login)).first()
-        if agent is None:
-            raise NotFound(f"no agent with login {login!r}")
-        pending = not s.exec(
-            select(m.Agent.id).where(
-                m.Agent.role == Role.ADMIN, m.Agent.active, m.Agent.password_hash.is_not(None)
-            )
-        ).first()
-        problem = None
-        if not pending:
+        agent = _agent(s, login)
+        if not _first_admin_pending(s):
             problem = "an admin already has a password: log in as an admin to set others"
         elif agent.role != Role.ADMIN or not agent.active:
             problem = f"{login} is not an active admin: the first password is an admin's"
-        if problem is None:
-            agent.password_hash = hash_password(password)
-            s.add(agent)
+        else:
+            _set_hash(s, None, agent, hash_password(password))
     if problem is not None:
         record(store, agent_id=None, login=login, role="", action="agent.password", reason=problem)
         raise NotAllowed(problem)
 
 
-def _store_hash(store: Store, agent_id: int, encoded: str) -> None:
-    with store.write() as s:
-        s.execute(update(m.Agent).where(m.Agent.id == agent_id).values(password_hash=encoded))
+def _agent(s, login: str) -> m.Agent:
+    agent = s.exec(select(m.Agent).where(m.Agent.login == login)).first()
+    if agent is None:
+        raise NotFound(f"no agent with login {login!r}: see `helpdesk agent list`")
+    return agent
+
+
+def _set_hash(s, actor: Actor | None, agent: m.Agent, encoded: str) -> None:
+    s.execute(update(m.Agent).where(m.Agent.id == agent.id).values(password_hash=encoded))
+    first = "the desk's first admin password, set without logging in"
+    log_change(s, actor, agent, "password", "set" if actor is not None else first)

@@ -80,9 +80,24 @@ def save(
 def append(store: Store, actor: Actor, kind: str, ticket: str | None, body: str) -> None:
     """Add `body` after the draft's text (text typed before the draft could be shown must
     not replace it)."""
-    old = load(store, actor, kind, ticket)
-    text = old.body + "\n" + body if old is not None and old.body.strip() else body
-    save(store, actor, kind, ticket, text, old.data if old is not None else None)
+    with store.write() as s:
+        append_in(s, actor, kind, _ticket_id(s, ticket), body)
+
+
+def append_in(s, actor: Actor, kind: str, ticket_id: int | None, body: str) -> None:
+    """`append` within a transaction the caller holds (a change that also writes a draft)."""
+    row = s.exec(
+        select(m.Draft).where(
+            m.Draft.agent_id == actor.id,
+            m.Draft.kind == kind,
+            m.Draft.ticket_id.is_(None) if ticket_id is None else m.Draft.ticket_id == ticket_id,
+        )
+    ).first()
+    if row is None:
+        row = m.Draft(agent_id=actor.id, ticket_id=ticket_id, kind=kind, body="", data={})
+    row.body = clean(row.body + "\n" + body if row.body.strip() else body)
+    row.updated_at = utcnow()
+    s.add(row)
 
 
 def load(store: Store, actor: Actor, kind: str, ticket: str | None) -> DraftView | None:

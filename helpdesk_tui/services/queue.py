@@ -14,10 +14,16 @@ from datetime import datetime
 from sqlmodel import select
 
 from helpdesk_tui.domain.errors import Invalid
+from helpdesk_tui.domain.query import QueryError, fields_in
+from helpdesk_tui.domain.query import parse as parse_query
+from helpdesk_tui.domain.text import clean_line
 from helpdesk_tui.domain.vocab import parse_priority
 from helpdesk_tui.domain.workflow import parse_status
+from helpdesk_tui.services import views
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import Catalog, catalog
+from helpdesk_tui.services.query import compile_where
+from helpdesk_tui.services.views import View
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store import queries
 from helpdesk_tui.store.db import Store
@@ -31,6 +37,7 @@ class Tab:
     id: str
     label: str
     scope: Scope
+    view: View | None = None  # a saved view: its own query and sort
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,17 @@ def tabs_for(store: Store, actor: Actor) -> list[Tab]:
         )
     if everything:
         tabs.append(Tab("all", "All open", Scope()))
+    for view in views.for_agent(store, actor):
+        label = view.name if view.owner == actor.login else f"{view.name} ({view.group})"
+        tabs.append(Tab(f"view:{view.id}", label, Scope(), view))
     return tabs
+
+
+def view_query(store: Store, actor: Actor, tab: Tab) -> QueueQuery:
+    """A saved view's tab, its query compiled now, with the view's sort."""
+    assert tab.view is not None
+    flt = views.filters_of(store, actor, tab.view)
+    return QueueQuery(tab, flt, tab.view.sort, tab.view.descending)
 
 
 def _row(cat: Catalog, sort: str, r) -> QueueRow:
@@ -158,10 +175,27 @@ def count(store: Store, q: QueueQuery) -> int:
         return queries.count(s, q.tab.scope, q.filters)
 
 
-def counts(store: Store, tabs: list[Tab], filters: Filters | None = None) -> dict[str, int]:
-    """Open tickets per tab, one indexed count each, in one transaction."""
+def counts(
+    store: Store, tabs: list[Tab], filters: Filters | None = None, *, actor: Actor | None = None
+) -> dict[str, int]:
+    """Open tickets per tab, one indexed count each, in one transaction. A saved view's tab
+    counts its own query (compiled now, as `actor`); one that no longer compiles (a group
+    it names was removed) counts -1 and says why when opened."""
+    own: dict[str, Filters] = {}
+    for tab in tabs:
+        if tab.view is not None and actor is not None:
+            try:
+                own[tab.id] = views.filters_of(store, actor, tab.view)
+            except Invalid:
+                own[tab.id] = None  # type: ignore[assignment]
     with store.read() as s:
-        return {tab.id: queries.count(s, tab.scope, filters or Filters()) for tab in tabs}
+        return {
+            tab.id: -1
+            if tab.id in own and own[tab.id] is None
+            else queries.count(s, tab.scope, own.get(tab.id) or filters or Filters())
+            for tab in tabs
+            if tab.view is None or actor is not None
+        }
 
 
 def page(
@@ -231,6 +265,98 @@ def parse_filters(
         service_id=cat.service(service).id if service else None,
         customer_id=customer_id,
         search=search.strip()[:200],
+    )
+
+
+def with_search(
+    store: Store, actor: Actor, q: QueueQuery, text: str, *, now: datetime | None = None
+) -> QueueQuery:
+    """`q` searched by what was typed in the queue's search box.
+
+    Plain words (or a key) are the quick search over key, subject, contact and customer; a
+    query of the query language (`priority<=P2 sla:at-risk age>4h`) is compiled to one SQL
+    condition on the tab's own indexes. A query that names `status` decides the statuses
+    itself (closed ones included); otherwise the tab keeps to open tickets. A query that
+    cannot be understood raises `QueryError` pointing at the bad token; words that merely
+    fail to parse as a query (an apostrophe, a lone quote) are searched as words."""
+    text = clean_line(text).strip()[:500]
+    was_status = "status" in _fields(q.filters.where)
+    keep_all = q.filters.all_statuses and not was_status  # chosen in the filter picker
+    try:
+        node = parse_query(text)
+    except QueryError:
+        if not _looks_like_query(text):
+            return q.with_filters(
+                search=text[:200], where="", condition=None, all_statuses=keep_all
+            )
+        raise
+    names = fields_in(node)
+    if not names:  # words only: the quick search
+        return q.with_filters(search=text[:200], where="", condition=None, all_statuses=keep_all)
+    compiled = compile_where(store, text, actor=actor, now=now)
+    return q.with_filters(
+        search="",
+        where=text,
+        condition=compiled.condition if compiled else None,
+        all_statuses=keep_all or "status" in names,
+    )
+
+
+def as_query(store: Store, actor: Actor, q: QueueQuery) -> str:
+    """What the queue shows, as one query of the query language (to save as a view): the
+    tab's scope, the picker's filters, the search or query typed."""
+    if q.tab.view is not None and not q.filters.search:
+        return q.filters.where
+    cat = catalog(store)
+    scope, f = q.tab.scope, q.filters
+    parts: list[str] = []
+    if scope.group_id is not None:
+        parts.append(f"group:{cat.groups[scope.group_id].code}")
+    if scope.line_id is not None:
+        parts.append(f"line:{cat.lines[scope.line_id].code}")
+    if scope.assignee_id is not None:
+        if scope.assignee_id == actor.id:
+            parts.append("assignee:me")
+        else:
+            with store.read() as s:
+                parts.append(f"assignee:{s.get(m.Agent, scope.assignee_id).login}")
+    if scope.unassigned:
+        parts.append("assignee:none")
+    if f.statuses:
+        parts.append("status:" + ",".join(f.statuses))
+    elif f.all_statuses and "status" not in _fields(f.where):
+        parts.append("status:open,done")
+    if f.priorities:
+        parts.append("priority:" + ",".join(f"P{p}" for p in f.priorities))
+    if f.service_id is not None:
+        parts.append(f"service:{cat.services[f.service_id].code}")
+    if f.customer_id is not None:
+        with store.read() as s:
+            parts.append(f"customer:{s.get(m.Customer, f.customer_id).code}")
+    if f.where:
+        parts.append(f"({f.where})" if len(parts) else f.where)
+    if f.search:
+        parts.append(_quoted(f.search))
+    return " ".join(parts)
+
+
+def _quoted(words: str) -> str:
+    """Searched words as the query's words (quoted when they hold query syntax)."""
+    if _looks_like_query(words) or '"' in words:
+        return '"' + words.replace('"', " ") + '"'
+    return words
+
+
+def _fields(text: str) -> set[str]:
+    try:
+        return fields_in(parse_query(text)) if text else set()
+    except QueryError:
+        return set()
+
+
+def _looks_like_query(text: str) -> bool:
+    return any(op in text for op in (":", "<", ">", "=", "(", ")")) or any(
+        word in text.lower().split() for word in ("and", "or", "not")
     )
 
 

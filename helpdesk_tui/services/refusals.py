@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
@@ -72,43 +73,62 @@ def check(
 def _check(store: Store, actor: Actor, action: str, key: str | None, login: str | None) -> Access:
     if not actor.is_agent:
         return permissions.require(actor.role, action)
-    with store.read() as s:
-        agent = s.get(m.Agent, actor.id)
-        if agent is None or agent.login != actor.login:
-            raise NotAllowed(f"agent {actor.login} no longer exists")
-        if not agent.active:
-            raise NotAllowed(f"agent {actor.login} is inactive and can do nothing")
-        rule = permissions.rule(action)
-        ticket = _ticket(s, key) if key is not None else None
+    rule = permissions.rule(action)
+    params = {"agent_id": actor.id}
+    if key is not None:
+        from helpdesk_tui.services.ticket_core import normalize_key
+
+        params["key"] = normalize_key(key)
+    with store.read() as s:  # the one read the check makes
+        row = s.execute(_standing(key is not None), params).first()
+    if row is None or row.login != actor.login:
+        raise NotAllowed(f"agent {actor.login} no longer exists")
+    if not row.active:
+        raise NotAllowed(f"agent {actor.login} is inactive and can do nothing")
+    on_ticket = key is not None and row.key is not None
+    try:
         level = permissions.require(
-            agent.role,
+            row.role,
             action,
-            own=None if login is None else login == agent.login,
-            status=ticket.status if ticket is not None and rule.moves else None,
+            own=None if login is None else login == row.login,
+            status=row.status if on_ticket and rule.moves else None,
         )
-        if level == Access.GROUP and ticket is not None:
-            _in_scope(s, agent, ticket)
-        return level
+        scoped = level == Access.GROUP and on_ticket
+        if scoped and row.assignee_id != actor.id and not row.member:
+            raise NotAllowed(f"{row.key} is in group {row.group}, which {actor.login} is not in")
+    except NotAllowed as exc:
+        exc.role = row.role  # type: ignore[attr-defined]  # the role in force, for the record
+        raise
+    return level
 
 
-def _ticket(s, key: str):
-    from helpdesk_tui.services.ticket_core import normalize_key
-
-    return s.exec(
-        select(m.Ticket.key, m.Ticket.status, m.Ticket.group_id, m.Ticket.assignee_id).where(
-            m.Ticket.key == normalize_key(key)
+@functools.cache
+def _standing(on_ticket: bool):
+    """One query, built once: the agent's standing now and, on a ticket, its status,
+    holder, group, and whether the agent is in that group (an unknown key: the action
+    says so)."""
+    agent = (m.Agent.login, m.Agent.role, m.Agent.active)
+    if not on_ticket:
+        return select(*agent).where(m.Agent.id == bindparam("agent_id"))
+    member = (
+        select(m.Membership.agent_id)
+        .where(m.Membership.agent_id == m.Agent.id, m.Membership.group_id == m.Ticket.group_id)
+        .exists()
+    )
+    return (
+        select(
+            *agent,
+            m.Ticket.key,
+            m.Ticket.status,
+            m.Ticket.assignee_id,
+            m.SupportGroup.code.label("group"),
+            member.label("member"),
         )
-    ).first()  # None: the action says "no ticket …"
-
-
-def _in_scope(s, agent: m.Agent, ticket) -> None:
-    if ticket.assignee_id == agent.id:
-        return
-    groups = s.exec(select(m.Membership.group_id).where(m.Membership.agent_id == agent.id)).all()
-    if ticket.group_id in groups:
-        return
-    code = s.get(m.SupportGroup, ticket.group_id).code
-    raise NotAllowed(f"{ticket.key} is in group {code}, which {agent.login} is not in")
+        .select_from(m.Agent)
+        .outerjoin(m.Ticket, m.Ticket.key == bindparam("key"))
+        .outerjoin(m.SupportGroup, m.SupportGroup.id == m.Ticket.group_id)
+        .where(m.Agent.id == bindparam("agent_id"))
+    )
 
 
 def require(
@@ -174,7 +194,7 @@ def record_refusal(
         store,
         agent_id=actor.id,
         login=actor.login,
-        role=actor.role,
+        role=getattr(reason, "role", actor.role),
         action=action,
         ticket_key=key,
         reason=str(reason),
@@ -234,12 +254,20 @@ class RefusalRow:
     reason: str
 
 
-def recent(store: Store, *, login: str | None = None, limit: int = 50) -> list[RefusalRow]:
+def recent(
+    store: Store,
+    *,
+    login: str | None = None,
+    since: datetime | None = None,
+    limit: int = 50,
+) -> list[RefusalRow]:
     """The latest refusals, newest first (unguarded: for tests and `list_refusals`)."""
+    q = select(m.Refusal).order_by(m.Refusal.id.desc()).limit(max(1, min(limit, 10_000)))
+    if login:
+        q = q.where(m.Refusal.login == login)
+    if since is not None:
+        q = q.where(m.Refusal.at >= since)
     with store.read() as s:
-        q = select(m.Refusal).order_by(m.Refusal.id.desc()).limit(max(1, min(limit, 10_000)))
-        if login:
-            q = q.where(m.Refusal.login == login)
         return [
             RefusalRow(r.id, r.at, r.login, r.role, r.action, r.ticket_key, r.reason)
             for r in s.exec(q).all()
@@ -248,7 +276,12 @@ def recent(store: Store, *, login: str | None = None, limit: int = 50) -> list[R
 
 @guarded("audit.view")
 def list_refusals(
-    store: Store, actor: Actor, *, who: str | None = None, limit: int = 50
+    store: Store,
+    actor: Actor,
+    *,
+    who: str | None = None,
+    since: datetime | None = None,
+    limit: int = 50,
 ) -> list[RefusalRow]:
-    """What was refused lately: supervisors and admins."""
-    return recent(store, login=who, limit=limit)
+    """What was refused lately (and which logins failed): supervisors and admins."""
+    return recent(store, login=who, since=since, limit=limit)

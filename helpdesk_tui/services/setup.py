@@ -49,13 +49,15 @@ def upgrade(store: Store, *, actor: Actor | None = None) -> tuple[str | None, st
     return schema.upgrade(store)
 
 
-def load_data(store: Store, directory: Path, *, actor: Actor | None = None) -> LoadReport:
+def load_data(
+    store: Store, directory: Path, *, actor: Actor | None = None, overwrite_edited: bool = False
+) -> LoadReport:
     """Apply data/*.toml. With `actor`: an admin's job (`desk.load_data`). Without one it
     is the store's owner setting it up (the command line asks for an admin's login on a
     shared store that has agents)."""
     if actor is not None:
         require(store, actor, "desk.load_data")
-    report = load_reference(store, directory)
+    report = load_reference(store, directory, overwrite_edited=overwrite_edited)
     forget(store)
     return report
 

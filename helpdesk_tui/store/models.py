@@ -414,6 +414,9 @@ class Template(SQLModel, table=True):
     use_count: int = 0
     active: bool = True
     updated_at: datetime | None = _instant()
+    # who last saved it in the application (None: as `data load` wrote it, which then
+    # leaves it alone); migration 0006
+    edited_by_id: int | None = Field(default=None, foreign_key="agent.id")
 
 
 class Article(SQLModel, table=True):
@@ -431,6 +434,7 @@ class Article(SQLModel, table=True):
     author_id: int | None = Field(default=None, foreign_key="agent.id")
     created_at: datetime | None = _instant()
     updated_at: datetime | None = _instant()
+    edited_by_id: int | None = Field(default=None, foreign_key="agent.id")  # as Template's
 
 
 class Outbox(SQLModel, table=True):
@@ -541,7 +545,7 @@ class Refusal(SQLModel, table=True):
     __tablename__ = "refusal"
     __table_args__ = (
         Index("ix_refusal_at", "at"),
-        Index("ix_refusal_agent", "agent_id", "id"),
+        Index("ix_refusal_login", "login", "at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(sa_type=UTCDateTime)
@@ -551,3 +555,37 @@ class Refusal(SQLModel, table=True):
     action: str = Field(max_length=32)  # a domain.permissions action, or "login"
     ticket_key: str | None = Field(default=None, max_length=32)
     reason: str = Field(default="", max_length=500)
+
+
+class AgentChange(SQLModel, table=True):
+    """A change to an agent's standing — activated, deactivated, password set, on or off
+    shift — with who made it and when; written in the change's own transaction."""
+
+    __tablename__ = "agent_change"
+    __table_args__ = (Index("ix_agent_change_agent", "agent_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    agent_id: int = Field(foreign_key="agent.id")
+    actor_id: int | None = Field(default=None, foreign_key="agent.id")  # None: the store's owner
+    kind: str = Field(max_length=16)  # active | password | shift
+    detail: str = Field(default="", max_length=200)  # "active → inactive", "set by admin"
+
+
+class SavedView(SQLModel, table=True):
+    """A named query with its sort, an agent's own or shared with one of their groups; a
+    tab of the queue with its live count, and `helpdesk ticket list --view NAME`."""
+
+    __tablename__ = "saved_view"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "name"),
+        Index("ix_saved_view_group", "group_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=40)
+    query: str = Field(max_length=500)
+    sort: str = Field(default="sla", max_length=16)
+    descending: bool = False
+    owner_id: int = Field(foreign_key="agent.id")
+    group_id: int | None = Field(default=None, foreign_key="support_group.id")  # shared with
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)

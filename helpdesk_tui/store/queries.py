@@ -20,12 +20,13 @@ Two paths, chosen per query:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, column, func, or_, select, table
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.selectable import Alias
+from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session
 
 from helpdesk_tui.store import models as m
@@ -117,6 +118,8 @@ class Filters:
     service_id: int | None = None
     customer_id: int | None = None
     search: str = ""
+    where: str = ""  # a query (domain/query.py) as typed …
+    condition: Any = field(default=None, compare=False, repr=False)  # … compiled on `ticket`
 
 
 def _where(scope: Scope, flt: Filters, dialect: str, t: Any = T) -> list[ColumnElement[bool]]:
@@ -145,11 +148,20 @@ def _where(scope: Scope, flt: Filters, dialect: str, t: Any = T) -> list[ColumnE
         conds.append(t.customer_id == flt.customer_id)
     if flt.search:
         conds.append(_search(flt.search, dialect, t))
+    if flt.condition is not None:
+        conds.append(flt.condition if t is T else ClauseAdapter(OPEN).traverse(flt.condition))
     return conds
 
 
 def _filtered(flt: Filters) -> bool:
-    return bool(flt.statuses or flt.priorities or flt.service_id or flt.customer_id or flt.search)
+    return bool(
+        flt.statuses
+        or flt.priorities
+        or flt.service_id
+        or flt.customer_id
+        or flt.search
+        or flt.condition is not None
+    )
 
 
 def _by_open_rows(flt: Filters, sort: str | None) -> bool:

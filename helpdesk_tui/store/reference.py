@@ -3,6 +3,11 @@
 The whole load is one transaction: a bad file changes nothing. Errors name the file and
 the line (`data/services.toml:42: service 'pos': unknown group 'l2-hw'`). Loading the same
 files twice reports every record unchanged the second time.
+
+Templates and articles saved from the application (`edited_by_id` set) are kept as they
+are and reported as kept: an agent's edit is never silently overwritten by the file's
+older text. `overwrite_edited=True` (`helpdesk data load --overwrite-edited`) puts the
+files' version back.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from typing import Any
 from sqlmodel import Session, SQLModel, select
 
 from helpdesk_tui.domain.errors import Invalid
+from helpdesk_tui.domain.macros import parse_macro
 from helpdesk_tui.domain.placeholders import unknown_placeholders
 from helpdesk_tui.domain.sla import parse_duration, parse_periods
 from helpdesk_tui.domain.text import clean, clean_line, contact_search_text, phone_digits
@@ -37,6 +43,7 @@ FILES = (
     "templates.toml",
     "knowledge.toml",
     "board.toml",
+    "macros.toml",
 )
 
 
@@ -45,14 +52,17 @@ class LoadReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
+    kept: Counter = field(default_factory=Counter)  # edited in the app: left as they are
 
     @property
     def changes(self) -> int:
         return sum(self.created.values()) + sum(self.updated.values())
 
-    def rows(self) -> list[tuple[str, int, int, int]]:
-        kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
-        return [(k, self.created[k], self.updated[k], self.unchanged[k]) for k in kinds]
+    def rows(self) -> list[tuple[str, int, int, int, int]]:
+        kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged) | set(self.kept))
+        return [
+            (k, self.created[k], self.updated[k], self.unchanged[k], self.kept[k]) for k in kinds
+        ]
 
 
 class _File:
@@ -142,9 +152,10 @@ class _Record:
 
 
 class _Loader:
-    def __init__(self, session: Session, directory: Path):
+    def __init__(self, session: Session, directory: Path, *, overwrite_edited: bool = False):
         self.s = session
         self.dir = directory
+        self.overwrite_edited = overwrite_edited
         self.report = LoadReport()
         self.ids: dict[str, dict[str, int]] = {}
 
@@ -157,6 +168,11 @@ class _Loader:
             self.s.flush()
             self.report.created[kind] += 1
             return row
+        if getattr(row, "edited_by_id", None) is not None:
+            if not self.overwrite_edited:
+                self.report.kept[kind] += 1
+                return row
+            values = {**values, "edited_by_id": None}
         changed = False
         for name, value in values.items():
             if getattr(row, name) != value:
@@ -396,20 +412,17 @@ class _Loader:
             role = r.text("role")
             if role not in roles:
                 raise r.error(f"unknown role {role!r}: use one of {', '.join(sorted(roles))}")
-            agent = self.upsert(
-                m.Agent,
-                "agent",
-                {"login": r.key},
-                {
-                    "name": r.text("name", r.key),
-                    "email": r.text("email", "").lower(),
-                    "role": role,
-                    "skills": r.strings("skills"),
-                    "languages": r.strings("languages") or ["ru"],
-                    "on_shift": r.flag("on_shift", True),
-                    "active": r.flag("active", True),
-                },
-            )
+            values = {
+                "name": r.text("name", r.key),
+                "email": r.text("email", "").lower(),
+                "role": role,
+                "skills": r.strings("skills"),
+                "languages": r.strings("languages") or ["ru"],
+                "on_shift": r.flag("on_shift", True),
+            }
+            if "active" in data:  # else as it is: reloading never reactivates anybody
+                values["active"] = r.flag("active", True)
+            agent = self.upsert(m.Agent, "agent", {"login": r.key}, values)
             wanted = set()
             for code in r.strings("groups"):
                 if code not in groups:
@@ -579,6 +592,25 @@ class _Loader:
             m.DeskSetting, "desk setting", {"key": "board"}, {"value": {"thresholds": clean_limits}}
         )
 
+    def load_macros(self, f: _File) -> None:
+        """Every macro in one desk setting (`macros`): a few dozen at most, read whole."""
+        found: dict[str, dict] = {}
+        for data in f.records("macro"):
+            r = _Record(f, "macro", data, "code")
+            if r.key in found:
+                raise r.error("defined twice")
+            try:
+                macro = parse_macro(r.key, r.text("name"), data.get("steps"), r.text("name_ru", ""))
+            except Invalid as exc:
+                raise f.error(str(exc), near=r.key) from None
+            found[r.key] = macro.as_json()
+        self.upsert(
+            m.DeskSetting,
+            "desk setting",
+            {"key": "macros"},
+            {"value": {"macros": list(found.values())}},
+        )
+
 
 def _is_date(value: Any) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
@@ -605,7 +637,7 @@ def _check_timezone(r: _Record, name: str) -> None:
         raise r.error(f"unknown time zone {name!r}") from None
 
 
-def load_reference(store: Store, directory: Path) -> LoadReport:
+def load_reference(store: Store, directory: Path, *, overwrite_edited: bool = False) -> LoadReport:
     """Apply every reference file in `directory` to `store` in one transaction."""
     with store.write() as session:
-        return _Loader(session, directory).run()
+        return _Loader(session, directory, overwrite_edited=overwrite_edited).run()

@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from helpdesk_tui.domain.sla import BusinessCalendar, format_duration
 from helpdesk_tui.domain.text import visible, visible_line
+from helpdesk_tui.services.knowledge import TicketArticles
 from helpdesk_tui.services.ticket_views import TicketDetail
 from helpdesk_tui.widgets.ticket_table import STATUS_LABELS
 from helpdesk_tui.widgets.timeline import Timeline
@@ -113,8 +114,13 @@ class TicketPane(VerticalScroll, can_focus=True):
     TicketPane > #pane-fields { padding: 0 1; }
     TicketPane > #pane-description { padding: 1 1; border-top: solid $panel; }
     TicketPane > #pane-empty { color: $text-muted; padding: 2; }
+    TicketPane > #pane-articles {
+        padding: 0 1 1 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     TicketPane > Timeline { padding: 1 0 0 0; border-top: solid $panel; }
     """
+
+    ARTICLES = 3  # knowledge-base articles shown: the linked ones, then suggestions
 
     def __init__(self, clock: Callable[[], datetime] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -127,6 +133,7 @@ class TicketPane(VerticalScroll, can_focus=True):
         yield Static(id="pane-fields")
         yield Clocks(self.clock, id="pane-clocks")
         yield Static(id="pane-description")
+        yield Static(id="pane-articles")
         yield Timeline(id="pane-timeline")
 
     def show(self, detail: TicketDetail | None, calendar: BusinessCalendar | None) -> None:
@@ -143,6 +150,7 @@ class TicketPane(VerticalScroll, can_focus=True):
             self.query_one(part).display = detail is not None
         self.query_one(Clocks).show(detail, calendar)
         if detail is None:
+            self.show_articles(None)
             return
         title = Text()
         title.append(detail.key, style="bold")
@@ -156,9 +164,31 @@ class TicketPane(VerticalScroll, can_focus=True):
         if detail.resolution:
             description += "\n\nResolution: " + detail.resolution
         self.query_one("#pane-description", Static).update(Text(visible(description)))
+        if not same_ticket:
+            self.show_articles(None)
         self.query_one(Timeline).show(detail.events)
         if not same_ticket:
             self.scroll_home(animate=False)
+
+    def show_articles(self, found: TicketArticles | None) -> None:
+        """The knowledge base's articles for the ticket: linked ones, then suggestions."""
+        articles = self.query_one("#pane-articles", Static)
+        # they arrive after the ticket: a pane kept at its newest events stays there
+        at_end = self.max_scroll_y > 0 and self.scroll_y >= self.max_scroll_y
+        if at_end:
+            self.call_after_refresh(self.scroll_end, animate=False)
+        hits = [*found.linked, *found.suggested] if found else []
+        articles.display = bool(hits)
+        if not hits or found is None:
+            articles.update("")
+            return
+        text = Text("Knowledge base", style="bold")  # a line an article, cut to fit (CSS)
+        text.append(" · K to read or use one", style="dim")
+        linked = {h.slug for h in found.linked}
+        for hit in hits[: self.ARTICLES]:
+            text.append("\n✓ " if hit.slug in linked else "\n· ", style="bold")
+            text.append(visible_line(hit.title))
+        articles.update(text)
 
     @staticmethod
     def _fields(d: TicketDetail) -> Fields:

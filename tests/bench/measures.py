@@ -9,9 +9,6 @@ otherwise (see `_service`).
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import inspect
 import json
 import os
 import random
@@ -347,27 +344,7 @@ def registration(b: Bench) -> list[Figure]:
     return [fig]
 
 
-# -- 5, 6. services that may not exist yet  ---------------------------------------------------
-
-
-def _service(module: str) -> Any | None:
-    name = f"helpdesk_tui.services.{module}"
-    if importlib.util.find_spec(name) is None:
-        return None
-    return importlib.import_module(name)
-
-
-def _call_flex(fn: Callable, values: dict[str, Any]) -> Any:
-    """Call `fn` with the arguments it names, taken from `values` (by parameter name)."""
-    kwargs = {}
-    for p in inspect.signature(fn).parameters.values():
-        if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
-            continue
-        if p.name in values:
-            kwargs[p.name] = values[p.name]
-        elif p.default is p.empty:
-            raise TypeError(f"{fn.__module__}.{fn.__name__}: no value for {p.name!r}")
-    return fn(**kwargs)
+# -- 5. board and KPIs -------------------------------------------------------------------------
 
 
 def _timed(fn: Callable[[], Any], reps: int, warm: int = 1) -> list[float]:
@@ -379,24 +356,6 @@ def _timed(fn: Callable[[], Any], reps: int, warm: int = 1) -> list[float]:
         fn()
         out.append((time.perf_counter() - t0) * 1000)
     return out
-
-
-def _not_yet(fid: str, name: str, why: str, budget_text: str) -> Figure:
-    fig = Figure(fid, name, "ms", budget_text=budget_text, status="not available yet")
-    fig.note = why
-    return fig
-
-
-BOARD_ENTRY = ("board", "load", "snapshot", "load_board", "aggregates", "compute")
-KPI_ENTRY = ("kpis", "kpi", "report", "compute", "monthly", "summary")
-
-
-def _entry(module: Any, names: tuple[str, ...]) -> Callable | None:
-    for name in names:
-        fn = getattr(module, name, None)
-        if callable(fn) and not inspect.isclass(fn):
-            return fn
-    return None
 
 
 def _baseline_board(store) -> None:
@@ -412,81 +371,41 @@ def _baseline_board(store) -> None:
 
 
 def board_and_kpis(b: Bench) -> list[Figure]:
-    from helpdesk_tui.services import agents
+    from helpdesk_tui.services import agents, board, reports
 
     store = b.open()
-    figs = []
     now = datetime.now(UTC)
-    month_start = (now.replace(day=1) - timedelta(days=1)).replace(
-        day=1, hour=0, minute=0, second=0, microsecond=0
-    )
     month_end = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    values = {
-        "store": store,
-        "actor": agents.resolve(store, "morozov"),
-        "now": now,
-        # the last whole month, as local dates (reports.report takes "YYYY-MM-DD", `end`
-        # exclusive)
-        "start": month_start.date().isoformat(),
-        "end": month_end.date().isoformat(),
-        "by": "group",
-    }
-    base_reps = b.reps(3, 1)
-    board = _service("board")
-    fn = _entry(board, BOARD_ENTRY) if board else None
-    if fn is None:
-        figs.append(
-            _not_yet(
-                "5a",
-                "supervisor board aggregates",
-                "helpdesk_tui.services.board "
-                + ("has no entry point yet" if board else "does not exist yet"),
-                f"≤ {BOARD_MS:.0f} ms",
-            )
-        )
-    else:
-        try:
-            samples = _timed(lambda: _call_flex(fn, values), b.reps(15, 3))
-            fig = Figure.of(
-                "5a",
-                f"supervisor board aggregates ({fn.__name__})",
-                "ms",
-                samples,
-                budget=BOARD_MS,
-                budget_text=f"≤ {BOARD_MS:.0f} ms p95",
-            ).with_baseline(_timed(lambda: _baseline_board(store), base_reps, warm=0))
-            fig.note = "baseline: every open ticket loaded as an ORM object and counted in Python"
-            figs.append(fig)
-        except Exception as exc:  # an API this adapter does not know yet
-            figs.append(_not_yet("5a", "supervisor board aggregates", f"cannot call it: {exc}", ""))
-    reports = _service("reports")
-    fn = _entry(reports, KPI_ENTRY) if reports else None
-    if fn is None:
-        figs.append(
-            _not_yet(
-                "5b",
-                "KPI report for a month",
-                "helpdesk_tui.services.reports "
-                + ("has no entry point yet" if reports else "does not exist yet"),
-                f"≤ {KPI_MONTH_MS:,.0f} ms",
-            )
-        )
-    else:
-        try:
-            samples = _timed(lambda: _call_flex(fn, values), b.reps(5, 2))
-            fig = Figure.of(
-                "5b",
-                f"KPI report for a month, by group ({fn.__name__})",
-                "ms",
-                samples,
-                budget=KPI_MONTH_MS,
-                budget_text=f"≤ {KPI_MONTH_MS:,.0f} ms p95",
-            )
-            fig.note = f"{values['start']} to {values['end']} (exclusive)"
-            figs.append(fig)
-        except Exception as exc:
-            figs.append(_not_yet("5b", "KPI report for a month", f"cannot call it: {exc}", ""))
-    return figs
+    month_start = (month_end - timedelta(days=1)).replace(day=1)
+    supervisor = agents.resolve(store, "morozov")
+    # the last whole month, as local dates (`end` exclusive), as `helpdesk report` asks
+    start, end = month_start.date().isoformat(), month_end.date().isoformat()
+
+    samples = _timed(lambda: board.board(store, now=now, actor=supervisor), b.reps(15, 3))
+    base = _timed(lambda: _baseline_board(store), b.reps(3, 1), warm=0)
+    fig_board = Figure.of(
+        "5a",
+        "supervisor board aggregates (services.board.board)",
+        "ms",
+        samples,
+        budget=BOARD_MS,
+        budget_text=f"≤ {BOARD_MS:.0f} ms p95",
+    ).with_baseline(base)
+    fig_board.note = "baseline: every open ticket loaded as an ORM object and counted in Python"
+
+    def kpis() -> None:
+        reports.report(store, by="group", start=start, end=end, now=now, actor=supervisor)
+
+    fig_kpi = Figure.of(
+        "5b",
+        "KPI report for a month, by group (services.reports.report)",
+        "ms",
+        _timed(kpis, b.reps(5, 2)),
+        budget=KPI_MONTH_MS,
+        budget_text=f"≤ {KPI_MONTH_MS:,.0f} ms p95",
+    )
+    fig_kpi.note = f"{start} to {end} (exclusive)"
+    return [fig_board, fig_kpi]
 
 
 # What a dispatcher types while the caller talks: each prefix is one look-up.
@@ -504,17 +423,8 @@ def _baseline_contacts(store, text: str) -> None:
 
 
 def contact_lookup(b: Bench) -> list[Figure]:
-    contacts = _service("contacts")
-    fn = getattr(contacts, "lookup", None) if contacts else None
-    if fn is None:
-        return [
-            _not_yet(
-                "6",
-                "contact look-up as you type",
-                "helpdesk_tui.services.contacts.lookup does not exist yet",
-                f"≤ {CONTACT_MS:.0f} ms p95",
-            )
-        ]
+    from helpdesk_tui.services.contacts import lookup as fn
+
     store = b.open()
     with store.read() as s:
         from sqlalchemy import func, select
@@ -637,7 +547,7 @@ def sla_engine(b: Bench) -> list[Figure]:
         None,
     )
     if spec is None:
-        return [_not_yet("8", "SLA deadlines", "no calendar with holidays in the store", "")]
+        raise RuntimeError("no calendar with holidays in the store")
     rng = random.Random(8)
     lo = datetime(2025, 1, 1, tzinfo=UTC).timestamp()
     hi = datetime(2027, 12, 31, tzinfo=UTC).timestamp()

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpdesk_tui.domain.placeholders import PLACEHOLDERS, fill, names_in, unknown_placeholders
+from helpdesk_tui.domain.placeholders import (
+    PLACEHOLDERS,
+    fill,
+    names_in,
+    problems,
+    unknown_placeholders,
+)
 from helpdesk_tui.services.setup import reference_dir
 
 VALUES = {"contact.name": "Светлана", "ticket.key": "HD-1042", "sla.resolution_due": "17.03 12:00"}
@@ -60,3 +66,18 @@ def test_filling_leaves_no_known_placeholder_behind(values):
     text = " ".join("{{" + name + "}}" for name in PLACEHOLDERS)
     out = fill(text, values)
     assert out == " ".join(values.get(name, "") for name in PLACEHOLDERS)
+
+
+def test_problems_name_unknown_placeholders_with_the_nearest_known_one_and_its_line():
+    text = "Hello {{contact.nmae}},\n\n{{ ticket.key }} {{Ticket.Key}} {{agent.name}}"
+    assert problems(text) == [
+        "line 1: unknown placeholder {{contact.nmae}} (did you mean {{contact.name}}?)",
+        "line 3: unknown placeholder {{Ticket.Key}} (did you mean {{ticket.key}}?)",
+    ]
+
+
+def test_problems_find_braces_left_open_and_nothing_in_good_text():
+    assert problems("Hi {{contact.name}},\nyour {{ticket.key") == [
+        "line 2: '{{' is not closed with '}}'"
+    ]
+    assert problems("Hi {{contact.name}}, {single} braces are text") == []

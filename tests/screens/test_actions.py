@@ -372,3 +372,16 @@ async def test_an_action_the_workflow_refuses_says_so_before_the_agent_writes(ap
         assert not isinstance(app.screen, ComposeScreen)
         assert any("reopen it to reply" in str(n.message) for n in app._notifications)
         assert events(demo_store, key, "reply") == []
+
+
+async def test_a_macro_from_the_ticket_runs_its_steps(app_for, demo_store):
+    key = new_ticket(demo_store)
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await find(app, pilot, key)
+        await pilot.press("m")
+        await _pick(app, pilot, "which cash desk")
+        await settle(app, pilot)
+        t = ticket(demo_store, key)
+        assert t.status == "waiting_customer"
+        assert [e.kind for e in events(demo_store, key)][-2:] == ["reply", "status"]

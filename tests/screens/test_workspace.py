@@ -223,3 +223,81 @@ async def test_the_sla_column_counts_down_by_itself(app_for):
         after = _sla_cell(app, row.key)
         assert after != before
         assert after == sla_left(row, app.calendars[row.calendar_id], now[0])
+
+
+async def test_a_query_in_the_search_box_with_completion_and_pointed_errors(app_for, demo_store):
+    from textual.widgets import Input
+
+    app = app_for("ivanova")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        assert isinstance(app.screen, WorkspaceScreen)
+        app.screen.query_one(Tabs).active = tab_dom_id("all")
+        await ready(app, pilot)
+        table = app.screen.query_one(TicketTable)
+        everything = table.total
+        assert everything == _open_count(demo_store)
+        box = app.screen.query_one("#queue-search", Input)
+        await pilot.press("colon")
+        await settle(app, pilot)
+        assert box.has_focus
+        for ch in "prio":
+            await pilot.press(ch)
+        await pilot.pause(0.2)
+        assert box._suggestion == "priority:"  # → would accept it
+        await pilot.press("right")
+        assert box.value == "priority:"
+        for ch in "P1 sla:breached":
+            await pilot.press("space" if ch == " " else ch)
+        await pilot.press("enter")
+        await ready(app, pilot)
+        shown = [table.row_at(p) for p in range(table.total)]
+        assert all(r.priority == 1 for r in shown) and len(shown) < everything
+        assert "query “priority:P1 sla:breached”" in _status(app)
+        # a bad query: the box stays open and the status line names the bad token
+        await pilot.press("slash")
+        await settle(app, pilot)
+        box.value = "priority:P1 group:nowhere"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert box.has_class("-open") and "nowhere" in _status(app)
+        assert "query “priority:P1 sla:breached”" not in _status(app)
+        assert [table.row_at(p).key for p in range(table.total)] == [r.key for r in shown]
+        await pilot.press("escape")  # closes the box; the earlier query still holds
+        await pilot.press("escape")  # clears it
+        await ready(app, pilot)
+        assert table.total == everything
+
+
+async def test_saving_the_queue_as_a_view_adds_a_tab_with_its_count(app_for, demo_store):
+    from helpdesk_tui.screens.dialogs import InputScreen
+    from helpdesk_tui.services import views
+
+    app = app_for("ivanova")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        app.screen.query_one(Tabs).active = tab_dom_id("all")
+        await ready(app, pilot)
+        await pilot.press("colon")
+        await paste(app, pilot, "priority:P1")
+        await pilot.press("enter")
+        await ready(app, pilot)
+        table = app.screen.query_one(TicketTable)
+        p1 = table.total
+        await pilot.press("V")
+        await settle(app, pilot)
+        assert isinstance(app.screen, InputScreen)
+        await paste(app, pilot, "Burning")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press("enter")  # only me
+        await ready(app, pilot)
+        saved = views.find(demo_store, agents.resolve(demo_store, "ivanova"), "Burning")
+        assert saved.query == "priority:P1" and saved.group is None
+        bar = app.screen.query_one(Tabs)
+        assert bar.active == tab_dom_id(f"view:{saved.id}")
+        assert table.total == p1
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert str(bar.active_tab.label) == f"Burning {p1:,}"

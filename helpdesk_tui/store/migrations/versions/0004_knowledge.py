@@ -5,11 +5,13 @@ stays in `article`), kept in step by triggers. The `porter unicode61` tokenizer 
 English words and folds case in every script; Russian words are matched by prefix of
 their stem (the service strips the inflection from each term of a query).
 
-PostgreSQL: `article_search` holds one `tsvector` per article, built with both the
-`russian` and the `english` configurations (title weighted A, tags B, body D), kept in
-step by a trigger and indexed with GIN. A table rather than a generated column, so the
-article's own columns are the same on both stores and ranking reads the stored vector
-instead of parsing every matching body again.
+PostgreSQL: `article_search` holds one `tsvector` per article (title weighted A, tags B,
+body D), kept in step by a trigger and indexed with GIN. It is built with the `russian`
+configuration, which stems Cyrillic words with the Russian Snowball stemmer and
+Latin-script words with the English one (`english_stem`, English stop words): both
+languages in one vector, half the size of a vector per configuration and twice as quick
+to scan (0006 adds the article's groups beside it). A table rather than a generated column, so the article's own columns are the
+same on both stores and ranking reads the stored vector instead of parsing every body.
 
 Revision ID: 0004
 Revises: 0003
@@ -60,11 +62,8 @@ PG_UP = [
     CREATE FUNCTION article_search_document(title text, tags text, body text)
     RETURNS tsvector LANGUAGE sql IMMUTABLE AS $$
         SELECT setweight(to_tsvector('russian', coalesce(title, '')), 'A')
-            || setweight(to_tsvector('english', coalesce(title, '')), 'A')
             || setweight(to_tsvector('russian', coalesce(tags, '')), 'B')
-            || setweight(to_tsvector('english', coalesce(tags, '')), 'B')
             || setweight(to_tsvector('russian', coalesce(body, '')), 'D')
-            || setweight(to_tsvector('english', coalesce(body, '')), 'D')
     $$
     """,
     """

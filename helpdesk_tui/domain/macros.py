@@ -1,0 +1,120 @@
+"""Macros: named sequences of ticket actions, defined in data/macros.toml.
+
+A macro is checked when the data is loaded (unknown actions, empty steps, bad values are
+errors with the file and the macro named), and run by `services.macros` as the actions an
+agent would take one by one: each step its own audited change, in order, stopping at the
+first that is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from helpdesk_tui.domain.errors import Invalid
+from helpdesk_tui.domain.placeholders import problems
+from helpdesk_tui.domain.priority import parse_level
+from helpdesk_tui.domain.vocab import parse_priority
+from helpdesk_tui.domain.workflow import Status, parse_status
+
+ACTIONS: dict[str, str] = {
+    "take": "take the ticket (true)",
+    "reply": "a public reply from a template (its code without the -en/-ru ending)",
+    "note": "an internal note (placeholders filled from the ticket)",
+    "status": "a status the workflow allows, other than resolved/closed",
+    "resolve": "resolve with a resolution template (code without the language ending)",
+    "priority": "P1..P4",
+    "impact": "1..3",
+    "urgency": "1..3",
+    "assignee": "a login, me, or none",
+    "group": "a group code of the ticket's line",
+    "escalate": "a line or group code; needs `note` in the same step: what was tried",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    value: str
+    note: str = ""  # escalate's "what was tried"
+
+    def describe(self) -> str:
+        if self.action in ("take", "note"):
+            return self.action
+        return f"{self.action} {self.value}"
+
+
+@dataclass(frozen=True)
+class Macro:
+    code: str
+    name: str
+    steps: tuple[Step, ...]
+    name_ru: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "name_ru": self.name_ru,
+            "steps": [{"action": s.action, "value": s.value, "note": s.note} for s in self.steps],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Macro:
+        steps = tuple(Step(s["action"], s["value"], s.get("note", "")) for s in data["steps"])
+        return cls(data["code"], data["name"], steps, data.get("name_ru", ""))
+
+
+def parse_step(data: Any, number: int) -> Step:
+    """One step from data: a table with one action (`{ status = "waiting_customer" }`)."""
+    where = f"step {number}"
+    if not isinstance(data, Mapping):
+        raise Invalid(f'{where}: a step is a table like {{ status = "waiting_customer" }}')
+    extra = set(data) - set(ACTIONS)
+    if extra:
+        raise Invalid(f"{where}: unknown action {sorted(extra)[0]!r} ({', '.join(ACTIONS)})")
+    escalating = "escalate" in data  # its `note` is what was tried, not a step of its own
+    actions = [k for k in data if not (escalating and k == "note")]
+    if len(actions) != 1:
+        raise Invalid(f"{where}: one action per step, not {len(actions)}")
+    action = actions[0]
+    raw = data[action]
+    note = data.get("note", "") if escalating else ""
+    if not isinstance(note, str):
+        raise Invalid(f"{where}: escalate's note is text")
+    if action == "take":
+        if raw is not True:
+            raise Invalid(f"{where}: take = true")
+        return Step("take", "")
+    if not isinstance(raw, str) or not raw.strip():
+        raise Invalid(f"{where}: {action} needs {ACTIONS[action]}")
+    value = raw.strip()
+    if action == "priority":
+        parse_priority(value)
+    elif action in ("impact", "urgency"):
+        parse_level(value, action)
+    elif action == "status":
+        status = parse_status(value)
+        if status in (Status.RESOLVED, Status.CLOSED):
+            raise Invalid(
+                f'{where}: resolve with `resolve = "template"`; closing is the customer\'s'
+            )
+        value = status.value
+    elif action == "escalate" and not note.strip():
+        raise Invalid(f"{where}: escalate needs a note of what was tried")
+    elif action == "note" and (bad := problems(value)):
+        raise Invalid(f"{where}: {bad[0]}")
+    return Step(action, value, note.strip())
+
+
+def parse_macro(code: str, name: str, steps: Any, name_ru: str = "") -> Macro:
+    if not isinstance(steps, list) or not steps:
+        raise Invalid(f"macro {code!r}: `steps` is a non-empty list of actions")
+    if len(steps) > 20:
+        raise Invalid(f"macro {code!r}: at most 20 steps")
+    try:
+        parsed = tuple(parse_step(s, i) for i, s in enumerate(steps, 1))
+    except Invalid as exc:
+        raise Invalid(f"macro {code!r}, {exc}") from None
+    return Macro(code, name, parsed, name_ru)

@@ -1,0 +1,91 @@
+"""The query language in the queue: the same condition on the tab's own indexes, counts and
+pages agreeing, statuses decided by the query, words still the quick search."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from helpdesk_tui.domain.query import QueryError
+from helpdesk_tui.services import queue, ticket_actions
+from tests.services._helpers import FRI_10, new_ticket
+
+NOW = FRI_10 + timedelta(hours=2)
+
+
+@pytest.fixture
+def desk(store, actor_of):
+    ivanova = actor_of("ivanova")
+    keys = {
+        "urgent": new_ticket(
+            store, ivanova, subject="POS frozen", service="pos", impact=1, urgency=1
+        ).key,
+        "printer": new_ticket(
+            store, ivanova, subject="Принтер не печатает", service="receipt-printer"
+        ).key,
+        "done": new_ticket(
+            store, ivanova, subject="Printer paper", service="receipt-printer", impact=1, urgency=1
+        ).key,
+    }
+    ticket_actions.resolve(store, actor_of("lebedev"), keys["done"], "Paper loaded", now=FRI_10)
+    return keys
+
+
+def _everything(store, actor):
+    tab = next(t for t in queue.tabs_for(store, actor) if t.id == "all")
+    return queue.QueueQuery(tab)
+
+
+def _shown(store, q) -> set[str]:
+    rows = queue.page(store, q, limit=100)
+    assert queue.count(store, q) == len(rows)  # the count and the page agree
+    return {r.key for r in rows}
+
+
+@pytest.mark.parametrize("sort", ["sla", "key", "priority", "customer"])
+def test_a_query_filters_the_queue_on_every_sort(store, actor_of, desk, sort):
+    me = actor_of("morozov")
+    q = queue.with_search(store, me, _everything(store, me), "priority<=P2", now=NOW)
+    q = queue.QueueQuery(q.tab, q.filters, sort)
+    assert _shown(store, q) == {desk["urgent"]}  # open only: the resolved P1 is not there
+    assert q.filters.where == "priority<=P2" and not q.filters.search
+
+
+def test_a_query_naming_a_status_decides_the_statuses(store, actor_of, desk):
+    me = actor_of("morozov")
+    base = _everything(store, me)
+    q = queue.with_search(store, me, base, "status:resolved", now=NOW)
+    assert q.filters.all_statuses and _shown(store, q) == {desk["done"]}
+    q = queue.with_search(store, me, q, "service:receipt-printer", now=NOW)
+    assert not q.filters.all_statuses  # the next query without a status: open again
+    assert _shown(store, q) == {desk["printer"]}
+
+
+def test_words_are_the_quick_search(store, actor_of, desk):
+    me = actor_of("morozov")
+    q = queue.with_search(store, me, _everything(store, me), "принтер", now=NOW)
+    assert q.filters.search == "принтер" and q.filters.condition is None
+    assert _shown(store, q) == {desk["printer"]}
+    # an apostrophe is not a query: searched as words, no error
+    q = queue.with_search(store, me, q, "can't print", now=NOW)
+    assert q.filters.search == "can't print"
+
+
+def test_a_bad_query_points_at_its_token_and_changes_nothing(store, actor_of, desk):
+    me = actor_of("morozov")
+    base = _everything(store, me)
+    with pytest.raises(QueryError) as err:
+        queue.with_search(store, me, base, "priority<=P2 group:nope", now=NOW)
+    assert err.value.position == len("priority<=P2 ")
+    with pytest.raises(QueryError):
+        queue.with_search(store, me, base, "priority<<2", now=NOW)
+
+
+def test_tab_counts_follow_the_query(store, actor_of, desk):
+    me = actor_of("morozov")
+    tabs = queue.tabs_for(store, me)
+    q = queue.with_search(store, me, _everything(store, me), "priority:P1", now=NOW)
+    counts = queue.counts(store, tabs, q.filters)
+    assert counts["all"] == 1
+    assert counts["mine"] == 0
