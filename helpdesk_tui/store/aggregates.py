@@ -74,7 +74,12 @@ def open_by_group(session: Session, now: datetime) -> Sequence[Any]:
 
 
 def count_by_group_since(session: Session, column: Any, since: datetime) -> dict[int, int]:
-    q = select(T.group_id, func.count()).where(column >= since).group_by(T.group_id)
+    """Tickets per group since `since`, read from the range of `column`'s index. Grouping
+    by `group_id + 0` keeps SQLite from walking a whole group_id index to save a sort (with
+    the bound `since` unknown to its planner it did: 1.6 s instead of milliseconds on a
+    million tickets)."""
+    group = (T.group_id + 0).label("group_id")
+    q = select(group, func.count()).where(column >= since).group_by(group)
     return dict(session.execute(q).all())
 
 
