@@ -105,17 +105,23 @@ async def _drive(debug_port: int, url: str, store, shot: Path) -> None:
             # the page loads, the application starts and sends its first screen
             await cdp.until("document.body && document.body.classList.contains('-first-byte')")
             await cdp.until("!!document.querySelector('.xterm-helper-textarea')")
-            await asyncio.sleep(4)  # the board's first figures (the app is a new process)
+            await asyncio.sleep(3)  # the board's first figures (the app is a new process)
             png = await cdp.call("Page.captureScreenshot", format="png")
             shot.write_bytes(__import__("base64").b64decode(png["data"]))
             before = _shifts(store)
             await cdp.js("document.querySelector('.xterm-helper-textarea').focus()")
-            await cdp.key("Tab", "Tab", 9)  # to the agents' table
-            await asyncio.sleep(0.5)
-            await cdp.key("o", "KeyO", 79, "o")  # mark the highlighted agent on/off shift
-            deadline = time.monotonic() + 15
-            while time.monotonic() < deadline and _shifts(store) == before:
-                await asyncio.sleep(0.2)
+            # Tab to the agents' table, `o` marks the highlighted agent on/off shift. On a
+            # loaded machine the board may still be mounting when the first keys arrive:
+            # Tab then lands elsewhere and `o` only warns; focus cycles, so try again.
+            for _attempt in range(4):
+                await cdp.key("Tab", "Tab", 9)
+                await asyncio.sleep(1)
+                await cdp.key("o", "KeyO", 79, "o")
+                deadline = time.monotonic() + 8
+                while time.monotonic() < deadline and _shifts(store) == before:
+                    await asyncio.sleep(0.2)
+                if _shifts(store) != before:
+                    break
             after = _shifts(store)
             flipped = [login for login in before if before[login] != after[login]]
             assert len(flipped) == 1, (before, after)
