@@ -20,7 +20,7 @@ from textual.widgets.selection_list import Selection
 
 from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.screens.base import WorkerCalls, one_line
-from helpdesk_tui.screens.dialogs import ConfirmScreen
+from helpdesk_tui.screens.dialogs import leave_unsaved
 from helpdesk_tui.services import knowledge
 from helpdesk_tui.services.knowledge import ArticleInput, ArticleView, Choices
 from helpdesk_tui.widgets.article_view import ArticleMarkdown
@@ -185,10 +185,4 @@ class ArticleEditorScreen(WorkerCalls, Screen[ArticleView | None]):
         self.dismiss(view)
 
     def action_leave(self) -> None:
-        if not self.changed:
-            self.dismiss(None)
-            return
-        self.app.push_screen(
-            ConfirmScreen("Close without saving?", "What you wrote here is not kept."),
-            lambda yes: yes and self.dismiss(None),
-        )
+        leave_unsaved(self, self.changed)

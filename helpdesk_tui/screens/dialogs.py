@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
 from helpdesk_tui.services.ticket_views import EventView
@@ -149,3 +149,14 @@ class InputScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def leave_unsaved(screen: ModalScreen | Screen, changed: bool) -> None:
+    """Close an editor: at once when nothing changed, else after asking (Esc keeps it)."""
+    if not changed:
+        screen.dismiss(None)
+        return
+    screen.app.push_screen(
+        ConfirmScreen("Close without saving?", "What you wrote here is not kept."),
+        lambda yes: yes and screen.dismiss(None),
+    )

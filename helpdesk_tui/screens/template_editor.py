@@ -30,7 +30,7 @@ from textual.widgets.selection_list import Selection
 from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.domain.placeholders import PLACEHOLDERS, problems
 from helpdesk_tui.screens.base import WorkerCalls, one_line
-from helpdesk_tui.screens.dialogs import ConfirmScreen
+from helpdesk_tui.screens.dialogs import leave_unsaved
 from helpdesk_tui.screens.templates import filled
 from helpdesk_tui.services import templates
 from helpdesk_tui.services.templates import Sample, Scopes, TemplateInput, TemplateRow
@@ -246,10 +246,4 @@ class TemplateEditorScreen(WorkerCalls, Screen[TemplateRow | None]):
         self.dismiss(row)
 
     def action_leave(self) -> None:
-        if not self.changed:
-            self.dismiss(None)
-            return
-        self.app.push_screen(
-            ConfirmScreen("Close without saving?", "What you wrote here is not kept."),
-            lambda yes: yes and self.dismiss(None),
-        )
+        leave_unsaved(self, self.changed)

@@ -183,7 +183,7 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         self.tabs = tabs
         bar = self.query_one(Tabs)
         for tab in tabs:
-            bar.add_tab(Tab(tab.label, id=tab_dom_id(tab.id)))
+            bar.add_tab(Tab(Text(tab.label), id=tab_dom_id(tab.id)))  # names are data
         start = next((t for t in tabs if t.id == self.start), None) or self.start_tab(tabs)
         self.call_after_refresh(setattr, bar, "active", tab_dom_id(start.id))
         self._load_sidebar()
@@ -297,7 +297,7 @@ class WorkspaceScreen(TicketActions, DeskScreen):
             self.tabs = [tab if t.id == tab.id else t for t in self.tabs]
         else:
             self.tabs.append(tab)
-            bar.add_tab(Tab(tab.label, id=tab_dom_id(tab.id)))
+            bar.add_tab(Tab(Text(tab.label), id=tab_dom_id(tab.id)))  # names are data
         bar.active = tab_dom_id(tab.id)
         self.notify(
             f"Saved the view {view.name!r}"

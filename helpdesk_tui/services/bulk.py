@@ -120,7 +120,7 @@ def run(
     for key in keys:
         for setting in settings:
             try:
-                message = _apply(store, actor, key, setting, note)
+                message = apply_setting(store, actor, key, setting, note)
                 outcome = Outcome(key, True, message)
             except HelpdeskError as exc:
                 outcome = Outcome(key, False, str(exc))
@@ -134,10 +134,6 @@ def run(
 
 def apply_setting(store: Store, actor: Actor, key: str, s: Setting, note: str = "") -> str:
     """One setting on one ticket, through the service an agent would use; its message."""
-    return _apply(store, actor, key, s, note)
-
-
-def _apply(store: Store, actor: Actor, key: str, s: Setting, note: str) -> str:
     if s.field in ("priority", "impact", "urgency"):
         impact, urgency = _levels(store, key)
         if s.field == "priority":

@@ -18,6 +18,7 @@ from helpdesk_tui.services.catalog import Catalog, catalog
 from helpdesk_tui.services.ticket_core import utcnow
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
+from helpdesk_tui.store.queries import Filters
 from helpdesk_tui.store.query_sql import to_sql
 
 
@@ -122,6 +123,19 @@ def compile_where(
         except q.QueryError as exc:
             exc.query = text
             raise
+
+
+def as_filters(
+    store: Store, text: str, *, actor: Actor | None = None, now: datetime | None = None
+) -> Filters:
+    """A query as queue filters: compiled now; a query naming `status` decides the statuses
+    itself (closed ones included), otherwise a queue keeps to open tickets."""
+    compiled = compile_where(store, text, actor=actor, now=now)
+    return Filters(
+        where=text,
+        condition=compiled.condition if compiled else None,
+        all_statuses="status" in q.fields_in(q.parse(text)),
+    )
 
 
 def known_values(store: Store) -> dict[str, tuple[str, ...]]:

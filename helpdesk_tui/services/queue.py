@@ -22,7 +22,7 @@ from helpdesk_tui.domain.workflow import parse_status
 from helpdesk_tui.services import views
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import Catalog, catalog
-from helpdesk_tui.services.query import compile_where
+from helpdesk_tui.services.query import as_filters
 from helpdesk_tui.services.views import View
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store import queries
@@ -181,21 +181,20 @@ def counts(
     """Open tickets per tab, one indexed count each, in one transaction. A saved view's tab
     counts its own query (compiled now, as `actor`); one that no longer compiles (a group
     it names was removed) counts -1 and says why when opened."""
-    own: dict[str, Filters] = {}
+    own: dict[str, Filters | None] = {}  # a view's tab: its own filters (None: broken)
     for tab in tabs:
         if tab.view is not None and actor is not None:
             try:
                 own[tab.id] = views.filters_of(store, actor, tab.view)
             except Invalid:
-                own[tab.id] = None  # type: ignore[assignment]
+                own[tab.id] = None
+    shown = [t for t in tabs if t.view is None or t.id in own]
     with store.read() as s:
-        return {
-            tab.id: -1
-            if tab.id in own and own[tab.id] is None
-            else queries.count(s, tab.scope, own.get(tab.id) or filters or Filters())
-            for tab in tabs
-            if tab.view is None or actor is not None
-        }
+        out = {}
+        for tab in shown:
+            flt = own[tab.id] if tab.id in own else filters or Filters()
+            out[tab.id] = -1 if flt is None else queries.count(s, tab.scope, flt)
+        return out
 
 
 def page(
@@ -293,12 +292,12 @@ def with_search(
     names = fields_in(node)
     if not names:  # words only: the quick search
         return q.with_filters(search=text[:200], where="", condition=None, all_statuses=keep_all)
-    compiled = compile_where(store, text, actor=actor, now=now)
+    flt = as_filters(store, text, actor=actor, now=now)
     return q.with_filters(
         search="",
-        where=text,
-        condition=compiled.condition if compiled else None,
-        all_statuses=keep_all or "status" in names,
+        where=flt.where,
+        condition=flt.condition,
+        all_statuses=keep_all or flt.all_statuses,
     )
 
 

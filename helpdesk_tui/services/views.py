@@ -20,7 +20,7 @@ from helpdesk_tui.domain.query import parse as parse_query
 from helpdesk_tui.domain.text import clean_line
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
-from helpdesk_tui.services.query import compile_where
+from helpdesk_tui.services.query import as_filters, compile_where
 from helpdesk_tui.services.ticket_core import utcnow
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
@@ -139,12 +139,7 @@ def delete(store: Store, actor: Actor, name: str) -> View:
 def filters_of(store: Store, actor: Actor, view: View, *, now: datetime | None = None) -> Filters:
     """The view's query compiled now, as queue filters (a query naming `status` decides the
     statuses; otherwise open tickets)."""
-    compiled = compile_where(store, view.query, actor=actor, now=now)
-    return Filters(
-        where=view.query,
-        condition=compiled.condition if compiled else None,
-        all_statuses="status" in fields_in(parse_query(view.query)),
-    )
+    return as_filters(store, view.query, actor=actor, now=now)
 
 
 def as_listed(view: View) -> str:

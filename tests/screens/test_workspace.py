@@ -301,3 +301,15 @@ async def test_saving_the_queue_as_a_view_adds_a_tab_with_its_count(app_for, dem
         await pilot.pause(0.3)
         await settle(app, pilot)
         assert str(bar.active_tab.label) == f"Burning {p1:,}"
+
+
+async def test_a_view_name_is_shown_literally_on_its_tab(app_for, demo_store):
+    from helpdesk_tui.services import views
+
+    ivanova = agents.resolve(demo_store, "ivanova")
+    saved = views.save(demo_store, ivanova, "[bold]x[/bold] \x1b]0;owned\x07", "priority:P1")
+    app = app_for("ivanova")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        tab = app.screen.query_one(f"#{tab_dom_id(f'view:{saved.id}')}", Tab)
+        assert str(tab.label).startswith("[bold]x[/bold] ␛]0;owned␇")
