@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import get_current_worker
 
-from helpdesk_tui.commands import ActionCommands, DeskCommands, TicketJump
+from helpdesk_tui.commands import ActionCommands, CardCommands, DeskCommands, TicketJump
 from helpdesk_tui.config import Settings, data_dir, store_label
 from helpdesk_tui.domain import permissions
 from helpdesk_tui.domain.errors import HelpdeskError
+from helpdesk_tui.domain.text import pasted
+from helpdesk_tui.i18n import N_, set_language
+from helpdesk_tui.screens.handling import HandlingTimer
+from helpdesk_tui.screens.kept_drafts import KeptDrafts
 from helpdesk_tui.services import live
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
@@ -38,35 +44,35 @@ class HelpdeskApp(App):
     CSS_PATH = ["app.tcss"]
     TITLE = "helpdesk"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {ActionCommands, TicketJump, DeskCommands}
+    COMMANDS = App.COMMANDS | {ActionCommands, TicketJump, DeskCommands, CardCommands}
 
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave helpdesk"),
-        Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        Binding("q", "quit", N_("Quit"), id="app.quit", tooltip=N_("Leave helpdesk")),
+        Binding("question_mark", "help", N_("Help"), id="app.help", key_display="?"),
         Binding(
             "n",
             "new_call",
-            "New call",
+            N_("New call"),
             id="app.new_call",
-            tooltip="Register a call (from anywhere)",
+            tooltip=N_("Register a call (from anywhere)"),
         ),
         Binding(
             "ctrl+k",
             "knowledge",
-            "Knowledge base",
+            N_("Knowledge base"),
             id="app.knowledge",
             show=False,
-            tooltip="Search, read and write articles (from anywhere)",
+            tooltip=N_("Search, read and write articles (from anywhere)"),
         ),
         Binding(
             "ctrl+t",
             "templates",
-            "Templates",
+            N_("Templates"),
             id="app.templates",
             show=False,
-            tooltip="List, write and edit reply templates",
+            tooltip=N_("List, write and edit reply templates"),
         ),
-        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.interrupt"),
+        Binding("ctrl+c", "quit", N_("Quit"), show=False, priority=True, id="app.interrupt"),
     ]
 
     online: reactive[bool] = reactive(True, init=False)
@@ -94,6 +100,8 @@ class HelpdeskApp(App):
             for plan in self.catalog.plans.values()
         }
         self.sub_title = f"{actor.name} · {actor.role} · {store_label(store.url)}"
+        self.kept_drafts = KeptDrafts(self)
+        self.handling = HandlingTimer(self)  # handling time, measured (screens/handling.py)
         if settings is not None and settings.theme:
             self.theme = settings.theme
 
@@ -112,7 +120,23 @@ class HelpdeskApp(App):
         """Whether the board is theirs (`board.view`; the service checks again)."""
         return permissions.allows(self.actor.role, "board.view")
 
+    async def action_quit(self) -> None:
+        """Leave; a running handling-time stopwatch is logged first (off the event loop)."""
+        if self.handling.watch is not None:
+            await asyncio.to_thread(self.handling.on_quit)
+        self.exit()
+
+    def on_app_blur(self) -> None:
+        """The terminal lost focus (or the app was suspended): handling time holds."""
+        self.handling.blur()
+
+    def on_app_focus(self) -> None:
+        self.handling.focus()
+
     def on_mount(self) -> None:
+        # suspended (Ctrl+Z) counts as away, like a terminal without focus
+        self.app_suspend_signal.subscribe(self, lambda _app: self.handling.blur(), immediate=True)
+        self.app_resume_signal.subscribe(self, lambda _app: self.handling.focus(), immediate=True)
         if self.settings is not None and self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
         if self.live_updates:
@@ -150,6 +174,11 @@ class HelpdeskApp(App):
         finally:
             feed.close()
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event.text = pasted(event.text)  # every field, before it shows the text
+        await super().on_event(event)
+
     def on_tickets_changed(self, message: TicketsChanged) -> None:
         for screen in self.screen_stack:
             handler = getattr(screen, "on_tickets_changed", None)
@@ -167,6 +196,7 @@ class HelpdeskApp(App):
             )
         else:
             self.notify("Connected again.", timeout=3)
+            self.kept_drafts.retry()
 
     def _tick(self) -> None:
         from helpdesk_tui.services.sla_tick import tick
@@ -278,10 +308,28 @@ class HelpdeskApp(App):
         if not isinstance(self.screen, TemplatesScreen):
             self.push_screen(TemplatesScreen())
 
+    def action_user_key(self, index: int) -> None:
+        """A key of the user's own (`[user_keys]` in the config file)."""
+        from helpdesk_tui.screens.user_keys import press
+
+        press(self, index)
+
     def open_ticket(self, key: str) -> None:
         from helpdesk_tui.screens.ticket import TicketScreen
 
         self.push_screen(TicketScreen(key))
+
+    def open_card(self, kind: str, ident: str | int) -> None:
+        """The card of a customer (by code), a contact (by id), an asset (by tag) or a
+        vendor (by its group's code)."""
+        if kind == "vendor":
+            from helpdesk_tui.screens.vendor_card import VendorCardScreen
+
+            self.push_screen(VendorCardScreen(str(ident)))
+            return
+        from helpdesk_tui.screens.customer_card import CardScreen
+
+        self.push_screen(CardScreen(kind, ident))
 
 
 def make_app(
@@ -290,5 +338,15 @@ def make_app(
     settings: Settings | None = None,
     **kwargs,
 ) -> HelpdeskApp:
-    """The application for `actor` on `store`; the CLI and the tests both build it here."""
-    return HelpdeskApp(store, actor, settings=settings, **kwargs)
+    """The application for `actor` on `store`; the CLI and the tests both build it here.
+    The user's own keys are checked first (`Invalid` names the config key at fault). With
+    `settings`, their language is the language of every screen from now on."""
+    from helpdesk_tui.screens.user_keys import app_class
+    from helpdesk_tui.services.user_keys import check_targets
+
+    if settings is not None:
+        set_language(settings.lang.value)
+    cls = app_class(HelpdeskApp, settings)
+    if settings is not None and settings.user_keys:
+        check_targets(store, actor, settings.user_keys, settings.config_path)
+    return cls(store, actor, settings=settings, **kwargs)

@@ -1,5 +1,6 @@
 """Command palette (Ctrl+P): every action of the screen in front, "open HD-1042", the
-knowledge base and the templates, and articles by their words."""
+knowledge base and the templates, articles by their words, and the cards of customers
+and vendors by their names."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from textual.content import Content
 
 from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.domain.text import visible_line
-from helpdesk_tui.services import knowledge, ticket_views
+from helpdesk_tui.services import cards, knowledge, ticket_views, vendors
 from helpdesk_tui.services.ticket_core import normalize_key
 
 
@@ -126,3 +127,41 @@ class DeskCommands(Provider):
                 partial(self.app.action_knowledge, hit.slug),
                 help=visible_line(hit.excerpt)[:100],
             )
+
+
+class CardCommands(Provider):
+    """Type two letters or more of a customer's or a vendor's name (or code) to open
+    their card."""
+
+    LIMIT = 8
+
+    async def search(self, query: str) -> Hits:
+        words = query.strip()
+        if len(words) < 2:
+            return
+        app = self.app
+        matcher = self.matcher(words)
+        try:
+            found = await asyncio.to_thread(
+                cards.find_customers, app.store, words, limit=self.LIMIT
+            )
+            groups = await asyncio.to_thread(vendors.vendors, app.store)
+        except HelpdeskError:
+            return
+        for rank, (code, name) in enumerate(found):
+            yield Hit(
+                0.6 - rank * 0.02,
+                Content(f"Customer card: {visible_line(name)}"),  # never markup
+                partial(app.open_card, "customer", code),
+                help=f"{code} · contracts, contacts, equipment, every ticket",
+            )
+        for group in groups:
+            title = f"Vendor card: {visible_line(group.name)}"
+            score = max(matcher.match(title), matcher.match(group.code))
+            if score > 0:
+                yield Hit(
+                    score,
+                    Content(title),
+                    partial(app.open_card, "vendor", group.code),
+                    help=f"{group.code} · cases and late promises",
+                )

@@ -29,6 +29,33 @@ class Setting:
 
 
 @dataclass(frozen=True)
+class UserKey:
+    """A key of the user's own (`[user_keys]`): a macro, a saved view, or a command.
+
+    `key` is as written in the file (the screens check and normalise it); `target` is the
+    macro's code or the view's name; `argv` the command, placeholders unfilled."""
+
+    key: str
+    kind: str  # macro | view | run
+    target: str = ""
+    argv: tuple[str, ...] = ()
+    name: str = ""
+    timeout: float = 10.0
+
+    @property
+    def where(self) -> str:
+        return f'[user_keys] "{self.key}"'
+
+    @property
+    def description(self) -> str:
+        if self.name:
+            return self.name
+        if self.kind == "run":
+            return f"Run {Path(self.argv[0]).name}"
+        return f"{'Macro' if self.kind == 'macro' else 'View'} {self.target}"
+
+
+@dataclass(frozen=True)
 class Settings:
     db: Setting
     login: Setting
@@ -38,7 +65,11 @@ class Settings:
     keys: Mapping[str, str] = field(default_factory=dict)
     smtp: Mapping[str, object] = field(default_factory=dict)
     mail: Mapping[str, object] = field(default_factory=dict)
+    # the handling-time stopwatch: cap_minutes (longest stretch counted), ask_from_minutes
+    # (from this long the time is offered for editing before it is logged)
+    handling: Mapping[str, object] = field(default_factory=dict)
     theme: str | None = None
+    user_keys: tuple[UserKey, ...] = ()
 
     @property
     def db_url(self) -> str:
@@ -168,8 +199,62 @@ def load_settings(
         keys=keys,
         smtp=_table(conf, "smtp", path),
         mail=_table(conf, "mail", path),
+        handling=_table(conf, "handling", path),
         theme=conf.get("theme"),
+        user_keys=user_keys(conf, path),
     )
+
+
+# -- user keys: the `[user_keys]` table ------------------------------------------------------
+#
+# [user_keys]
+# "ctrl+y" = "macro:printer-paper"                 # run a macro on the ticket
+# "f5" = "view:My P1s"                             # open a saved view (a queue tab)
+# "ctrl+g" = ["xdg-open", "https://crm.example/c/{{customer.code}}"]   # run a command
+# "ctrl+e" = { run = ["notify-send", "{{ticket.key}}", "{{ticket.subject}}"],
+#              name = "Desktop note", timeout = 5 }
+
+
+def user_keys(conf: Mapping, path: Path) -> tuple[UserKey, ...]:
+    """The `[user_keys]` table, checked for shape; the key names, clashes with the built-in
+    keys, and whether each macro or view exists are checked when the application starts."""
+    from helpdesk_tui.domain import commands
+
+    table = _table(conf, "user_keys", path)
+    out = []
+    for key, value in table.items():
+        where = f'{path} [user_keys] "{key}"'
+        name, timeout = "", 10.0
+        if isinstance(value, dict):
+            actions = [k for k in ("macro", "view", "run") if k in value]
+            extra = set(value) - {"macro", "view", "run", "name", "timeout"}
+            if extra:
+                raise Invalid(f"{where}: unknown field {sorted(extra)[0]!r}")
+            if len(actions) != 1:
+                raise Invalid(f"{where}: give one of macro, view or run")
+            name = _get(value, "name", str, "", where).strip()
+            timeout = _get(value, "timeout", float, 10.0, where)
+            if not 0 < timeout <= 600:
+                raise Invalid(f"{where}: 'timeout' is 1 to 600 seconds")
+            kind = actions[0]
+            value = value[kind] if kind == "run" else f"{kind}:{value[kind]}"
+        if isinstance(value, list):
+            out.append(
+                UserKey(key, "run", argv=commands.check(value, where), name=name, timeout=timeout)
+            )
+            continue
+        if not isinstance(value, str) or ":" not in value:
+            raise Invalid(
+                f'{where}: use "macro:CODE", "view:NAME" or a command list ["program", "arg", …]'
+            )
+        kind, _, target = value.partition(":")
+        kind, target = kind.strip().lower(), target.strip()
+        if kind not in ("macro", "view") or not target:
+            raise Invalid(
+                f'{where}: use "macro:CODE", "view:NAME" or a command list ["program", "arg", …]'
+            )
+        out.append(UserKey(key, kind, target=target, name=name, timeout=timeout))
+    return tuple(out)
 
 
 # -- mail: the `[mail]` and `[smtp]` tables of the config file ------------------------------

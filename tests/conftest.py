@@ -43,12 +43,35 @@ def _isolated_dirs(tmp_path_factory, monkeypatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english(monkeypatch) -> Iterator[None]:
+    """Every test starts in English, whatever the machine's locale; a test that switches
+    to Russian (`i18n.set_language("ru")`) leaves English behind it."""
+    from helpdesk_tui import i18n
+
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture(autouse=True)
 def _cheap_password_hashes(monkeypatch) -> None:
     """scrypt at N=2^4 instead of 2^16: the same code, thousands of times faster
     (tests/services/test_auth.py raises the cost where it measures timing)."""
     from helpdesk_tui.services import auth
 
     monkeypatch.setattr(auth, "PARAMS", auth.Params(ln=4, r=8, p=1))
+
+
+def without_rules(store: Store) -> None:
+    """Test stores start without the shipped automation rules (data/rules.toml): the
+    tests of every other service see exactly what they do. Rule tests load them."""
+    from helpdesk_tui.store import models as m
+
+    with store.write() as s:
+        row = s.get(m.DeskSetting, "rules")
+        if row is not None:
+            s.delete(row)
 
 
 def _worker() -> str:
@@ -88,6 +111,7 @@ def sqlite_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite3"
     store = open_store(f"sqlite:///{path}")
     init_store(store)
+    without_rules(store)
     with store.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     store.dispose()
@@ -103,6 +127,7 @@ def pg_session() -> Iterator[str]:
     fresh_pg_schema(f"{name}_tpl")
     store = open_store(url)
     init_store(store)
+    without_rules(store)
     with store.engine.begin() as conn:
         for table in SQLModel.metadata.sorted_tables:
             conn.execute(

@@ -24,20 +24,25 @@ from helpdesk_tui.cli import (
     admin,
     agents,
     auth,
+    cards,
+    customers,
     kb,
     macros,
     mail,
     report,
+    rules,
     serve,
     ticket,
     views,
 )
 from helpdesk_tui.cli.common import Context, ctx_obj
+from helpdesk_tui.cli.lang import choose_language, localize_help
 from helpdesk_tui.domain.errors import HelpdeskError
+from helpdesk_tui.i18n import N_, _
 
 app = typer.Typer(
     name="helpdesk",
-    help="A keyboard-driven service desk that lives in the terminal.",
+    help=N_("A keyboard-driven service desk that lives in the terminal."),
     no_args_is_help=False,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -56,8 +61,13 @@ app.add_typer(mail.outbox_app, name="outbox")
 app.add_typer(kb.app, name="kb")
 app.add_typer(views.app, name="view")
 app.add_typer(macros.app, name="macro")
+app.add_typer(rules.app, name="rule")
 app.add_typer(auth.audit_app, name="audit")
 admin.register(app)
+customers.register(app)
+app.add_typer(cards.customer_app, name="customer")
+app.add_typer(cards.asset_app, name="asset")
+app.add_typer(cards.vendor_app, name="vendor")
 app.command("report")(report.report)
 app.command("serve")(serve.serve)
 
@@ -66,12 +76,16 @@ app.command("serve")(serve.serve)
 def _root(
     ctx: typer.Context,
     db: str | None = typer.Option(
-        None, "--db", help="Database: a SQLite path or postgresql://… (or HELPDESK_DB)."
+        None, "--db", help=N_("Database: a SQLite path or postgresql://… (or HELPDESK_DB).")
     ),
     login: str | None = typer.Option(
-        None, "--as", help="Act as this agent login (or HELPDESK_AS, or `login` in config)."
+        None,
+        "--as",
+        help=N_("Act as this agent login (or HELPDESK_AS, or `login` in config)."),
     ),
-    lang: str | None = typer.Option(None, "--lang", help="ru or en (or HELPDESK_LANG, LANG)."),
+    lang: str | None = typer.Option(
+        None, "--lang", help=N_("ru or en (or HELPDESK_LANG, `lang` in config, LANG).")
+    ),
 ) -> None:
     """Without a subcommand: open the application."""
     ctx.obj = Context(db=db, login=login, lang=lang)
@@ -83,24 +97,28 @@ def _root(
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every error into one line and an exit code."""
+    args = [_valid_text(a) for a in (sys.argv[1:] if argv is None else argv)]
+    choose_language(args)
     command = typer.main.get_command(app)
-    args = sys.argv[1:] if argv is None else argv
+    localize_help(command)
     try:
         code = command.main(args=args, prog_name="helpdesk", standalone_mode=False)
     except getattr(click_exc, "NoArgsIsHelpError", ()) as exc:
         sys.stdout.write((exc.ctx.get_help() if exc.ctx else "") + "\n")
         code = 0
     except click_exc.UsageError as exc:
-        hint = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx else ""
+        hint = (
+            _(" (see `{command} --help`)").format(command=exc.ctx.command_path) if exc.ctx else ""
+        )
         _fail(f"{exc.format_message()}{hint}", 2)
     except typer.Abort:
-        _fail("aborted", 130)
+        _fail(_("aborted"), 130)
     except click_exc.ClickException as exc:
         _fail(exc.format_message(), exc.exit_code)
     except HelpdeskError as exc:
         _fail(str(exc), exc.exit_code)
     except KeyboardInterrupt:
-        _fail("interrupted", 130)
+        _fail(_("interrupted"), 130)
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(0)
@@ -108,12 +126,23 @@ def main(argv: list[str] | None = None) -> None:
         if os.environ.get("HELPDESK_DEBUG"):
             raise
         where = _log_crash()
-        _fail(f"internal error: {type(exc).__name__}: {exc} (details in {where})", 1)
+        _fail(
+            _("internal error: {error}: {message} (details in {where})").format(
+                error=type(exc).__name__, message=exc, where=where
+            ),
+            1,
+        )
     sys.exit(code if isinstance(code, int) else 0)
 
 
+def _valid_text(arg: str) -> str:
+    """An argument as text: bytes that are not UTF-8 (which Python hands over as lone
+    surrogates, and no database or terminal takes) become U+FFFD."""
+    return arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _fail(message: str, code: int) -> None:
-    first = message.strip().splitlines()[0] if message.strip() else "error"
+    first = message.strip().splitlines()[0] if message.strip() else _("error")
     sys.stderr.write(f"helpdesk: {first}\n")
     sys.exit(code)
 
@@ -128,5 +157,5 @@ def _log_crash() -> str:
             fh.write(f"--- {datetime.now().isoformat()} {' '.join(sys.argv)}\n")
             fh.write(traceback.format_exc())
     except OSError:
-        return "HELPDESK_DEBUG=1 to see them"
+        return _("HELPDESK_DEBUG=1 to see them")
     return str(path)

@@ -8,12 +8,13 @@ import typer
 
 from helpdesk_tui.cli.common import ctx_obj, print_json, print_table, say
 from helpdesk_tui.config import demo_db_path, redact
+from helpdesk_tui.i18n import N_, _, n_
 from helpdesk_tui.services import setup
 from helpdesk_tui.store import schema
 
-db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
-data_app = typer.Typer(help="Reference data (data/*.toml).", no_args_is_help=True)
-sla_app = typer.Typer(help="SLA clocks.", no_args_is_help=True)
+db_app = typer.Typer(help=N_("The database schema."), no_args_is_help=True)
+data_app = typer.Typer(help=N_("Reference data (data/*.toml)."), no_args_is_help=True)
+sla_app = typer.Typer(help=N_("SLA clocks."), no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -33,15 +34,32 @@ def config(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) ->
         ("data directory", str(s.data_dir), "platformdirs"),
         ("reference data", str(setup.reference_dir()), "package"),
     ]
+    rows += [
+        (
+            f"key {k.key}",
+            " ".join(k.argv) if k.kind == "run" else f"{k.kind} {k.target}",
+            "[user_keys]",
+        )
+        for k in s.user_keys
+    ]
     if as_json:
         print_json({name: {"value": value, "source": src} for name, value, src in rows})
     else:
-        print_table(("setting", "value", "from"), rows)
+        labels = {
+            "database": _("database"),
+            "agent (--as)": _("agent (--as)"),
+            "language": _("language"),
+            "config file": _("config file"),
+            "data directory": _("data directory"),
+            "reference data": _("reference data"),
+        }
+        labels |= {f"key {k.key}": _("key {key}").format(key=k.key) for k in s.user_keys}
+        print_table(("setting", "value", "from"), [(labels.get(n, n), v, f) for n, v, f in rows])
 
 
 def init(
     ctx: typer.Context,
-    data: Path | None = typer.Option(None, "--data", help="Reference data directory."),
+    data: Path | None = typer.Option(None, "--data", help=N_("Reference data directory.")),
 ) -> None:
     """Create or upgrade the store and load the reference data; no demo tickets."""
     c = ctx_obj(ctx)
@@ -50,21 +68,22 @@ def init(
     c.admin_for("desk.load_data", store)
     report = setup.init_store(store, data)
     say(
-        f"store ready at {redact(store.url)}: schema {schema.head_revision()}, "
-        f"{report.changes} reference records created or updated"
+        _(
+            "store ready at {url}: schema {schema}, {changes} reference records created or updated"
+        ).format(url=redact(store.url), schema=schema.head_revision(), changes=report.changes)
     )
 
 
 def demo(
     ctx: typer.Context,
-    tickets: int = typer.Option(300, "--tickets", min=0, max=5_000_000, help="How many."),
-    seed: int = typer.Option(7, "--seed", help="Random seed for the generated world."),
-    open_app: bool = typer.Option(True, "--open/--no-open", help="Open the application."),
-    fresh: bool = typer.Option(False, "--fresh", help="Start the demo store over."),
+    tickets: int = typer.Option(300, "--tickets", min=0, max=5_000_000, help=N_("How many.")),
+    seed: int = typer.Option(7, "--seed", help=N_("Random seed for the generated world.")),
+    open_app: bool = typer.Option(True, "--open/--no-open", help=N_("Open the application.")),
+    fresh: bool = typer.Option(False, "--fresh", help=N_("Start the demo store over.")),
     login: str | None = typer.Option(
         None,
         "--as",
-        help="Open as this agent (default: the dispatcher ivanova; morozov is a supervisor).",
+        help=N_("Open as this agent (default: the dispatcher ivanova; morozov is a supervisor)."),
     ),
 ) -> None:
     """A demo service desk: its own store, reference data, N generated tickets, then the app."""
@@ -85,7 +104,12 @@ def demo(
     have = setup.ticket_count(store)
     if have < tickets:
         demo_service.generate(store, tickets - have, seed=seed + have, progress=True)
-    say(f"demo store {redact(store.url)}: {setup.ticket_count(store):,} tickets")
+    count = setup.ticket_count(store)
+    say(
+        n_("demo store {url}: {n} ticket", "demo store {url}: {n} tickets", count).format(
+            url=redact(store.url), n=f"{count:,}"
+        )
+    )
     if open_app:
         if login or not c.settings.login.value:
             c.login = login or demo_service.DEMO_LOGIN
@@ -100,9 +124,13 @@ def db_upgrade(ctx: typer.Context) -> None:
     store = c.store(migrate=False)
     before, after = setup.upgrade(store, actor=c.admin_for("desk.upgrade", store))
     if before == after:
-        say(f"schema already at {after}")
+        say(_("schema already at {version}").format(version=after))
     else:
-        say(f"schema upgraded from {before or 'empty'} to {after}")
+        say(
+            _("schema upgraded from {before} to {after}").format(
+                before=before or _("empty"), after=after
+            )
+        )
 
 
 @db_app.command("current")
@@ -112,20 +140,24 @@ def db_current(ctx: typer.Context) -> None:
     current = schema.current_revision(store)
     head = schema.head_revision()
     say(
-        f"store: {current or 'empty'}; this helpdesk: {head}"
-        + ("" if current == head else " — run `helpdesk db upgrade`")
+        _("store: {current}; this helpdesk: {head}").format(
+            current=current or _("empty"), head=head
+        )
+        + ("" if current == head else _(" — run `helpdesk db upgrade`"))
     )
 
 
 @data_app.command("load")
 def data_load(
     ctx: typer.Context,
-    directory: Path | None = typer.Argument(None, help="Directory of TOML files (default data/)."),
+    directory: Path | None = typer.Argument(
+        None, help=N_("Directory of TOML files (default data/).")
+    ),
     as_json: bool = typer.Option(False, "--json"),
     overwrite_edited: bool = typer.Option(
         False,
         "--overwrite-edited",
-        help="Also replace templates and articles edited in the application (kept otherwise).",
+        help=N_("Also replace templates and articles edited in the application (kept otherwise)."),
     ),
 ) -> None:
     """Apply the reference data files to the store, creating or updating by key."""
@@ -143,11 +175,19 @@ def data_load(
         print_json([dict(zip(heads, r, strict=True)) for r in rows])
         return
     print_table(heads, rows)
-    say("nothing changed" if report.changes == 0 else f"{report.changes} records changed")
+    say(
+        _("nothing changed")
+        if report.changes == 0
+        else n_("{n} record changed", "{n} records changed", report.changes).format(
+            n=report.changes
+        )
+    )
     if report.kept:
         say(
-            f"{sum(report.kept.values())} edited in the application and kept "
-            "(--overwrite-edited puts the files' version back)"
+            _(
+                "{n} edited in the application and kept "
+                "(--overwrite-edited puts the files' version back)"
+            ).format(n=sum(report.kept.values()))
         )
 
 
@@ -159,7 +199,20 @@ def sla_tick(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) 
     report = tick(ctx_obj(ctx).store())
     if as_json:
         print_json(
-            {"at_risk": report.at_risk, "breached": report.breached, "closed": report.closed}
+            {
+                "at_risk": report.at_risk,
+                "breached": report.breached,
+                "closed": report.closed,
+                "rules": report.rules,
+                "vendor_late": report.vendor_late,
+            }
         )
     else:
-        say(f"at risk: {report.at_risk}, breached: {report.breached}, closed: {report.closed}")
+        text = _("at risk: {at_risk}, breached: {breached}, closed: {closed}").format(
+            at_risk=report.at_risk, breached=report.breached, closed=report.closed
+        )
+        if report.vendor_late:
+            text += _(", vendor promises passed: {n}").format(n=report.vendor_late)
+        if report.rules:
+            text += _(", idle rules fired: {n}").format(n=report.rules)
+        say(text)

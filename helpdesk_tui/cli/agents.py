@@ -5,11 +5,12 @@ from __future__ import annotations
 import typer
 
 from helpdesk_tui.cli.common import ctx_obj, print_csv, print_json, print_table, say
+from helpdesk_tui.i18n import N_, _, localized
 from helpdesk_tui.services import agents
 from helpdesk_tui.services.catalog import catalog
 
-app = typer.Typer(help="Agents.", no_args_is_help=True)
-service_app = typer.Typer(help="The service catalog.", no_args_is_help=True)
+app = typer.Typer(help=N_("Agents."), no_args_is_help=True)
+service_app = typer.Typer(help=N_("The service catalog."), no_args_is_help=True)
 
 
 @app.command("list")
@@ -47,16 +48,20 @@ def agent_list(
 @app.command("shift")
 def agent_shift(
     ctx: typer.Context,
-    login: str = typer.Argument(..., help="The agent."),
-    state: str = typer.Argument(..., help="on or off"),
+    login: str = typer.Argument(..., help=N_("The agent.")),
+    state: str = typer.Argument(..., help=N_("on or off")),
     actor_login: str | None = typer.Option(None, "--as"),
 ) -> None:
     """Mark an agent on or off shift (auto-assignment offers work only to agents on shift)."""
     if state not in ("on", "off"):
-        raise typer.BadParameter("say on or off", param_hint="STATE")
+        raise typer.BadParameter(_("say on or off"), param_hint="STATE")
     c = ctx_obj(ctx)
     agents.set_on_shift(c.store(), c.actor(actor_login), login, state == "on")
-    say(f"{login} is {state} shift")
+    say(
+        (_("{login} is on shift") if state == "on" else _("{login} is off shift")).format(
+            login=login
+        )
+    )
 
 
 @service_app.command("list")
@@ -68,7 +73,7 @@ def service_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json
     rows = [
         (
             s.code,
-            s.name,
+            localized(s),
             cat.groups[s.group_id].code,
             s.skill,
             ",".join(c.code for c in s.categories),

@@ -16,14 +16,15 @@ import typer
 from helpdesk_tui.cli.common import ask_secret, ctx_obj, print_json, print_table, say
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.query import duration_seconds, parse_day
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.services import agents, auth, refusals
 
-audit_app = typer.Typer(help="The audit: refusals and changes to agents.", no_args_is_help=True)
+audit_app = typer.Typer(help=N_("The audit: refusals and changes to agents."), no_args_is_help=True)
 
-AS = typer.Option(None, "--as", help="Act as this agent login.")
-JSON = typer.Option(False, "--json", help="Print JSON.")
+AS = typer.Option(None, "--as", help=N_("Act as this agent login."))
+JSON = typer.Option(False, "--json", help=N_("Print JSON."))
 SINCE = typer.Option(
-    None, "--since", help="From a day (2026-11-01, today, -7d) or a time ago (30m, 4h, 2d)."
+    None, "--since", help=N_("From a day (2026-11-01, today, -7d) or a time ago (30m, 4h, 2d).")
 )
 
 
@@ -35,9 +36,9 @@ def register(agent_app: typer.Typer) -> None:
 
 def passwd(
     ctx: typer.Context,
-    login: str = typer.Argument(..., help="Whose password."),
+    login: str = typer.Argument(..., help=N_("Whose password.")),
     from_stdin: bool = typer.Option(
-        False, "--stdin", help="Read the new password from the first line of standard input."
+        False, "--stdin", help=N_("Read the new password from the first line of standard input.")
     ),
     actor_login: str | None = AS,
 ) -> None:
@@ -48,26 +49,30 @@ def passwd(
     store = c.store()
     if auth.first_password_for(store, login):
         auth.set_first_password(store, login, _new_password(login, from_stdin))
-        say(f"{login}'s password is set; this store now asks every agent for their password")
+        say(
+            _(
+                "{login}'s password is set; this store now asks every agent for their password"
+            ).format(login=login)
+        )
         return
     actor = c.actor(actor_login)  # on a shared store: logged in, with the current password
     current = c.given_password(login) if actor.login == login else None
     auth.set_password(store, actor, login, _new_password(login, from_stdin), current=current)
-    say(f"{login}'s password is set")
+    say(_("{login}'s password is set").format(login=login))
 
 
 def _new_password(login: str, from_stdin: bool) -> str:
     if from_stdin:
         line = sys.stdin.readline()
         if not line.strip():
-            raise Invalid("no password on standard input (one line is read)")
+            raise Invalid(_("no password on standard input (one line is read)"))
         return line.rstrip("\r\n")
     if not sys.stdin.isatty():
-        raise Invalid("no terminal to ask for the new password: pipe it in with --stdin")
-    first = ask_secret(f"New password for {login}: ")
+        raise Invalid(_("no terminal to ask for the new password: pipe it in with --stdin"))
+    first = ask_secret(_("New password for {login}: ").format(login=login))
     auth.check_policy(first, login)  # say so before asking again
-    if ask_secret("The same again: ") != first:
-        raise Invalid("the two passwords differ; nothing was changed")
+    if ask_secret(_("The same again: ")) != first:
+        raise Invalid(_("the two passwords differ; nothing was changed"))
     return first
 
 
@@ -76,20 +81,20 @@ def deactivate(ctx: typer.Context, login: str = typer.Argument(...), actor_login
     (admins). Their tickets stay where they are: move them from the board."""
     c = ctx_obj(ctx)
     agents.set_active(c.store(), c.actor(actor_login), login, False)
-    say(f"{login} is inactive and can do nothing")
+    say(_("{login} is inactive and can do nothing").format(login=login))
 
 
 def activate(ctx: typer.Context, login: str = typer.Argument(...), actor_login: str | None = AS):
     """Make an inactive agent active again (admins)."""
     c = ctx_obj(ctx)
     agents.set_active(c.store(), c.actor(actor_login), login, True)
-    say(f"{login} is active again")
+    say(_("{login} is active again").format(login=login))
 
 
 @audit_app.command("refusals")
 def audit_refusals(
     ctx: typer.Context,
-    agent: str | None = typer.Option(None, "--agent", help="Only this login's."),
+    agent: str | None = typer.Option(None, "--agent", help=N_("Only this login's.")),
     since: str | None = SINCE,
     limit: int = typer.Option(50, "--limit", min=1, max=10_000),
     as_json: bool = JSON,
@@ -111,7 +116,7 @@ def audit_refusals(
 @audit_app.command("agents")
 def audit_agents(
     ctx: typer.Context,
-    agent: str | None = typer.Option(None, "--agent", help="Only changes to this login."),
+    agent: str | None = typer.Option(None, "--agent", help=N_("Only changes to this login.")),
     since: str | None = SINCE,
     limit: int = typer.Option(50, "--limit", min=1, max=10_000),
     as_json: bool = JSON,
@@ -123,7 +128,7 @@ def audit_agents(
         c.store(), c.actor(actor_login), who=agent, since=since_instant(since), limit=limit
     )
     headers = ("at", "agent", "by", "what", "text")
-    data = [(r.at, r.login, r.by or "(store owner)", r.kind, r.detail) for r in rows]
+    data = [(r.at, r.login, r.by or _("(store owner)"), r.kind, r.detail) for r in rows]
     if as_json:
         print_json([dict(zip(headers, row, strict=True)) for row in data])
     else:
@@ -145,6 +150,8 @@ def since_instant(text: str | None, now: datetime | None = None) -> datetime | N
         day = parse_day(text, now.astimezone().date())
     except ValueError:
         raise Invalid(
-            f"--since {text!r}: give a day (2026-11-01, today, -7d) or a time ago (30m, 4h, 2d)"
+            _(
+                "--since {value}: give a day (2026-11-01, today, -7d) or a time ago (30m, 4h, 2d)"
+            ).format(value=repr(text))
         ) from None
     return datetime(day.year, day.month, day.day).astimezone()

@@ -11,7 +11,7 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,6 +24,7 @@ from rich.text import Text
 from helpdesk_tui.config import Settings, load_settings
 from helpdesk_tui.domain.errors import Invalid, NotAllowed
 from helpdesk_tui.domain.permissions import LOGIN
+from helpdesk_tui.i18n import NP_, _, format_datetime, pgettext
 from helpdesk_tui.services import auth, refusals, setup
 from helpdesk_tui.services.agents import Actor, resolve
 from helpdesk_tui.store.db import Store
@@ -84,10 +85,10 @@ class Context:
         password = os.environ.get("HELPDESK_PASSWORD")
         if password is None:
             if not sys.stdin.isatty():
-                reason = (
-                    f"this store needs {login}'s password: run in a terminal, "
+                reason = _(
+                    "this store needs {login}'s password: run in a terminal, "
                     "or set HELPDESK_PASSWORD"
-                )
+                ).format(login=login)
                 refusals.record(
                     store,
                     agent_id=None,
@@ -97,7 +98,7 @@ class Context:
                     reason="no password given",
                 )
                 raise NotAllowed(reason)
-            password = ask_secret(f"Password for {login}: ")
+            password = ask_secret(_("Password for {login}: ").format(login=login))
         self._passwords[login] = password
         return password
 
@@ -138,7 +139,7 @@ def ask_secret(prompt: str) -> str:
     try:
         return getpass.getpass(prompt)
     except EOFError:
-        raise Invalid("no password given") from None
+        raise Invalid(_("no password given")) from None
 
 
 def ctx_obj(ctx: typer.Context) -> Context:
@@ -153,13 +154,99 @@ def text(value: Any) -> Text:
     if value is None:
         return Text("—", style="dim")
     if isinstance(value, datetime):
-        return Text(value.astimezone().strftime("%Y-%m-%d %H:%M"))
+        return Text(format_datetime(value.astimezone()))
     if isinstance(value, bool):
-        return Text("yes" if value else "no")
+        return Text(_("yes") if value else _("no"))
     return Text(str(value))
 
 
 FLEXIBLE = ("subject", "name", "value", "text", "changes", "KPI")
+
+# Column names (also the CSV headers and JSON keys, which stay as they are) as people read
+# them in tables: `pgettext("column", …)` of these.
+COLUMN_LABELS = {
+    name: name
+    for name in (
+        NP_("column", "KPI"),
+        NP_("column", "action"),
+        NP_("column", "active"),
+        NP_("column", "agent"),
+        NP_("column", "all"),
+        NP_("column", "assignee"),
+        NP_("column", "at"),
+        NP_("column", "by"),
+        NP_("column", "case"),
+        NP_("column", "categories"),
+        NP_("column", "changes"),
+        NP_("column", "closed"),
+        NP_("column", "code"),
+        NP_("column", "contract"),
+        NP_("column", "contract to"),
+        NP_("column", "created"),
+        NP_("column", "customer"),
+        NP_("column", "excerpt"),
+        NP_("column", "field"),
+        NP_("column", "from"),
+        NP_("column", "group"),
+        NP_("column", "groups"),
+        NP_("column", "id"),
+        NP_("column", "if"),
+        NP_("column", "kept"),
+        NP_("column", "key"),
+        NP_("column", "kind"),
+        NP_("column", "lang"),
+        NP_("column", "late"),
+        NP_("column", "link"),
+        NP_("column", "load"),
+        NP_("column", "login"),
+        NP_("column", "model"),
+        NP_("column", "name"),
+        NP_("column", "on_shift"),
+        NP_("column", "owner"),
+        NP_("column", "plan"),
+        NP_("column", "pri"),
+        NP_("column", "priority"),
+        NP_("column", "promised"),
+        NP_("column", "query"),
+        NP_("column", "reason"),
+        NP_("column", "resolution_due"),
+        NP_("column", "role"),
+        NP_("column", "serial"),
+        NP_("column", "service"),
+        NP_("column", "services"),
+        NP_("column", "setting"),
+        NP_("column", "shared with"),
+        NP_("column", "site"),
+        NP_("column", "skill"),
+        NP_("column", "skills"),
+        NP_("column", "slug"),
+        NP_("column", "sort"),
+        NP_("column", "state"),
+        NP_("column", "status"),
+        NP_("column", "steps"),
+        NP_("column", "subject"),
+        NP_("column", "subject / error"),
+        NP_("column", "tag"),
+        NP_("column", "text"),
+        NP_("column", "then"),
+        NP_("column", "ticket"),
+        NP_("column", "to"),
+        NP_("column", "tries"),
+        NP_("column", "unchanged"),
+        NP_("column", "updated"),
+        NP_("column", "used"),
+        NP_("column", "value"),
+        NP_("column", "warranty to"),
+        NP_("column", "what"),
+        NP_("column", "when"),
+        NP_("column", "who"),
+    )
+}
+
+
+def column_label(name: str) -> str:
+    """A column's header for people, in the language in force (others: as given)."""
+    return pgettext("column", name) if name in COLUMN_LABELS else name
 
 
 def print_table(
@@ -168,13 +255,18 @@ def print_table(
     title: str = "",
     *,
     optional: Sequence[str] = (),
+    labels: Mapping[str, str] | None = None,
 ) -> None:
     """A table for people: short columns keep their width, the text column (subject,
     name…) takes what is left and is shortened with …; when the terminal is too narrow,
-    the `optional` columns are left out, in the order given."""
+    the `optional` columns are left out, in the order given. `labels`: translated headers
+    of this table's own for columns whose usual label would read wrong here."""
     cells = [[text(v) for v in row] for row in rows]
+    heads = [(labels or {}).get(h) or column_label(h) for h in headers]
     flexible = next((i for i, h in enumerate(headers) if h in FLEXIBLE), None)
-    natural = [max([len(h), *(c[i].cell_len for c in cells)]) for i, h in enumerate(headers)]
+    natural = [
+        max([Text(heads[i]).cell_len, *(c[i].cell_len for c in cells)]) for i in range(len(headers))
+    ]
     shown = list(range(len(headers)))
     for name in optional:
         need = sum(min(natural[i], 24) + 3 for i in shown if i != flexible) + 23
@@ -187,10 +279,13 @@ def print_table(
         if i == flexible:  # exactly what is left: Rich would otherwise cut the last columns
             left = console.width - sum(w + 3 for w in widths.values()) - 2
             table.add_column(
-                headers[i], no_wrap=True, overflow="ellipsis", width=max(12, min(natural[i], left))
+                heads[i],
+                no_wrap=True,
+                overflow="ellipsis",
+                width=max(12, min(natural[i], left)),
             )
         else:
-            table.add_column(headers[i], no_wrap=True, overflow="ellipsis", width=widths[i])
+            table.add_column(heads[i], no_wrap=True, overflow="ellipsis", width=widths[i])
     for row in cells:
         table.add_row(*(row[i] for i in shown))
     console.print(table)
@@ -223,6 +318,7 @@ def say(message: str, *, err: bool = False) -> None:
 
 def read_text_arg(value: str | None) -> str | None:
     """`-` reads the text from standard input (for long bodies and pipes)."""
-    if value == "-":
-        return sys.stdin.read()
+    if value == "-":  # bytes that are not UTF-8 become U+FFFD, not a crash
+        raw = getattr(sys.stdin, "buffer", None)  # None: a text stream given in its place
+        return raw.read().decode("utf-8", "replace") if raw is not None else sys.stdin.read()
     return value

@@ -9,17 +9,18 @@ import typer
 
 from helpdesk_tui.cli.common import console, ctx_obj, print_json, print_table, say
 from helpdesk_tui.domain.text import visible
+from helpdesk_tui.i18n import N_, _, n_
 from helpdesk_tui.services import knowledge
 
-app = typer.Typer(help="The knowledge base.", no_args_is_help=True)
+app = typer.Typer(help=N_("The knowledge base."), no_args_is_help=True)
 
 
 @app.command("search")
 def kb_search(
     ctx: typer.Context,
-    query: str = typer.Argument("", help='Words, "a phrase", -excluded, or between words.'),
-    service: str | None = typer.Option(None, "--service", help="Only this service's articles."),
-    language: str | None = typer.Option(None, "--lang", help="en or ru"),
+    query: str = typer.Argument("", help=N_('Words, "a phrase", -excluded, or between words.')),
+    service: str | None = typer.Option(None, "--service", help=N_("Only this service's articles.")),
+    language: str | None = typer.Option(None, "--lang", help=N_("en or ru")),
     limit: int = typer.Option(20, "--limit", min=1, max=500),
     as_json: bool = typer.Option(False, "--json"),
     login: str | None = typer.Option(None, "--as"),
@@ -37,13 +38,17 @@ def kb_search(
         [(h.slug, h.title, h.language, h.use_count, h.excerpt) for h in result.hits],
         optional=("excerpt", "lang", "used"),
     )
-    say(f"{result.total} matching" if query.strip() else f"{result.total} articles")
+    if query.strip():
+        found = n_("{n} matching", "{n} matching", result.total)
+    else:
+        found = n_("{n} article", "{n} articles", result.total)
+    say(found.format(n=result.total))
 
 
 @app.command("show")
 def kb_show(
     ctx: typer.Context,
-    slug: str = typer.Argument(..., help="The article's slug (see `helpdesk kb search`)."),
+    slug: str = typer.Argument(..., help=N_("The article's slug (see `helpdesk kb search`).")),
     as_json: bool = typer.Option(False, "--json"),
     login: str | None = typer.Option(None, "--as"),
 ) -> None:
@@ -54,10 +59,10 @@ def kb_show(
         print_json(asdict(view))
         return
     meta = [
-        f"language {view.language}",
-        f"used on {view.use_count} tickets",
-        "services " + (", ".join(view.services) or "all"),
-        "visible to " + (", ".join(view.groups) or "everybody"),
+        _("language {language}").format(language=view.language),
+        n_("used on {n} ticket", "used on {n} tickets", view.use_count).format(n=view.use_count),
+        _("services {services}").format(services=", ".join(view.services) or _("all")),
+        _("visible to {groups}").format(groups=", ".join(view.groups) or _("everybody")),
     ]
     say(view.title)
     say(" · ".join(meta))

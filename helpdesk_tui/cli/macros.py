@@ -7,11 +7,12 @@ import sys
 import typer
 
 from helpdesk_tui.cli.common import ctx_obj, print_json, print_table, say
+from helpdesk_tui.i18n import N_
 from helpdesk_tui.services import bulk, macros
 
-app = typer.Typer(help="Macros: named sequences of ticket actions.", no_args_is_help=True)
+app = typer.Typer(help=N_("Macros: named sequences of ticket actions."), no_args_is_help=True)
 
-AS = typer.Option(None, "--as", help="Act as this agent login.")
+AS = typer.Option(None, "--as", help=N_("Act as this agent login."))
 
 
 @app.command("list")
@@ -30,8 +31,8 @@ def list_(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> 
 @app.command("run")
 def run(
     ctx: typer.Context,
-    code: str = typer.Argument(..., help="The macro's code (helpdesk macro list)."),
-    keys: list[str] = typer.Argument(..., help="Ticket keys, or - to read them from stdin."),
+    code: str = typer.Argument(..., help=N_("The macro's code (helpdesk macro list).")),
+    keys: list[str] = typer.Argument(..., help=N_("Ticket keys, or - to read them from stdin.")),
     login: str | None = AS,
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:

@@ -21,15 +21,18 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from helpdesk_tui.cli.common import console, ctx_obj, print_json, say, text
+from helpdesk_tui.cli.common import column_label, console, ctx_obj, print_json, say, text
 from helpdesk_tui.config import mail_config, smtp_config
 from helpdesk_tui.domain.errors import HelpdeskError, Invalid, StoreError
+from helpdesk_tui.i18n import N_, _, n_
 from helpdesk_tui.services import mail_in, outbox
 
-intake_app = typer.Typer(help="Mail in: messages become tickets and replies.", no_args_is_help=True)
-outbox_app = typer.Typer(help="Mail out: deliver and inspect the outbox.", no_args_is_help=True)
+intake_app = typer.Typer(
+    help=N_("Mail in: messages become tickets and replies."), no_args_is_help=True
+)
+outbox_app = typer.Typer(help=N_("Mail out: deliver and inspect the outbox."), no_args_is_help=True)
 
-JSON = typer.Option(False, "--json", help="Print JSON.")
+JSON = typer.Option(False, "--json", help=N_("Print JSON."))
 TEMPFAIL = 75
 
 
@@ -53,7 +56,7 @@ def _intake_json(name: str, result: mail_in.Intake) -> dict:
 @intake_app.command("eml")
 def intake_eml(
     ctx: typer.Context,
-    file: str = typer.Argument("-", help="An RFC 5322 message file, or - for standard input."),
+    file: str = typer.Argument("-", help=N_("An RFC 5322 message file, or - for standard input.")),
     as_json: bool = JSON,
 ) -> None:
     """Take in one message (for a mail server's pipe alias: `|helpdesk intake eml`)."""
@@ -61,14 +64,19 @@ def intake_eml(
     try:
         raw = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as exc:
-        raise Invalid(f"cannot read {file}: {exc.strerror or exc}") from None
+        raise Invalid(
+            _("cannot read {file}: {reason}").format(file=file, reason=exc.strerror or exc)
+        ) from None
     if not raw.strip():
-        raise Invalid(f"{'standard input' if file == '-' else file} is empty: no message")
+        where = _("standard input") if file == "-" else file
+        raise Invalid(_("{file} is empty: no message").format(file=where))
     config = mail_config(c.settings)
     try:
         result = mail_in.take_in_file(c.store(), raw, config)
     except (StoreError, OSError) as exc:  # the store, or the attachments folder
-        raise TryLater(f"{exc}; the message was not taken in, try again") from None
+        raise TryLater(
+            _("{error}; the message was not taken in, try again").format(error=exc)
+        ) from None
     if as_json:
         print_json(_intake_json(file, result))
     else:
@@ -78,8 +86,8 @@ def intake_eml(
 @intake_app.command("maildir")
 def intake_maildir(
     ctx: typer.Context,
-    directory: Path = typer.Argument(..., help="A maildir: its new/ messages are taken in."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Say nothing unless a problem."),
+    directory: Path = typer.Argument(..., help=N_("A maildir: its new/ messages are taken in.")),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help=N_("Say nothing unless a problem.")),
     as_json: bool = JSON,
 ) -> None:
     """Take in every new message of a maildir (safe from cron; runs may overlap)."""
@@ -88,7 +96,9 @@ def intake_maildir(
     try:
         batch = mail_in.take_in_maildir(c.store(), directory, config)
     except StoreError as exc:
-        raise TryLater(f"{exc}; the messages stay in {directory / 'new'}") from None
+        raise TryLater(
+            _("{error}; the messages stay in {folder}").format(error=exc, folder=directory / "new")
+        ) from None
     if as_json:
         print_json(
             {
@@ -103,9 +113,13 @@ def intake_maildir(
                 say(f"{name}: {result.detail}")
             say(_summary(batch))
         for name, why in batch.set_aside:
-            sys.stderr.write(f"helpdesk: {name} set aside in {directory / 'failed'}: {why}\n")
+            aside = _("{file} set aside in {folder}: {reason}").format(
+                file=name, folder=directory / "failed", reason=why
+            )
+            sys.stderr.write(f"helpdesk: {aside}\n")
     if batch.stopped:
-        sys.stderr.write(f"helpdesk: stopped, will retry: {batch.stopped}\n")
+        stopped = _("stopped, will retry: {reason}").format(reason=batch.stopped)
+        sys.stderr.write(f"helpdesk: {stopped}\n")
         raise typer.Exit(TEMPFAIL)
     if batch.set_aside:
         raise typer.Exit(3)
@@ -113,33 +127,41 @@ def intake_maildir(
 
 def _summary(batch: mail_in.Batch) -> str:
     if not batch.done and not batch.set_aside:
-        return "no new messages"
+        return _("no new messages")
+    opened = batch.count("created", "follow-up")
+    replies = batch.count("reply", "reopened", "confirmed")
+    ignored = batch.count("ignored")
+    duplicates = batch.count("duplicate")
+    aside = len(batch.set_aside)
     parts = [
-        f"{n} {label}"
-        for n, label in (
-            (batch.count("created", "follow-up"), "opened"),
-            (batch.count("reply", "reopened", "confirmed"), "replies"),
-            (batch.count("ignored"), "ignored"),
-            (batch.count("duplicate"), "duplicates"),
-            (len(batch.set_aside), "set aside"),
+        text.format(n=n)
+        for n, text in (
+            (opened, n_("{n} opened", "{n} opened", opened)),
+            (replies, n_("{n} reply", "{n} replies", replies)),
+            (ignored, n_("{n} ignored", "{n} ignored", ignored)),
+            (duplicates, n_("{n} duplicate", "{n} duplicates", duplicates)),
+            (aside, n_("{n} set aside", "{n} set aside", aside)),
         )
         if n
     ]
-    return f"{len(batch.done) + len(batch.set_aside)} messages: " + ", ".join(parts)
+    total = len(batch.done) + aside
+    return n_("{n} message: {parts}", "{n} messages: {parts}", total).format(
+        n=total, parts=", ".join(parts)
+    )
 
 
 @outbox_app.command("send")
 def outbox_send(
     ctx: typer.Context,
-    once: bool = typer.Option(False, "--once", help="One pass, then exit (for cron)."),
-    interval: float = typer.Option(30.0, "--interval", help="Seconds between passes."),
-    limit: int = typer.Option(50, "--limit", help="Messages per pass."),
+    once: bool = typer.Option(False, "--once", help=N_("One pass, then exit (for cron).")),
+    interval: float = typer.Option(30.0, "--interval", help=N_("Seconds between passes.")),
+    limit: int = typer.Option(50, "--limit", help=N_("Messages per pass.")),
     as_json: bool = JSON,
 ) -> None:
     """Deliver due messages over SMTP ([smtp] in the config file), retrying with backoff."""
     c = ctx_obj(ctx)
     if limit < 1 or interval <= 0:
-        raise Invalid("--limit and --interval must be positive")
+        raise Invalid(_("--limit and --interval must be positive"))
     smtp, mail = smtp_config(c.settings), mail_config(c.settings)
     store = c.store()
     while True:
@@ -176,9 +198,13 @@ def _print_report(report: outbox.SendReport, as_json: bool) -> None:
         )
         return
     if not report.tried:
-        say("nothing to send")
+        say(_("nothing to send"))
         return
-    say(f"{report.sent} sent, {report.deferred} to retry, {report.failed} failed")
+    say(
+        _("{sent} sent, {deferred} to retry, {failed} failed").format(
+            sent=report.sent, deferred=report.deferred, failed=report.failed
+        )
+    )
     for line in report.errors:
         sys.stderr.write(f"helpdesk: {line}\n")
 
@@ -186,7 +212,7 @@ def _print_report(report: outbox.SendReport, as_json: bool) -> None:
 @outbox_app.command("list")
 def outbox_list(
     ctx: typer.Context,
-    status: str = typer.Option("all", "--status", help="all, pending, sending, sent, failed."),
+    status: str = typer.Option("all", "--status", help=N_("all, pending, sending, sent, failed.")),
     limit: int = typer.Option(50, "--limit"),
     as_json: bool = JSON,
 ) -> None:
@@ -215,7 +241,11 @@ def outbox_list(
         )
         return
     if not rows:
-        say("the outbox is empty" if status == "all" else f"no {status} messages")
+        say(
+            _("the outbox is empty")
+            if status == "all"
+            else _("no {status} messages").format(status=status)
+        )
         return
     cells = [
         [
@@ -236,12 +266,13 @@ def outbox_list(
     # Fit the console by shortening only the address and the subject (rich would squeeze
     # the short columns to nothing instead).
     headers = ("id", "ticket", "kind", "status", "tries", "when", "to", "subject / error")
-    widths = [max(len(h), *(row[i].cell_len for row in cells)) for i, h in enumerate(headers)]
+    labels = [column_label(h) for h in headers]
+    widths = [max(len(h), *(row[i].cell_len for row in cells)) for i, h in enumerate(labels)]
     room = console.width - sum(widths[:6]) - 3 * len(headers)  # padding and rules
     widths[6] = min(widths[6], 32, max(12, room // 3))
     widths[7] = min(widths[7], max(12, room - widths[6]))
     table = Table(show_edge=False, header_style="bold")
-    for header, width in zip(headers, widths, strict=True):
+    for header, width in zip(labels, widths, strict=True):
         table.add_column(header, no_wrap=True, width=width)
     for row in cells:
         for cell, width in zip(row, widths, strict=True):
@@ -253,8 +284,12 @@ def outbox_list(
 @outbox_app.command("retry")
 def outbox_retry(
     ctx: typer.Context,
-    ids: list[int] = typer.Argument(..., help="Outbox ids of failed messages."),
+    ids: list[int] = typer.Argument(..., help=N_("Outbox ids of failed messages.")),
 ) -> None:
     """Give failed messages another round of attempts."""
     n = outbox.retry(ctx_obj(ctx).store(), ids)
-    say(f"{n} message{'s' if n != 1 else ''} queued again" if n else "none of them had failed")
+    say(
+        n_("{n} message queued again", "{n} messages queued again", n).format(n=n)
+        if n
+        else _("none of them had failed")
+    )

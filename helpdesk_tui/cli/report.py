@@ -5,25 +5,26 @@ from __future__ import annotations
 import typer
 
 from helpdesk_tui.cli.common import ctx_obj, print_csv, print_json, print_table, say
+from helpdesk_tui.i18n import N_, _, format_date
 from helpdesk_tui.services import reports
 
 
 def report(
     ctx: typer.Context,
     start: str | None = typer.Option(
-        None, "--from", help="First day, YYYY-MM-DD (default: the 1st of this month)."
+        None, "--from", help=N_("First day, YYYY-MM-DD (default: the 1st of this month).")
     ),
     end: str | None = typer.Option(
-        None, "--to", help="Day after the last, YYYY-MM-DD (default: tomorrow)."
+        None, "--to", help=N_("Day after the last, YYYY-MM-DD (default: tomorrow).")
     ),
-    by: str = typer.Option("group", "--by", help="line, group, agent, service or customer."),
-    fmt: str = typer.Option("table", "--format", help="table, csv or json."),
-    login: str | None = typer.Option(None, "--as", help="Act as this agent login."),
+    by: str = typer.Option("group", "--by", help=N_("line, group, agent, service or customer.")),
+    fmt: str = typer.Option("table", "--format", help=N_("table, csv or json.")),
+    login: str | None = typer.Option(None, "--as", help=N_("Act as this agent login.")),
 ) -> None:
     """First-contact resolution, response and resolution times, SLA shares, reopen rate,
     satisfaction, handling time and volume — computed in the store. Supervisors and admins."""
     if fmt not in ("table", "csv", "json"):
-        raise typer.BadParameter("table, csv or json", param_hint="--format")
+        raise typer.BadParameter(_("table, csv or json"), param_hint="--format")
     c = ctx_obj(ctx)
     r = reports.report(c.store(), by, start=start, end=end, actor=c.actor(login))
     rows = [reports.flat(row) for row in (*r.rows, r.total)]
@@ -55,14 +56,15 @@ def report(
         )
         return
     say(
-        f"{r.start:%Y-%m-%d} … {(r.end):%Y-%m-%d} (to exclusive, {r.timezone}), by {r.by}; "
-        "times in business hours (bh)"
+        _(
+            "{start} … {end} (to exclusive, {timezone}), by {by}; times in business hours (bh)"
+        ).format(start=format_date(r.start), end=format_date(r.end), timezone=r.timezone, by=r.by)
     )
     # KPIs down, the groups (or lines, agents…) across: reads well in any terminal width
     print_table(
         ["KPI", *[str(row["key"]) for row in rows[:-1]], "all"],
         [
-            [label, *[_cell(row[key]) for row in rows]]
+            [_(label), *[_cell(row[key]) for row in rows]]
             for key, label in reports.COLUMNS
             if key not in ("key", "name")
         ],

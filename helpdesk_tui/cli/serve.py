@@ -16,7 +16,9 @@ import sys
 
 import typer
 
+from helpdesk_tui import i18n
 from helpdesk_tui.cli.common import ctx_obj, say
+from helpdesk_tui.i18n import N_, _
 
 HOST = "127.0.0.1"
 PORT = 8000
@@ -25,13 +27,15 @@ PORT = 8000
 def app_command(login: str) -> str:
     """The shell command textual-serve runs for each browser tab (the store's URL goes in
     the environment, HELPDESK_DB: a password in it stays out of the process list)."""
-    return shlex.join([sys.executable, "-m", "helpdesk_tui", "--as", login])
+    return shlex.join(
+        [sys.executable, "-m", "helpdesk_tui", "--as", login, "--lang", i18n.language()]
+    )
 
 
 def serve(
     ctx: typer.Context,
-    host: str = typer.Option(HOST, "--host", help="Address to listen on."),
-    port: int = typer.Option(PORT, "--port", min=1, max=65535, help="Port to listen on."),
+    host: str = typer.Option(HOST, "--host", help=N_("Address to listen on.")),
+    port: int = typer.Option(PORT, "--port", min=1, max=65535, help=N_("Port to listen on.")),
 ) -> None:
     """Serve the application to a browser: http://HOST:PORT (Ctrl+C stops)."""
     from textual_serve.server import Server
@@ -44,5 +48,9 @@ def serve(
         os.environ["HELPDESK_PASSWORD"] = password
     os.environ["HELPDESK_DB"] = store.url
     command = app_command(actor.login)
-    say(f"helpdesk for {actor.login} on http://{host}:{port} (Ctrl+C stops)")
+    say(
+        _("helpdesk for {login} on http://{host}:{port} (Ctrl+C stops)").format(
+            login=actor.login, host=host, port=port
+        )
+    )
     Server(command, host=host, port=port, title=f"helpdesk — {actor.name}").serve()

@@ -17,16 +17,30 @@ from helpdesk_tui.cli.common import (
 )
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.priority import parse_level
-from helpdesk_tui.services import bulk, escalation, ticket_actions, ticket_views, views
+from helpdesk_tui.domain.workflow import PAUSED, parse_status
+from helpdesk_tui.i18n import N_, _, format_datetime, localized, n_, pgettext
+from helpdesk_tui.services import (
+    auth,
+    batch,
+    bulk,
+    escalation,
+    mass_incident,
+    pauses,
+    ticket_actions,
+    ticket_views,
+    views,
+)
+from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.services.registration import NewContact, NewTicket, register
 from helpdesk_tui.services.ticket_actions import Changed
+from helpdesk_tui.services.vendor_cases import VendorTerms
 
-app = typer.Typer(help="Tickets: register, list, show and change them.", no_args_is_help=True)
+app = typer.Typer(help=N_("Tickets: register, list, show and change them."), no_args_is_help=True)
 
-AS = typer.Option(None, "--as", help="Act as this agent login.")
-JSON = typer.Option(False, "--json", help="Print JSON.")
+AS = typer.Option(None, "--as", help=N_("Act as this agent login."))
+JSON = typer.Option(False, "--json", help=N_("Print JSON."))
 VERSION = typer.Option(
-    None, "--if-version", help="Refuse if the ticket changed since this version."
+    None, "--if-version", help=N_("Refuse if the ticket changed since this version.")
 )
 
 
@@ -52,37 +66,56 @@ def _instant(value: str | None) -> datetime | None:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise Invalid(
-            f"not an ISO 8601 date-time: {value!r} (like 2026-11-23T10:00+03:00)"
+            _("not an ISO 8601 date-time: {value} (like 2026-11-23T10:00+03:00)").format(
+                value=repr(value)
+            )
         ) from None
     if parsed.tzinfo is None:
-        raise Invalid(f"{value!r} has no time zone offset (like 2026-11-23T10:00+03:00)")
+        raise Invalid(
+            _("{value} has no time zone offset (like 2026-11-23T10:00+03:00)").format(
+                value=repr(value)
+            )
+        )
     return parsed
 
 
 @app.command("new")
 def new(
     ctx: typer.Context,
-    subject: str = typer.Option(..., "--subject", "-s", help="One line: what is wrong."),
-    service: str = typer.Option(..., "--service", help="Service code (`helpdesk service list`)."),
-    description: str = typer.Option("", "--description", "-d", help="Text, or - for stdin."),
+    subject: str = typer.Option(..., "--subject", "-s", help=N_("One line: what is wrong.")),
+    service: str = typer.Option(
+        ..., "--service", help=N_("Service code (`helpdesk service list`).")
+    ),
+    description: str = typer.Option("", "--description", "-d", help=N_("Text, or - for stdin.")),
     channel: str = typer.Option("phone", "--channel"),
-    type_: str | None = typer.Option(None, "--type", help="incident|request|question|complaint"),
+    type_: str | None = typer.Option(
+        None, "--type", help=N_("incident|request|question|complaint")
+    ),
     category: str | None = typer.Option(None, "--category"),
-    customer: str | None = typer.Option(None, "--customer", help="Customer code."),
-    contact: str | None = typer.Option(None, "--contact", help="Known contact's e-mail or phone."),
+    customer: str | None = typer.Option(None, "--customer", help=N_("Customer code.")),
+    contact: str | None = typer.Option(
+        None, "--contact", help=N_("Known contact's e-mail or phone.")
+    ),
     contact_id: int | None = typer.Option(None, "--contact-id"),
-    new_name: str | None = typer.Option(None, "--new-contact", help="Add a caller: name."),
-    new_phone: str = typer.Option("", "--phone", help="The new caller's phone."),
-    new_email: str = typer.Option("", "--email", help="The new caller's e-mail."),
-    site: str | None = typer.Option(None, "--site", help="The new caller's site code."),
-    asset: str | None = typer.Option(None, "--asset", help="Asset tag."),
-    impact: str | None = typer.Option(None, "--impact", help="1-3 or high/medium/low."),
-    urgency: str | None = typer.Option(None, "--urgency", help="1-3 or high/medium/low."),
-    created_at: str | None = typer.Option(None, "--created-at", help="ISO 8601, for back-fills."),
-    checklist: list[str] = typer.Option([], "--check", help="A checklist item done (repeat)."),
-    tags: list[str] = typer.Option([], "--tag", help="A tag (repeat)."),
-    resolve: str | None = typer.Option(None, "--resolve", help="Solved on first contact: how."),
-    template: str | None = typer.Option(None, "--template", help="Template the resolution used."),
+    new_name: str | None = typer.Option(None, "--new-contact", help=N_("Add a caller: name.")),
+    new_phone: str = typer.Option("", "--phone", help=N_("The new caller's phone.")),
+    new_email: str = typer.Option("", "--email", help=N_("The new caller's e-mail.")),
+    site: str | None = typer.Option(None, "--site", help=N_("The new caller's site code.")),
+    asset: str | None = typer.Option(None, "--asset", help=N_("Asset tag.")),
+    impact: str | None = typer.Option(None, "--impact", help=N_("1-3 or high/medium/low.")),
+    urgency: str | None = typer.Option(None, "--urgency", help=N_("1-3 or high/medium/low.")),
+    created_at: str | None = typer.Option(
+        None, "--created-at", help=N_("ISO 8601, for back-fills.")
+    ),
+    checklist: list[str] = typer.Option([], "--check", help=N_("A checklist item done (repeat).")),
+    tags: list[str] = typer.Option([], "--tag", help=N_("A tag (repeat).")),
+    resolve: str | None = typer.Option(None, "--resolve", help=N_("Solved on first contact: how.")),
+    template: str | None = typer.Option(
+        None, "--template", help=N_("Template the resolution used.")
+    ),
+    parent: str | None = typer.Option(
+        None, "--parent", help=N_("Part of this mass incident (an open ticket): resolved with it.")
+    ),
     login: str | None = AS,
     as_json: bool = JSON,
 ) -> None:
@@ -110,6 +143,8 @@ def new(
         tags=tuple(tags),
         resolution=read_text_arg(resolve),
         template=template,
+        link_to=parent,
+        link_kind="child",
     )
     done = register(c.store(), actor, ticket)
     if as_json:
@@ -119,22 +154,33 @@ def new(
         )
         return
     for warning in done.warnings:
-        say(f"note: {warning}")
-    who = f", offered to {done.assignee}" if done.assignee else ", in the queue"
-    say(
-        f"{done.key} registered: P{done.priority}, {done.line}/{done.group}{who}; "
-        f"resolve by {done.resolution_due.astimezone():%Y-%m-%d %H:%M}"
-        + (" (resolved on first contact)" if done.status == "resolved" else "")
+        say(_("note: {warning}").format(warning=warning))
+    if done.assignee:
+        message = _(
+            "{key} registered: P{priority}, {line}/{group}, offered to {agent}; resolve by {due}"
+        )
+    else:
+        message = _("{key} registered: P{priority}, {line}/{group}, in the queue; resolve by {due}")
+    message = message.format(
+        key=done.key,
+        priority=done.priority,
+        line=done.line,
+        group=done.group,
+        agent=done.assignee,
+        due=format_datetime(done.resolution_due.astimezone()),
     )
+    if done.status == "resolved":
+        message += _(" (resolved on first contact)")
+    say(message)
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    status: str = typer.Option("open", "--status", help="open, all, or a status."),
+    status: str = typer.Option("open", "--status", help=N_("open, all, or a status.")),
     group: str | None = typer.Option(None, "--group"),
     line: str | None = typer.Option(None, "--line"),
-    assignee: str | None = typer.Option(None, "--assignee", help="A login, me, or none."),
+    assignee: str | None = typer.Option(None, "--assignee", help=N_("A login, me, or none.")),
     priority: str | None = typer.Option(None, "--priority"),
     service: str | None = typer.Option(None, "--service"),
     customer: str | None = typer.Option(None, "--customer"),
@@ -143,13 +189,15 @@ def list_(
         "",
         "--where",
         "-w",
-        help="A query: 'status:open priority<=P2 "
-        "sla:at-risk age>4h assignee:me' (see `helpdesk query --help`).",
+        help=N_(
+            "A query: 'status:open priority<=P2 "
+            "sla:at-risk age>4h assignee:me' (see `helpdesk query --help`)."
+        ),
     ),
     view: str | None = typer.Option(
-        None, "--view", help="A saved view's query (combined with --where)."
+        None, "--view", help=N_("A saved view's query (combined with --where).")
     ),
-    keys: bool = typer.Option(False, "--keys", help="Print only the keys, one per line."),
+    keys: bool = typer.Option(False, "--keys", help=N_("Print only the keys, one per line.")),
     login: str | None = AS,
     as_json: bool = JSON,
     as_csv: bool = typer.Option(False, "--csv"),
@@ -203,38 +251,63 @@ def list_(
         print_table(headers, data, optional=("customer", "resolution_due", "group"))
 
 
+def _vendor_rows(t: ticket_views.TicketDetail) -> list[tuple[str, object]]:
+    v = t.vendor
+    if v is None:
+        return []
+    state = (
+        _("closed {at}").format(at=format_datetime(v.closed_at.astimezone()))
+        if v.closed_at
+        else pgettext("vendor case", "open")
+    )
+    case = _("{vendor} case {case} ({state})").format(vendor=v.vendor, case=v.case, state=state)
+    if v.contact:
+        case += f", {v.contact}"
+    return [(_("vendor"), case), (_("vendor promised"), v.promised_at)]
+
+
 @app.command("show")
 def show(ctx: typer.Context, key: str, as_json: bool = JSON) -> None:
     """One ticket with its timeline."""
     c = ctx_obj(ctx)
-    c.logged_in()  # a shared store shows its tickets to agents who logged in
-    t = ticket_views.show(c.store(), key)
+    store = c.store()
+    if auth.password_required(store):  # a shared store shows its tickets to agents in standing
+        t = ticket_views.read(store, c.actor(), key)
+    else:  # a private store: to whoever opens it
+        t = ticket_views.show(store, key)
     if as_json:
         print_json(ticket_views.as_json(t, events=True))
         return
     print_table(
         ("field", "value"),
         [
-            ("key", t.key),
-            ("subject", t.subject),
-            ("status", t.status),
-            ("priority", f"{t.priority} (impact {t.impact}, urgency {t.urgency})"),
-            ("service", t.service_name),
-            ("customer", t.customer_name),
+            (_("key"), t.key),
+            (_("subject"), t.subject),
+            (_("status"), t.status),
             (
-                "contact",
+                _("priority"),
+                _("{priority} (impact {impact}, urgency {urgency})").format(
+                    priority=t.priority, impact=t.impact, urgency=t.urgency
+                ),
+            ),
+            (_("service"), _service_name(c, t.service) or t.service_name),
+            (_("customer"), t.customer_name),
+            (
+                _("contact"),
                 " ".join(x for x in (t.contact_name, t.contact_phone, t.contact_email) if x),
             ),
-            ("asset", t.asset_name or None),
-            ("line/group", f"{t.line}/{t.group}"),
-            ("assignee", t.assignee),
-            ("created", t.created_at),
-            ("response due", t.response_due),
-            ("first response", t.first_response_at),
-            ("resolution due", t.resolution_due),
-            ("resolved", t.resolved_at),
-            ("closed", t.closed_at),
-            ("version", t.version),
+            (_("asset"), t.asset_name or None),
+            (_("line/group"), f"{t.line}/{t.group}"),
+            (_("assignee"), t.assignee),
+            (_("created"), t.created_at),
+            (_("response due"), t.response_due),
+            (_("first response"), t.first_response_at),
+            (_("resolution due"), t.resolution_due),
+            (_("resolved"), t.resolved_at),
+            (_("closed"), t.closed_at),
+            (_("sla plan"), f"{t.sla_plan} ({t.plan_note})" if t.plan_note else t.sla_plan),
+            *_vendor_rows(t),
+            (_("version"), t.version),
         ],
         title=t.key,
     )
@@ -246,7 +319,7 @@ def show(ctx: typer.Context, key: str, as_json: bool = JSON) -> None:
             (
                 e.at,
                 e.actor,
-                e.kind + ("" if e.public or e.kind != "note" else " (internal)"),
+                e.kind + ("" if e.public or e.kind != "note" else _(" (internal)")),
                 "; ".join(
                     f"{k}: {b} → {a}"
                     for k, (b, a) in e.changes.items()
@@ -256,8 +329,14 @@ def show(ctx: typer.Context, key: str, as_json: bool = JSON) -> None:
             )
             for e in t.events
         ],
-        title="timeline",
+        title=_("timeline"),
     )
+
+
+def _service_name(c, code: str) -> str:
+    """The service's name in the language in force."""
+    found = next((s for s in catalog(c.store()).services.values() if s.code == code), None)
+    return localized(found) if found else ""
 
 
 @app.command("take")
@@ -277,8 +356,8 @@ def take(
 def assign(
     ctx: typer.Context,
     key: str,
-    to: str | None = typer.Argument(None, help="Agent login; omit (or `none`) for the queue."),
-    group: str | None = typer.Option(None, "--group", help="Also move to this group."),
+    to: str | None = typer.Argument(None, help=N_("Agent login; omit (or `none`) for the queue.")),
+    group: str | None = typer.Option(None, "--group", help=N_("Also move to this group.")),
     login: str | None = AS,
     version: int | None = VERSION,
     as_json: bool = JSON,
@@ -298,17 +377,39 @@ def assign(
 def escalate(
     ctx: typer.Context,
     key: str,
-    to: str = typer.Argument(..., help="A line (L2, L3, L4) or a group code."),
-    note: str = typer.Option(..., "--note", "-n", help="What was already tried (required)."),
+    to: str = typer.Argument(..., help=N_("A line (L2, L3, L4) or a group code.")),
+    note: str = typer.Option(..., "--note", "-n", help=N_("What was already tried (required).")),
+    case: str | None = typer.Option(
+        None, "--case", help=N_("To a vendor (line 4): their case number; the ticket then waits.")
+    ),
+    promised: str | None = typer.Option(
+        None,
+        "--promised",
+        help=N_("The vendor's promised date: 2026-11-30 or 2026-11-30 15:00."),
+    ),
+    vendor_contact: str = typer.Option(
+        "", "--vendor-contact", help=N_("Who at the vendor was contacted (name, phone, e-mail).")
+    ),
     login: str | None = AS,
     version: int | None = VERSION,
     as_json: bool = JSON,
 ) -> None:
-    """Move the ticket up (or down) a line, with a note of what was tried."""
+    """Move the ticket up (or down) a line, with a note of what was tried. To a vendor
+    with --case (and --promised, --vendor-contact): the case is recorded and the ticket
+    waits for the vendor while our SLA keeps counting."""
     c = ctx_obj(ctx)
+    if case is None and (promised or vendor_contact):
+        raise Invalid(_("--promised and --vendor-contact go with --case (the vendor's case)"))
+    terms = VendorTerms(case, promised, vendor_contact) if case is not None else None
     _done(
         escalation.escalate(
-            c.store(), c.actor(login), key, to, read_text_arg(note) or "", expected_version=version
+            c.store(),
+            c.actor(login),
+            key,
+            to,
+            read_text_arg(note) or "",
+            expected_version=version,
+            vendor=terms,
         ),
         as_json,
     )
@@ -318,7 +419,7 @@ def escalate(
 def supervisor(
     ctx: typer.Context,
     key: str,
-    note: str = typer.Option(..., "--note", "-n", help="Why a supervisor is needed."),
+    note: str = typer.Option(..., "--note", "-n", help=N_("Why a supervisor is needed.")),
     login: str | None = AS,
     version: int | None = VERSION,
     as_json: bool = JSON,
@@ -337,7 +438,7 @@ def supervisor(
 def reply(
     ctx: typer.Context,
     key: str,
-    body: str = typer.Argument(..., help="The reply, or - for stdin."),
+    body: str = typer.Argument(..., help=N_("The reply, or - for stdin.")),
     template: str | None = typer.Option(None, "--template"),
     login: str | None = AS,
     version: int | None = VERSION,
@@ -362,7 +463,7 @@ def reply(
 def note(
     ctx: typer.Context,
     key: str,
-    body: str = typer.Argument(..., help="The note, or - for stdin."),
+    body: str = typer.Argument(..., help=N_("The note, or - for stdin.")),
     login: str | None = AS,
     version: int | None = VERSION,
     as_json: bool = JSON,
@@ -381,17 +482,33 @@ def note(
 def status(
     ctx: typer.Context,
     key: str,
-    to: str = typer.Argument(..., help="in_progress, waiting_customer, waiting_vendor, …"),
-    note_: str = typer.Option("", "--note", "-n", help="Why (required to resolve or reopen)."),
+    to: str = typer.Argument(..., help=N_("in_progress, waiting_customer, waiting_vendor, …")),
+    note_: str = typer.Option("", "--note", "-n", help=N_("Why (required to resolve or reopen).")),
+    reason: str | None = typer.Option(
+        None,
+        "--reason",
+        help=N_(
+            "Why it waits for the customer (required for waiting_customer): a reason code "
+            "from data/sla.toml (info, confirm, access, …), 'CODE: words', or words of your own."
+        ),
+    ),
     login: str | None = AS,
     version: int | None = VERSION,
     as_json: bool = JSON,
 ) -> None:
     """Move the ticket through the workflow."""
     c = ctx_obj(ctx)
+    store = c.store()
+    if parse_status(to) in PAUSED and not (reason or "").strip():
+        codes = ", ".join(r.code for r in pauses.reasons(store))
+        raise Invalid(
+            _("say why it waits for the customer: --reason CODE[: words] ({codes})").format(
+                codes=codes
+            )
+        )
     _done(
         ticket_actions.set_status(
-            c.store(), c.actor(login), key, to, note=note_, expected_version=version
+            store, c.actor(login), key, to, note=note_, reason=reason, expected_version=version
         ),
         as_json,
     )
@@ -401,7 +518,7 @@ def status(
 def resolve(
     ctx: typer.Context,
     key: str,
-    resolution: str = typer.Argument(..., help="How it was solved, or - for stdin."),
+    resolution: str = typer.Argument(..., help=N_("How it was solved, or - for stdin.")),
     template: str | None = typer.Option(None, "--template"),
     login: str | None = AS,
     version: int | None = VERSION,
@@ -426,7 +543,7 @@ def resolve(
 def confirm(
     ctx: typer.Context,
     key: str,
-    rating: int | None = typer.Option(None, "--rating", help="Satisfaction 1-5."),
+    rating: int | None = typer.Option(None, "--rating", help=N_("Satisfaction 1-5.")),
     login: str | None = AS,
     version: int | None = VERSION,
     as_json: bool = JSON,
@@ -445,7 +562,7 @@ def confirm(
 def reopen(
     ctx: typer.Context,
     key: str,
-    reason: str = typer.Argument(..., help="Why it is not solved."),
+    reason: str = typer.Argument(..., help=N_("Why it is not solved.")),
     login: str | None = AS,
     version: int | None = VERSION,
     as_json: bool = JSON,
@@ -477,7 +594,9 @@ def close(
 def cancel(
     ctx: typer.Context,
     key: str,
-    reason: str = typer.Option(..., "--note", "-n", help="Why (duplicate, mistake, withdrawn)."),
+    reason: str = typer.Option(
+        ..., "--note", "-n", help=N_("Why (duplicate, mistake, withdrawn).")
+    ),
     login: str | None = AS,
     version: int | None = VERSION,
     as_json: bool = JSON,
@@ -496,8 +615,8 @@ def cancel(
 def link(
     ctx: typer.Context,
     key: str,
-    other: str = typer.Argument(..., help="The other ticket."),
-    kind: str = typer.Option("related", "--kind", help="duplicate (of other), child, related."),
+    other: str = typer.Argument(..., help=N_("The other ticket.")),
+    kind: str = typer.Option("related", "--kind", help=N_("duplicate (of other), child, related.")),
     login: str | None = AS,
     version: int | None = VERSION,
     as_json: bool = JSON,
@@ -541,7 +660,7 @@ def priority(
 def time_(
     ctx: typer.Context,
     key: str,
-    minutes: int = typer.Argument(..., help="Minutes spent."),
+    minutes: int = typer.Argument(..., help=N_("Minutes spent.")),
     note_: str = typer.Option("", "--note", "-n"),
     login: str | None = AS,
     version: int | None = VERSION,
@@ -561,17 +680,22 @@ def time_(
 def bulk_(
     ctx: typer.Context,
     keys: list[str] = typer.Argument(
-        ..., help="Ticket keys, or - to read them from standard input (one per line)."
+        ..., help=N_("Ticket keys, or - to read them from standard input (one per line).")
     ),
     settings: list[str] = typer.Option(
         ...,
         "--set",
         "-s",
-        help="FIELD=VALUE, repeatable: priority=P2, impact=1, urgency=2, status=in_progress, "
-        "assignee=LOGIN|none, group=CODE, escalate=L3.",
+        help=N_(
+            "FIELD=VALUE, repeatable: priority=P2, impact=1, urgency=2, status=in_progress, "
+            "assignee=LOGIN|none, group=CODE, escalate=L3."
+        ),
     ),
     note_: str = typer.Option(
-        "", "--note", "-n", help="The reason or resolution (escalate, resolve, cancel need one)."
+        "",
+        "--note",
+        "-n",
+        help=N_("The reason or resolution (escalate, resolve, cancel need one)."),
     ),
     login: str | None = AS,
     as_json: bool = JSON,
@@ -595,9 +719,63 @@ def bulk_(
     else:
         tickets = len(wanted)
         say(
-            f"{tickets} ticket{'s' if tickets != 1 else ''}: {report.changed} changes made, "
-            f"{report.failed} refused",
+            n_(
+                "{n} ticket: {changed} changes made, {failed} refused",
+                "{n} tickets: {changed} changes made, {failed} refused",
+                tickets,
+            ).format(n=tickets, changed=report.changed, failed=report.failed),
             err=True,
         )
     if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command("attach")
+def attach(
+    ctx: typer.Context,
+    parent: str = typer.Argument(..., help=N_("The mass incident (an open ticket).")),
+    keys: list[str] = typer.Argument(
+        ..., help=N_("Tickets to attach to it, or - to read them from standard input.")
+    ),
+    login: str | None = AS,
+    as_json: bool = JSON,
+) -> None:
+    """Make PARENT a mass incident and attach the tickets to it, each its own change:
+    resolving PARENT then resolves them too (see `ticket exclude`). Exit status 1 if any
+    ticket refused."""
+    c = ctx_obj(ctx)
+    wanted = bulk.parse_keys(sys.stdin if keys == ["-"] else keys)
+    result = mass_incident.attach(c.store(), c.actor(login), parent, wanted)
+    _outcomes(result, as_json)
+
+
+@app.command("exclude")
+def exclude(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., help=N_("A child of a mass incident.")),
+    include: bool = typer.Option(
+        False, "--include", help=N_("Take it back into the incident's resolution.")
+    ),
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """Leave a child out of its mass incident's resolution (or, with --include, back in)."""
+    c = ctx_obj(ctx)
+    _done(
+        mass_incident.set_excluded(
+            c.store(), c.actor(login), key, not include, expected_version=version
+        ),
+        as_json,
+    )
+
+
+def _outcomes(result: batch.BatchResult, as_json: bool) -> None:
+    if as_json:
+        print_json([{"key": o.key, "ok": o.ok, "message": o.message} for o in result.outcomes])
+    else:
+        for o in result.outcomes:
+            say(o.message if o.ok else f"{o.key}: {o.message}", err=not o.ok)
+        say(result.summary(), err=True)
+    if result.failed:
         raise typer.Exit(1)

@@ -5,18 +5,19 @@ from __future__ import annotations
 import typer
 
 from helpdesk_tui.cli.common import ctx_obj, print_json, print_table, say
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.services import views
 
-app = typer.Typer(help="Saved views: named queries, shown as queue tabs.", no_args_is_help=True)
+app = typer.Typer(help=N_("Saved views: named queries, shown as queue tabs."), no_args_is_help=True)
 
-AS = typer.Option(None, "--as", help="Act as this agent login.")
+AS = typer.Option(None, "--as", help=N_("Act as this agent login."))
 
 
 @app.command("list")
 def list_(
     ctx: typer.Context,
     login: str | None = AS,
-    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    as_json: bool = typer.Option(False, "--json", help=N_("Print JSON.")),
 ) -> None:
     """The views you see: your own, then those shared with your groups."""
     c = ctx_obj(ctx)
@@ -36,11 +37,11 @@ def list_(
 @app.command("save")
 def save(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="The tab's name."),
-    query: str = typer.Argument(..., help="A query: 'priority<=P2 sla:at-risk assignee:me'."),
-    sort: str = typer.Option("sla", "--sort", help="sla, priority, key, created, updated, …"),
-    descending: bool = typer.Option(False, "--desc", help="Newest / highest first."),
-    share: str | None = typer.Option(None, "--share", help="Share with this group (code)."),
+    name: str = typer.Argument(..., help=N_("The tab's name.")),
+    query: str = typer.Argument(..., help=N_("A query: 'priority<=P2 sla:at-risk assignee:me'.")),
+    sort: str = typer.Option("sla", "--sort", help=N_("sla, priority, key, created, updated, …")),
+    descending: bool = typer.Option(False, "--desc", help=N_("Newest / highest first.")),
+    share: str | None = typer.Option(None, "--share", help=N_("Share with this group (code).")),
     login: str | None = AS,
 ) -> None:
     """Save (or replace) a view; the query is checked first."""
@@ -48,7 +49,10 @@ def save(
     v = views.save(
         c.store(), c.actor(login), name, query, sort=sort, descending=descending, group=share
     )
-    say(f"view {v.name!r} saved" + (f", shared with {v.group}" if v.group else ""))
+    if v.group:
+        say(_("view {name} saved, shared with {group}").format(name=repr(v.name), group=v.group))
+    else:
+        say(_("view {name} saved").format(name=repr(v.name)))
 
 
 @app.command("delete")
@@ -56,4 +60,4 @@ def delete(ctx: typer.Context, name: str, login: str | None = AS) -> None:
     """Delete one of your views (supervisors: a shared one too)."""
     c = ctx_obj(ctx)
     v = views.delete(c.store(), c.actor(login), name)
-    say(f"view {v.name!r} deleted")
+    say(_("view {name} deleted").format(name=repr(v.name)))

@@ -1,9 +1,16 @@
 """A ticket's SLA clocks: deadlines, at-risk instants, and which alerts are due.
 
 One rule keeps pauses, priority changes and plan changes consistent: a clock's deadline is
-`created_at + target + paused` in business time, where `paused` is the business time the
-ticket has spent waiting for the customer. So resuming shifts deadlines by the pause, and
-a new priority recomputes them from the business time already used, not from zero.
+`start + target + paused` in business time, where `paused` is the business time the ticket
+has spent waiting for the customer since the clock started. So resuming shifts deadlines by
+the pause, and a new priority recomputes them from the business time already used, not
+from zero.
+
+Three clocks: *response* and *resolution* start at registration; *update* (keep the
+customer informed every N business minutes, optional per plan) restarts from each public
+message to the customer. Its start is `update_from`, and the pauses that count against it
+are those after that start: `paused_s - update_paused_base_s`, the base being the paused
+business time at the restart.
 """
 
 from dataclasses import dataclass
@@ -15,6 +22,9 @@ RESPONSE_RISK = 1
 RESPONSE_BREACH = 2
 RESOLUTION_RISK = 4
 RESOLUTION_BREACH = 8
+UPDATE_RISK = 16
+UPDATE_BREACH = 32
+UPDATE_BITS = UPDATE_RISK | UPDATE_BREACH
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,9 @@ class ClockInput:
     first_response_at: datetime | None = None
     resolved_at: datetime | None = None
     alerts: int = 0
+    update_s: int = 0  # 0: the plan has no update clock for this priority
+    update_from: datetime | None = None  # its start: registration or the last public message
+    update_paused_base_s: int = 0  # paused_s when it started
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,8 @@ class Clocks:
     due_at: datetime | None
     next_alert_at: datetime | None
     alerts: int
+    update_due: datetime | None = None
+    update_risk_at: datetime | None = None
 
 
 def deadline(cal: BusinessCalendar, start: datetime, seconds: float, paused_s: int) -> datetime:
@@ -55,15 +70,22 @@ def compute(cal: BusinessCalendar, c: ClockInput, now: datetime | None = None) -
     response_risk = deadline(cal, c.created_at, c.response_s * c.at_risk, c.paused_s)
     resolution_due = deadline(cal, c.created_at, c.resolution_s, c.paused_s)
     resolution_risk = deadline(cal, c.created_at, c.resolution_s * c.at_risk, c.paused_s)
-    alerts = c.alerts
+    update_due = update_risk = None
+    if c.update_s > 0 and c.update_from is not None and c.resolved_at is None:
+        since = max(0, c.paused_s - c.update_paused_base_s)
+        update_due = deadline(cal, c.update_from, c.update_s, since)
+        update_risk = deadline(cal, c.update_from, c.update_s * c.at_risk, since)
+    alerts = c.alerts if update_due is not None else c.alerts & ~UPDATE_BITS
     if now is not None:
         for bit, instant, done in (
             (RESPONSE_RISK, response_risk, c.first_response_at),
             (RESPONSE_BREACH, response_due, c.first_response_at),
             (RESOLUTION_RISK, resolution_risk, c.resolved_at),
             (RESOLUTION_BREACH, resolution_due, c.resolved_at),
+            (UPDATE_RISK, update_risk, c.resolved_at),
+            (UPDATE_BREACH, update_due, c.resolved_at),
         ):
-            if done is None and instant > now:
+            if done is None and instant is not None and instant > now:
                 alerts &= ~bit
     return Clocks(
         response_due=response_due,
@@ -73,7 +95,9 @@ def compute(cal: BusinessCalendar, c: ClockInput, now: datetime | None = None) -
         due_at=queue_order(
             cal,
             c.paused_at,
-            nearest_due(c.first_response_at, c.resolved_at, response_due, resolution_due),
+            nearest_due(
+                c.first_response_at, c.resolved_at, response_due, resolution_due, update_due
+            ),
         ),
         next_alert_at=next_alert(
             c.paused_at,
@@ -84,8 +108,12 @@ def compute(cal: BusinessCalendar, c: ClockInput, now: datetime | None = None) -
             response_due,
             resolution_risk,
             resolution_due,
+            update_risk,
+            update_due,
         ),
         alerts=alerts,
+        update_due=update_due,
+        update_risk_at=update_risk,
     )
 
 
@@ -94,13 +122,16 @@ def nearest_due(
     resolved_at: datetime | None,
     response_due: datetime,
     resolution_due: datetime,
+    update_due: datetime | None = None,
 ) -> datetime | None:
-    """The deadline the queue sorts by: the response's until answered, then resolution's."""
+    """The deadline the queue sorts by: the nearest of the response's (until answered),
+    the resolution's and the next update's."""
     if resolved_at is not None:
         return None
-    if first_response_at is None:
-        return min(response_due, resolution_due)
-    return resolution_due
+    nearest = resolution_due if first_response_at else min(response_due, resolution_due)
+    if update_due is not None:
+        nearest = min(nearest, update_due)
+    return nearest
 
 
 PAUSED_AFTER = datetime(9000, 1, 1, tzinfo=UTC)
@@ -128,6 +159,8 @@ def next_alert(
     response_due: datetime,
     resolution_risk: datetime,
     resolution_due: datetime,
+    update_risk: datetime | None = None,
+    update_due: datetime | None = None,
 ) -> datetime | None:
     """The next instant the SLA tick has to record something for, or None."""
     if paused_at is not None or resolved_at is not None:
@@ -139,8 +172,10 @@ def next_alert(
             (RESPONSE_BREACH, response_due, first_response_at),
             (RESOLUTION_RISK, resolution_risk, None),
             (RESOLUTION_BREACH, resolution_due, None),
+            (UPDATE_RISK, update_risk, None),
+            (UPDATE_BREACH, update_due, None),
         )
-        if done is None and not alerts & bit
+        if done is None and instant is not None and not alerts & bit
     ]
     return min(pending) if pending else None
 
@@ -153,6 +188,8 @@ def due_alerts(
     response_due: datetime,
     resolution_risk: datetime,
     resolution_due: datetime,
+    update_risk: datetime | None = None,
+    update_due: datetime | None = None,
 ) -> list[int]:
     """The alert bits that have come due at `now` and are not recorded yet.
 
@@ -164,8 +201,10 @@ def due_alerts(
         (RESPONSE_BREACH, response_due, first_response_at),
         (RESOLUTION_RISK, resolution_risk, None),
         (RESOLUTION_BREACH, resolution_due, None),
+        (UPDATE_RISK, update_risk, None),
+        (UPDATE_BREACH, update_due, None),
     ):
-        if done is None and not alerts & bit and instant <= now:
+        if done is None and instant is not None and not alerts & bit and instant <= now:
             out.append(bit)
     return out
 
@@ -175,6 +214,8 @@ ALERT_NAMES = {
     RESPONSE_BREACH: ("response", "breached"),
     RESOLUTION_RISK: ("resolution", "at_risk"),
     RESOLUTION_BREACH: ("resolution", "breached"),
+    UPDATE_RISK: ("update", "at_risk"),
+    UPDATE_BREACH: ("update", "breached"),
 }
 
 
@@ -218,3 +259,69 @@ def took(
     response or a resolution took, as the reports count it."""
     business = max(0, round(cal.between(created_at, at)) - paused_s)
     return business, max(0, round((at - created_at).total_seconds()))
+
+
+def paused_until(
+    cal: BusinessCalendar, paused_s: int, paused_at: datetime | None, at: datetime
+) -> int:
+    """Business seconds paused in total as of `at`, the pause under way included: the base
+    an update clock restarted at `at` subtracts from later totals."""
+    if paused_at is None or at <= paused_at:
+        return paused_s
+    return paused_s + round(cal.between(paused_at, at))
+
+
+def used_of(
+    cal: BusinessCalendar,
+    now: datetime,
+    due: datetime | None,
+    target_s: int,
+    done_at: datetime | None = None,
+    paused_at: datetime | None = None,
+) -> float | None:
+    """The share of a clock's target used (1.0 = at the deadline), in business time,
+    from the stored deadline: `target - time left`. Judged when the clock stopped (met, or
+    paused); None when the ticket has no such clock."""
+    if due is None or target_s <= 0:
+        return None
+    end = done_at or paused_at or now
+    return max(0.0, (target_s - cal.between(end, due)) / target_s)
+
+
+@dataclass(frozen=True)
+class ClockUse:
+    """One clock as the screens show it: its share of the target used and its state."""
+
+    name: str  # response | resolution | update
+    share: float | None  # None: the ticket has no such clock
+    state: ClockState | None
+
+
+def clock_use(
+    cal: BusinessCalendar,
+    now: datetime,
+    name: str,
+    due: datetime | None,
+    risk_at: datetime | None,
+    target_s: int,
+    done_at: datetime | None = None,
+    paused_at: datetime | None = None,
+    took_s: int | None = None,
+) -> ClockUse:
+    """`took_s`: for a clock met, the business time it took as recorded then (its target
+    may have changed since, with the priority; the deadline of a met clock stays)."""
+    if due is None or target_s <= 0:
+        return ClockUse(name, None, None)
+    share = (
+        took_s / target_s
+        if done_at is not None and took_s is not None
+        else used_of(cal, now, due, target_s, done_at, paused_at)
+    )
+    return ClockUse(name, share, clock_state(now, due, risk_at, done_at, paused_at))
+
+
+def percent(share: float | None) -> str:
+    """`45%`, at most `999%`; `—` for no clock."""
+    if share is None:
+        return "—"
+    return f"{min(999, int(share * 100))}%"

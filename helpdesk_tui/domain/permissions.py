@@ -14,8 +14,9 @@ role into the workflow, which then says which moves it may make. The rows that *
 transitions — resolve, confirm, close, reopen, cancel — are computed from that table, so
 the two can never disagree.
 
-Besides the agent roles, two actors change tickets: the *customer* (by mail) and the
-*system* (the SLA timer). They have no role row; `Rule.others` names what they may do.
+Besides the agent roles, three actors change tickets: the *customer* (by mail), the
+*system* (the SLA timer) and a *rule* (`data/rules.toml`, written by whoever may load the
+desk's data). They have no role row; `Rule.others` names what they may do.
 """
 
 from __future__ import annotations
@@ -26,7 +27,14 @@ from enum import StrEnum
 
 from helpdesk_tui.domain.errors import NotAllowed
 from helpdesk_tui.domain.vocab import Role
-from helpdesk_tui.domain.workflow import CUSTOMER, SYSTEM, TRANSITIONS, Status, check_transition
+from helpdesk_tui.domain.workflow import (
+    CUSTOMER,
+    RULE,
+    SYSTEM,
+    TRANSITIONS,
+    Status,
+    check_transition,
+)
 
 
 class Access(StrEnum):
@@ -37,7 +45,7 @@ class Access(StrEnum):
 
 
 ROLES: tuple[Role, ...] = (Role.DISPATCHER, Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN)
-OTHERS: tuple[str, ...] = (CUSTOMER, SYSTEM)
+OTHERS: tuple[str, ...] = (CUSTOMER, SYSTEM, RULE)
 
 LOGIN = "login"
 """Not an action of the table: the name a failed login is audited under."""
@@ -101,11 +109,19 @@ RULES: tuple[Rule, ...] = (
         frozenset({CUSTOMER}),
         "engineers too: callers reach them directly; the customer by mail",
     ),
+    Rule(
+        "ticket.read",
+        "Read a ticket: its fields, timeline and links",
+        _cells(Y, Y, Y, Y),
+        note="every agent reads every ticket: duplicates, mass incidents and what a colleague "
+        "tried need the whole desk; only the agent's standing is checked",
+    ),
     Rule("ticket.take", "Take a ticket from a queue", ALL_GROUP),
     Rule(
         "ticket.assign",
         "Assign a ticket to an agent of its group, or back to the queue",
         ALL_GROUP,
+        frozenset({RULE}),
         note="engineers within the ticket's group; others also to another group of its line",
     ),
     Rule(
@@ -117,16 +133,23 @@ RULES: tuple[Rule, ...] = (
         "ticket.escalate",
         "Escalate or de-escalate a ticket to another line or group",
         ALL_GROUP,
+        frozenset({RULE}),
         note="with a note of what was tried",
     ),
-    Rule("ticket.supervisor", "Tell a supervisor about a ticket", ALL_GROUP),
+    Rule("ticket.supervisor", "Tell a supervisor about a ticket", ALL_GROUP, frozenset({RULE})),
     Rule("ticket.reply", "Reply to the customer", ALL_GROUP, note="mailed to the contact"),
-    Rule("ticket.note", "Add an internal note", ALL_GROUP, note="never mailed to the customer"),
+    Rule(
+        "ticket.note",
+        "Add an internal note",
+        ALL_GROUP,
+        frozenset({RULE}),
+        note="never mailed to the customer",
+    ),
     Rule(
         "ticket.status",
         "Change a ticket's status",
         ALL_GROUP,
-        frozenset({CUSTOMER, SYSTEM}),
+        frozenset({CUSTOMER, SYSTEM, RULE}),
         "which moves each role may make: the workflow table (`domain/workflow.py`)",
     ),
     _workflow_rule(
@@ -166,9 +189,26 @@ RULES: tuple[Rule, ...] = (
         *[(None, Status.CANCELLED)],
         note="workflow",
     ),
-    Rule("ticket.priority", "Change a ticket's impact and urgency", ALL_GROUP),
+    Rule("ticket.priority", "Change a ticket's impact and urgency", ALL_GROUP, frozenset({RULE})),
     Rule("ticket.time", "Log time spent on a ticket", ALL_GROUP),
     Rule("ticket.link", "Link tickets (duplicate, mass incident, related)", ALL_GROUP),
+    Rule(
+        "ticket.bulk",
+        "Act on many marked tickets at once",
+        ALL_GROUP,
+        note="each ticket is then checked as if changed alone, and audited alone",
+    ),
+    Rule(
+        "ticket.make_parent",
+        "Make a ticket a mass incident and attach others to it",
+        ALL_GROUP,
+        note="resolving the parent resolves its open children",
+    ),
+    Rule(
+        "ticket.exclude_child",
+        "Leave a child out of (or back in) its mass incident's resolution",
+        ALL_GROUP,
+    ),
     Rule(
         "draft.save",
         "Keep drafts of one's own text",
@@ -198,6 +238,27 @@ RULES: tuple[Rule, ...] = (
         note="an inactive agent can do nothing",
     ),
     # -- the desk --------------------------------------------------------------------------
+    Rule(
+        "card.view",
+        "Read customer, contact, asset and vendor cards",
+        _cells(Y, Y, Y, Y),
+        area="Customers",
+        note="every ticket of the customer, newest first",
+    ),
+    Rule(
+        "customer.import",
+        "Import customers, contacts and assets from CSV",
+        BOSSES,
+        area="Customers",
+        note="a dry run changes nothing; any bad row stops it unless told to skip",
+    ),
+    Rule(
+        "customer.export",
+        "Export customers, contacts and assets to CSV",
+        BOSSES,
+        area="Customers",
+        note="contacts' phones and e-mails included",
+    ),
     Rule("board.view", "Open the supervisor board", BOSSES, area="Desk"),
     Rule("report.view", "Read the KPI reports", BOSSES, area="Desk"),
     Rule(
@@ -310,7 +371,7 @@ CELL = {Access.ANY: "✓", Access.GROUP: "own groups", Access.SELF: "self", Acce
 
 def markdown_table() -> str:
     """The table as the README shows it, generated from `RULES`."""
-    heads = ["action", "what", *ROLES, "customer", "system", "notes"]
+    heads = ["action", "what", *ROLES, *OTHERS, "notes"]
     lines = ["| " + " | ".join(heads) + " |", "|" + "|".join("---" for _ in heads) + "|"]
     area = None
     for r in RULES:

@@ -17,7 +17,9 @@ _C0[0x7F] = "\u2421"  # ␡
 _C1 = dict.fromkeys(range(0x80, 0xA0), "\ufffd")
 # Bidi overrides and isolates can make a line read differently from what it holds.
 _BIDI = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)], "\ufffd")
-_TABLE = {**_C0, **_C1, **_BIDI}
+# Lone surrogates (undecodable bytes, as Python carries them) can be neither stored nor shown.
+_SURROGATES = dict.fromkeys(range(0xD800, 0xE000), "\ufffd")
+_TABLE = {**_C0, **_C1, **_BIDI, **_SURROGATES}
 _LINE_TABLE = {**_TABLE, 0x09: " ", 0x0A: " "}
 _SPACES = re.compile(r"[ \t]{2,}")
 
@@ -44,6 +46,13 @@ def clean_line(text: str | None) -> str:
 def visible(text: str | None) -> str:
     """For display: control characters as control pictures, newlines kept."""
     return (text or "").translate(_TABLE)
+
+
+def pasted(text: str | None) -> str:
+    """Text pasted into a field, before any widget shows it: line ends normalised (terminals
+    paste CR), control characters as their pictures. Fields show what they hold, so an
+    escape sequence pasted from a mail must be inert before it is on screen."""
+    return visible((text or "").replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def visible_line(text: str | None) -> str:

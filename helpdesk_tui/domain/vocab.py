@@ -51,6 +51,7 @@ class EventKind(StrEnum):
     SLA_AT_RISK = "sla_at_risk"
     SLA_BREACHED = "sla_breached"
     RATED = "rated"
+    VENDOR_LATE = "vendor_late"  # a vendor's promised date passed (the case stays open)
 
 
 class LinkKind(StrEnum):

@@ -2,8 +2,9 @@
 
 new → assigned → in progress ⇄ waiting for customer / waiting for vendor → resolved →
 closed; resolved → reopened (counted); any open status → cancelled. Besides the agent
-roles, two actors change tickets: the *customer* (a reply or a confirmation by mail) and
-the *system* (the SLA tick closing resolved tickets nobody answered).
+roles, three actors change tickets: the *customer* (a reply or a confirmation by mail),
+the *system* (the SLA tick closing resolved tickets nobody answered) and a *rule*
+(`data/rules.toml`), which routes (assigns, hands back, escalates) but never works a ticket.
 """
 
 from enum import StrEnum
@@ -26,6 +27,7 @@ class Status(StrEnum):
 
 CUSTOMER = "customer"
 SYSTEM = "system"
+RULE = "rule"
 
 OPEN = frozenset(
     {
@@ -48,17 +50,18 @@ _AGENTS = frozenset(Role)
 _WORKERS = frozenset({Role.DISPATCHER, Role.ENGINEER, Role.SUPERVISOR, Role.ADMIN})
 _LEADS = frozenset({Role.DISPATCHER, Role.SUPERVISOR, Role.ADMIN})
 _BOSSES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+_ROUTERS = _AGENTS | {RULE}
 
 S = Status
 TRANSITIONS: dict[tuple[Status, Status], frozenset[str]] = {
     # taking or assigning
-    (S.NEW, S.ASSIGNED): _AGENTS,
-    (S.REOPENED, S.ASSIGNED): _AGENTS,
+    (S.NEW, S.ASSIGNED): _ROUTERS,
+    (S.REOPENED, S.ASSIGNED): _ROUTERS,
     # handed back to the queue (assigned to nobody, or escalated to another group)
-    (S.ASSIGNED, S.NEW): _AGENTS,
-    (S.IN_PROGRESS, S.NEW): _AGENTS,
-    (S.REOPENED, S.NEW): _AGENTS,
-    (S.IN_PROGRESS, S.ASSIGNED): _AGENTS,  # escalated to a group that offers it to somebody
+    (S.ASSIGNED, S.NEW): _ROUTERS,
+    (S.IN_PROGRESS, S.NEW): _ROUTERS,
+    (S.REOPENED, S.NEW): _ROUTERS,
+    (S.IN_PROGRESS, S.ASSIGNED): _ROUTERS,  # escalated to a group that offers it to somebody
     # starting work
     (S.NEW, S.IN_PROGRESS): _WORKERS,
     (S.ASSIGNED, S.IN_PROGRESS): _WORKERS,

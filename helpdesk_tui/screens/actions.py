@@ -11,6 +11,7 @@ from textual.binding import Binding
 
 from helpdesk_tui.domain import permissions
 from helpdesk_tui.domain.errors import Conflict, Invalid
+from helpdesk_tui.domain.pauses import OTHER, PauseReason
 from helpdesk_tui.domain.priority import IMPACTS, URGENCIES, priority_of
 from helpdesk_tui.domain.workflow import Status, allowed_targets
 from helpdesk_tui.screens.compose import ComposeScreen
@@ -21,17 +22,20 @@ from helpdesk_tui.screens.dialogs import (
     describe_conflict,
 )
 from helpdesk_tui.screens.picker import Choice, PickerScreen
+from helpdesk_tui.screens.vendor_case import VendorCaseScreen
 from helpdesk_tui.services import (
     agents,
     drafts,
     escalation,
     macros,
+    pauses,
     ticket_actions,
     ticket_views,
 )
 from helpdesk_tui.services.ticket_actions import Changed
 from helpdesk_tui.services.ticket_core import normalize_key
 from helpdesk_tui.services.ticket_views import TicketDetail
+from helpdesk_tui.services.vendor_cases import VendorTerms
 
 # (key, action, short description for the footer, what it does for the help and palette,
 #  shown in the footer)
@@ -76,6 +80,13 @@ _ACTIONS = [
     ),
     ("A", "article", "Write up", "Draft a knowledge-base article from the resolved ticket", False),
     ("m", "macro", "Macro", "Run a macro: a named sequence of actions (data/macros.toml)", False),
+    (
+        "C",
+        "customer",
+        "Card",
+        "The card of the ticket's customer, contact or asset: contracts, equipment, history",
+        False,
+    ),
 ]
 
 TICKET_BINDINGS = [
@@ -116,8 +127,9 @@ class TicketActions:
             return
         key, version = target
         self.call(
-            ticket_views.show,
+            ticket_views.read,
             self.desk.store,
+            self.desk.actor,
             key,
             events=False,
             done=lambda detail: then(key, version, detail),
@@ -134,6 +146,8 @@ class TicketActions:
 
         def done(result: Changed) -> None:
             self.notify(result.message, timeout=4, markup=False)  # names, keys: never markup
+            if fn in (ticket_actions.reply, ticket_actions.note):
+                self.app.handling.sent(result.key)  # a stretch of handling time ends here
             if draft is not None:
                 self.call(drafts.discard, self.desk.store, self.desk.actor, *draft, group="draft")
             self.changed(result)
@@ -234,9 +248,7 @@ class TicketActions:
                     Choice(g.code, f"{g.line_code} · {g.name}", f"{direction} · {g.code}")
                 )
 
-            def chosen(group: str | None) -> None:
-                if group is None:
-                    return
+            def note(group: str, terms: VendorTerms | None) -> None:
                 self._write(
                     f"Escalate {key} to {group}: what was already tried?",
                     key,
@@ -247,13 +259,63 @@ class TicketActions:
                         group,
                         text,
                         expected_version=version,
+                        vendor=terms,
                         draft=("escalation", key),
                     ),
                     min_length=escalation.MIN_NOTE,
                     hint="The next line needs to know what was checked and what happened.",
                 )
 
+            def chosen(group: str | None) -> None:
+                if group is None:
+                    return
+                info = next(g for g in cat.groups.values() if g.code == group)
+                if info.level != escalation.VENDOR_LEVEL:
+                    note(group, None)
+                    return
+
+                def with_case(terms: VendorTerms | None) -> None:
+                    if terms is not None:
+                        note(group, terms if terms.case else None)
+
+                self.app.push_screen(
+                    VendorCaseScreen(f"Escalate {key} to the vendor {info.name}: their case"),
+                    with_case,
+                )
+
             self.app.push_screen(PickerScreen(f"Escalate {key} to…", choices), chosen)
+
+        self._with_ticket(pick)
+
+    def action_customer(self) -> None:
+        def pick(key: str, version: int | None, detail: TicketDetail) -> None:
+            choices = []
+            if detail.customer:
+                choices.append(Choice("customer", f"Customer: {detail.customer_name}"))
+            if detail.contact_id is not None:
+                choices.append(Choice("contact", f"Contact: {detail.contact_name}"))
+            if detail.asset:
+                choices.append(Choice("asset", f"Asset: {detail.asset_name} ({detail.asset})"))
+            if detail.vendor is not None:
+                choices.append(Choice("vendor", f"Vendor: {detail.vendor.vendor_name}"))
+            idents = {
+                "customer": detail.customer,
+                "contact": detail.contact_id,
+                "asset": detail.asset,
+                "vendor": detail.vendor.vendor if detail.vendor else None,
+            }
+            if not choices:
+                self.notify(f"{key} has no customer, contact or asset.", severity="warning")
+                return
+
+            def chosen(kind: str | None) -> None:
+                if kind is not None:
+                    self.desk.open_card(kind, idents[kind])
+
+            if len(choices) == 1:
+                chosen(choices[0].id)
+            else:
+                self.app.push_screen(PickerScreen(f"The card of {key}'s…", choices), chosen)
 
         self._with_ticket(pick)
 
@@ -400,6 +462,8 @@ class TicketActions:
                             draft=("cancel", key),
                         ),
                     )
+                elif status == Status.WAITING_CUSTOMER:
+                    self._ask_pause_reason(key, version)
                 else:
                     self._run(ticket_actions.set_status, key, status, expected_version=version)
 
@@ -408,6 +472,47 @@ class TicketActions:
             )
 
         self._with_ticket(pick)
+
+    def _ask_pause_reason(self, key: str, version: int | None) -> None:
+        """Waiting for the customer pauses the SLA: pick why (data/sla.toml's reasons), add
+        words (required for `other`), then move."""
+
+        def listed(reasons: tuple[PauseReason, ...]) -> None:
+            choices = [Choice(r.code, r.name, r.code) for r in reasons]
+
+            def chosen(code: str | None) -> None:
+                if code is None:
+                    return
+
+                def check(value: str) -> str | None:
+                    return "say why, in a few words" if code == OTHER and not value else None
+
+                def worded(words: str | None) -> None:
+                    if words is None:
+                        return
+                    reason = f"{code}: {words}" if words else code
+                    self._run(
+                        ticket_actions.set_status,
+                        key,
+                        Status.WAITING_CUSTOMER.value,
+                        reason=reason,
+                        expected_version=version,
+                    )
+
+                name = next(r.name for r in reasons if r.code == code)
+                self.app.push_screen(
+                    InputScreen(
+                        f"{key} waits for the customer: {name}",
+                        placeholder="details (optional)" if code != OTHER else "why?",
+                        validate=check,
+                        hint="Enter: pause the SLA · Esc: cancel",
+                    ),
+                    worded,
+                )
+
+            self.app.push_screen(PickerScreen(f"{key}: why does it wait?", choices), chosen)
+
+        self.call(pauses.reasons, self.desk.store, done=listed)
 
     def action_close(self) -> None:
         def pick(key: str, version: int | None, detail: TicketDetail) -> None:

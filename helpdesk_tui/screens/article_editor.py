@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, SelectionList,
 from textual.widgets.selection_list import Selection
 
 from helpdesk_tui.domain.errors import HelpdeskError
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.base import WorkerCalls, one_line
 from helpdesk_tui.screens.dialogs import leave_unsaved
 from helpdesk_tui.services import knowledge
@@ -31,8 +32,8 @@ LANGUAGES = [("English", "en"), ("Русский", "ru")]
 
 class ArticleEditorScreen(WorkerCalls, Screen[ArticleView | None]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="article.save", priority=True),
-        Binding("escape", "leave", "Close", id="article.close"),
+        Binding("ctrl+s", "save", N_("Save"), id="article.save", priority=True),
+        Binding("escape", "leave", N_("Close"), id="article.close"),
     ]
 
     DEFAULT_CSS = """
@@ -69,18 +70,20 @@ class ArticleEditorScreen(WorkerCalls, Screen[ArticleView | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="ed-head"):
-            yield Input(self.initial.title, placeholder="title", id="ed-title")
+            yield Input(self.initial.title, placeholder=_("title"), id="ed-title")
             yield Select(
                 LANGUAGES, value=self.initial.language or "en", allow_blank=False, id="ed-language"
             )
         yield Input(
-            ", ".join(self.initial.tags), placeholder="tags, separated by commas", id="ed-tags"
+            ", ".join(self.initial.tags),
+            placeholder=_("tags, separated by commas"),
+            id="ed-tags",
         )
         with Horizontal(id="ed-body"):
             with Vertical(id="ed-scope"):
-                yield Label("About the services")
+                yield Label(_("About the services"))
                 yield SelectionList[str](id="ed-services")
-                yield Label("Visible to (none ticked: everybody)")
+                yield Label(_("Visible to (none ticked: everybody)"))
                 yield SelectionList[str](id="ed-groups")
             yield TextArea(self.initial.body, id="ed-text", soft_wrap=True)
             with VerticalScroll(id="ed-preview"):
@@ -90,12 +93,12 @@ class ArticleEditorScreen(WorkerCalls, Screen[ArticleView | None]):
 
     def on_mount(self) -> None:
         if self.slug:
-            self.title = f"Edit: {self.initial.title}"
+            self.title = _("Edit: {title}").format(title=self.initial.title)
         elif self.source_ticket:
-            self.title = f"New article drafted from {self.source_ticket}"
+            self.title = _("New article drafted from {key}").format(key=self.source_ticket)
         else:
-            self.title = "New article"
-        self.sub_title = "Markdown · Ctrl+S save · Esc close"
+            self.title = _("New article")
+        self.sub_title = _("Markdown · Ctrl+S save · Esc close")
         self.query_one("#ed-title" if not self.initial.title else "#ed-text").focus()
         self.call(knowledge.choices, self.desk.store, self.desk.actor, done=self._got_choices)
 
@@ -111,7 +114,7 @@ class ArticleEditorScreen(WorkerCalls, Screen[ArticleView | None]):
         groups = self.query_one("#ed-groups", SelectionList)
         groups.add_options(
             Selection(
-                Text(f"{name} ({code})" + (" · yours" if code in choices.my_groups else "")),
+                Text(f"{name} ({code})" + (_(" · yours") if code in choices.my_groups else "")),
                 code,
                 code in self.initial.groups,
             )
@@ -181,7 +184,9 @@ class ArticleEditorScreen(WorkerCalls, Screen[ArticleView | None]):
         )
 
     def _saved(self, view: ArticleView) -> None:
-        self.notify(f"Saved “{view.title}” ({view.slug}).", timeout=4)
+        self.notify(
+            _("Saved “{title}” ({slug}).").format(title=view.title, slug=view.slug), timeout=4
+        )
         self.dismiss(view)
 
     def action_leave(self) -> None:

@@ -5,24 +5,52 @@ blocks the interface) and calls `done(result)` back on the event loop. A typed e
 (`Invalid`, `NotAllowed`, `NotFound`, `StoreError`) becomes a one-line notification; a
 conflict also offers to reload; anything else is logged and shown as one line, never a
 crash.
+
+Key descriptions are marked `N_("…")` in `BINDINGS` (class bodies run at import, before the
+language is known) and translated where they are shown: `LocalBindings` hands the footer,
+the key panel and the palette the bindings in the language in force.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from helpdesk_tui.domain.errors import Conflict, HelpdeskError
+from helpdesk_tui.i18n import _
 
 if TYPE_CHECKING:
     from helpdesk_tui.app import HelpdeskApp
 
 
-class WorkerCalls:
-    """Mixin for screens and modals: database calls in workers, results on the loop."""
+def local_binding(binding: Binding) -> Binding:
+    """`binding` with its description and tooltip in the language in force."""
+    description, tooltip = _(binding.description), _(binding.tooltip)
+    if (description, tooltip) == (binding.description, binding.tooltip):
+        return binding
+    return dataclasses.replace(binding, description=description, tooltip=tooltip)
+
+
+class LocalBindings:
+    """Mixin for screens: the active bindings (footer, key panel, palette) translated."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        found: dict[str, ActiveBinding] = super().active_bindings  # type: ignore[misc]
+        return {
+            key: active._replace(binding=local_binding(active.binding), tooltip=_(active.tooltip))
+            for key, active in found.items()
+        }
+
+
+class WorkerCalls(LocalBindings):
+    """Mixin for screens and modals: database calls in workers, results on the loop (and
+    their keys in the language in force)."""
 
     _done: dict[Worker, tuple[Callable[[Any], None] | None, Callable[[Exception], bool] | None]]
 

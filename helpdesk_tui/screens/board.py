@@ -17,7 +17,7 @@ from helpdesk_tui.domain.errors import HelpdeskError, NotAllowed
 from helpdesk_tui.domain.text import visible_line
 from helpdesk_tui.screens.base import DeskScreen, WorkerCalls
 from helpdesk_tui.screens.picker import Choice, PickerScreen
-from helpdesk_tui.services import agents, queue, ticket_actions
+from helpdesk_tui.services import agents, mass_incident, queue, ticket_actions, vendors
 from helpdesk_tui.services import board as board_service
 from helpdesk_tui.services.board import Board, level
 from helpdesk_tui.services.queue import QueueQuery
@@ -71,6 +71,14 @@ class BoardScreen(DeskScreen):
         Binding("w", "workspace", "Queues", id="board.workspace"),
         Binding("K", "reports", "KPIs", id="board.reports"),
         Binding("ctrl+r", "refresh", "Refresh", id="board.refresh", show=False),
+        Binding(
+            "v",
+            "vendors",
+            "Vendors",
+            id="board.vendors",
+            show=False,
+            tooltip="A vendor's card: their cases and the promises they let pass",
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -87,6 +95,8 @@ class BoardScreen(DeskScreen):
     BoardScreen #side { width: 1fr; padding: 0 1; }
     BoardScreen .title { text-style: bold; }
     """
+
+    MASS_SHOWN = 5  # mass incidents listed (the board's corner has room for this many)
 
     def __init__(self) -> None:
         super().__init__()
@@ -105,6 +115,7 @@ class BoardScreen(DeskScreen):
             with Vertical(id="side"):
                 yield Static(id="backlog")
                 yield Static(id="mass")
+                yield Static(id="vendor-promises")
         yield Footer()
 
     def on_resize(self, event) -> None:
@@ -143,6 +154,71 @@ class BoardScreen(DeskScreen):
             group="board",
             exclusive=True,
         )
+        self._load_mass()
+
+    def _load_mass(self) -> None:
+        self.call(
+            mass_incident.open_incidents,
+            self.desk.store,
+            done=self._show_mass,
+            group="board-mass",
+            exclusive=True,
+        )
+
+    def _show_mass(self, found: list[mass_incident.MassIncident]) -> None:
+        """Open mass incidents and their calls (services/mass_incident.py)."""
+        mass = Text("Open mass incidents: ", style="bold")
+        if not found:
+            mass.append("none", style="dim")
+        for incident in found[: self.MASS_SHOWN]:
+            mass.append(f"\n  {incident.key} ")
+            mass.append(f"{incident.children:,} calls, {incident.open_children:,} open")
+            if incident.excluded:
+                mass.append(f", {incident.excluded:,} excluded")
+            mass.append(" · " + visible_line(incident.subject)[:50])
+        if len(found) > self.MASS_SHOWN:
+            mass.append(f"\n  … {len(found) - self.MASS_SHOWN} more", style="dim")
+        self.query_one("#mass", Static).update(mass)
+
+    def load_vendor_promises(self) -> None:
+        """After the board itself loaded: a refused board is refused (and audited) once."""
+        self.call(
+            vendors.late_promises,
+            self.desk.store,
+            self.desk.actor,
+            now=self.desk.clock(),
+            done=self.show_vendor_promises,
+            failed=lambda error: True,  # the board's own call says why
+            group="board-vendors",
+            exclusive=True,
+        )
+
+    def show_vendor_promises(self, late: vendors.LatePromises) -> None:
+        """Vendors' promises that passed on open tickets: hidden while there are none."""
+        box = self.query_one("#vendor-promises", Static)
+        box.display = late.total > 0
+        text = Text(f"Vendor promises passed: {late.total}", style="bold")
+        text.append(" · v: a vendor's card", style="dim")
+        now = self.desk.clock()
+        for p in late.rows[:3]:
+            text.append(
+                f"\n  {p.key} {visible_line(p.vendor_name)[:24]} case {visible_line(p.case)[:16]}"
+                f" · late {_age(p.promised_at, now)}"
+            )
+        box.update(text)
+
+    def action_vendors(self) -> None:
+        def show(groups: list) -> None:
+            if not groups:
+                self.notify("There are no vendors (line 4 groups).", severity="warning")
+                return
+            choices = [Choice(g.code, g.name, g.code) for g in groups]
+            self.app.push_screen(
+                PickerScreen("A vendor's card", choices),
+                lambda code: self.desk.open_card("vendor", code) if code else None,
+            )
+
+        self.call(vendors.vendors, self.desk.store, done=show)
 
     def _failed(self, error: Exception) -> bool:
         self._refused = isinstance(error, NotAllowed)
@@ -236,16 +312,6 @@ class BoardScreen(DeskScreen):
         if levels:
             backlog.append(f"  {levels[0]:,} → {levels[-1]:,} open")
         self.query_one("#backlog", Static).update(backlog)
-        mass = Text("Open mass incidents: ", style="bold")
-        if b.mass_incidents:
-            for incident in b.mass_incidents[:5]:
-                mass.append(
-                    f"\n  {incident.key} ({incident.children} calls) "
-                    f"{visible_line(incident.subject)[:50]}"
-                )
-        else:
-            mass.append("none", style="dim")
-        self.query_one("#mass", Static).update(mass)
         total = b.totals
         self.query_one("#board-status", Static).update(
             Text(
@@ -254,6 +320,7 @@ class BoardScreen(DeskScreen):
                 f"{total.breached:,} breached · updates by itself"
             )
         )
+        self.load_vendor_promises()
 
     # -- acting ------------------------------------------------------------------------------
     def _selected(self) -> tuple[str, str] | None:

@@ -90,12 +90,17 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
 
     def _draft_loaded(self, draft) -> None:
         area = self.query_one(TextArea)
-        if draft is None and self.initial and not area.text.strip():
+        body = draft.body if draft is not None else None
+        kept = self.desk.kept_drafts.get(self.kind, self.ticket)
+        if kept is not None:  # typed while the store was unreachable: newer than the stored
+            text, append = kept
+            body = body + "\n" + text if append and body else text
+        if body is None and self.initial and not area.text.strip():
             area.text = self.initial
             area.move_cursor(area.document.end)
-        if draft is not None:
+        if body is not None:
             typed = area.text  # typed while the draft was on its way: keep both
-            area.text = draft.body + ("\n" + typed if typed.strip() else "")
+            area.text = body + ("\n" + typed if typed.strip() else "")
             area.move_cursor(area.document.end)
             self.notify("Your draft is back.", timeout=3)
         self._loaded = True
@@ -119,16 +124,9 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
         self._save_timer = self.set_timer(SAVE_AFTER, self._save_draft)
 
     def _save_draft(self) -> None:
-        self.call(
-            drafts.save,
-            self.desk.store,
-            self.desk.actor,
-            self.kind,
-            self.ticket,
-            self.text,
-            group="draft",
-            exclusive=True,
-        )
+        """Through the application, so that a save as the editor closes is still written,
+        or kept until the store can be reached again."""
+        self.desk.kept_drafts.save(self.kind, self.ticket, self.text)
 
     def action_send(self) -> None:
         text = self.text.strip()
@@ -144,6 +142,7 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
         drafts_save = (self.desk.store, self.desk.actor, self.kind, self.ticket, self.text)
         if self._save_timer is not None:
             self._save_timer.stop()
+        self.desk.kept_drafts.forget(self.kind, self.ticket)  # this save supersedes it
         self.call(drafts.save, *drafts_save, done=lambda _: self.dismiss(text), group="draft")
 
     def action_close(self) -> None:
@@ -151,10 +150,7 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
             self._save_timer.stop()
             self._save_draft()
         elif not self._loaded and self.text.strip():  # closed before the draft came back
-            keep = (self.desk.store, self.desk.actor, self.kind, self.ticket, self.text)
-            self.app.run_worker(
-                lambda: drafts.append(*keep), thread=True, group="draft", exit_on_error=False
-            )
+            self.desk.kept_drafts.save(self.kind, self.ticket, self.text, append=True)
         self.dismiss(None)
 
     def action_template(self) -> None:

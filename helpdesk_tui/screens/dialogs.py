@@ -11,6 +11,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Static
 
+from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.screens.base import LocalBindings
 from helpdesk_tui.services.ticket_views import EventView
 from helpdesk_tui.widgets.timeline import LABELS, summary
 
@@ -26,10 +28,10 @@ DIALOG_CSS = """
 """
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(LocalBindings, ModalScreen[bool]):
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("y,enter", "answer(True)", N_("Yes"), id="confirm.yes"),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm.no"),
     ]
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmScreen")
 
@@ -43,7 +45,7 @@ class ConfirmScreen(ModalScreen[bool]):
             yield Static(Text(self.question), classes="dialog-title")
             if self.detail:
                 yield Static(Text(self.detail))
-            yield Static("y / Enter: yes · n / Esc: no", classes="dialog-hint")
+            yield Static(_("y / Enter: yes · n / Esc: no"), classes="dialog-hint")
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
@@ -53,10 +55,10 @@ def describe_conflict(error: BaseException) -> str:
     """Who changed what since the agent looked, one line per change, in the terminal's
     local time and the timeline's words; the service's own one-line message otherwise."""
     seen = getattr(error, "seen", None)
-    key = getattr(error, "key", "The ticket")
+    key = getattr(error, "key", None) or _("The ticket")
     if not seen:
         return str(error)
-    lines = [f"{key} was changed meanwhile; nothing of yours was saved over it:"]
+    lines = [_("{key} was changed meanwhile; nothing of yours was saved over it:").format(key=key)]
     for change in seen:
         event = EventView(
             id=0,
@@ -76,13 +78,13 @@ def describe_conflict(error: BaseException) -> str:
     return "\n".join(lines)
 
 
-class ConflictScreen(ModalScreen[bool]):
+class ConflictScreen(LocalBindings, ModalScreen[bool]):
     """Somebody saved first: say who changed what; r reloads, Esc keeps things as they are.
     The agent's text is in its draft either way."""
 
     BINDINGS = [
-        Binding("r,enter", "answer(True)", "Reload", id="conflict.reload"),
-        Binding("escape", "answer(False)", "Close", id="conflict.close"),
+        Binding("r,enter", "answer(True)", N_("Reload"), id="conflict.reload"),
+        Binding("escape", "answer(False)", N_("Close"), id="conflict.close"),
     ]
     DEFAULT_CSS = DIALOG_CSS.format(name="ConflictScreen")
 
@@ -93,23 +95,23 @@ class ConflictScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Changed by somebody else meanwhile", classes="dialog-title")
+            yield Static(_("Changed by somebody else meanwhile"), classes="dialog-title")
             yield Static(Text(self.message))
             if self.kept:
                 yield Static(
-                    "Your text is kept as a draft: it will be there when you reopen the editor.",
+                    _("Your text is kept as a draft: it will be there when you reopen the editor."),
                     classes="dialog-hint",
                 )
-            yield Static("r / Enter: reload the ticket · Esc: close", classes="dialog-hint")
+            yield Static(_("r / Enter: reload the ticket · Esc: close"), classes="dialog-hint")
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
 
 
-class InputScreen(ModalScreen[str | None]):
+class InputScreen(LocalBindings, ModalScreen[str | None]):
     """One line of input, checked by `validate` (returns an error message or None)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="input.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="input.cancel")]
     DEFAULT_CSS = DIALOG_CSS.format(name="InputScreen")
 
     def __init__(
@@ -119,7 +121,7 @@ class InputScreen(ModalScreen[str | None]):
         placeholder: str = "",
         value: str = "",
         validate: Callable[[str], str | None] | None = None,
-        hint: str = "Enter: OK · Esc: cancel",
+        hint: str = N_("Enter: OK · Esc: cancel"),
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -133,7 +135,7 @@ class InputScreen(ModalScreen[str | None]):
             yield Static(Text(self.title_text), classes="dialog-title")
             yield Input(value=self.value, placeholder=self.placeholder, id="dialog-input")
             yield Static("", classes="dialog-error", id="dialog-error")
-            yield Static(self.hint, classes="dialog-hint")
+            yield Static(_(self.hint), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -157,6 +159,6 @@ def leave_unsaved(screen: ModalScreen | Screen, changed: bool) -> None:
         screen.dismiss(None)
         return
     screen.app.push_screen(
-        ConfirmScreen("Close without saving?", "What you wrote here is not kept."),
+        ConfirmScreen(_("Close without saving?"), _("What you wrote here is not kept.")),
         lambda yes: yes and screen.dismiss(None),
     )

@@ -10,14 +10,16 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.actions import TICKET_BINDINGS
+from helpdesk_tui.screens.base import LocalBindings
 from helpdesk_tui.widgets.ticket_table import TicketTable
 
 COLOURS = (
-    ("SLA running", "the deadline is comfortably ahead"),
-    ("SLA at risk", "more than the plan's threshold (75 %) of the target is used"),
-    ("SLA breached", "the deadline has passed"),
-    ("⏸ paused", "waiting for the customer: the clock stands still"),
+    (N_("SLA running"), N_("the deadline is comfortably ahead")),
+    (N_("SLA at risk"), N_("more than the plan's threshold (75 %) of the target is used")),
+    (N_("SLA breached"), N_("the deadline has passed")),
+    (N_("⏸ paused"), N_("waiting for the customer: the clock stands still")),
 )
 
 
@@ -27,11 +29,11 @@ def _key(app, binding: Binding) -> str:
     return ", ".join(app.get_key_display(Binding(k, "")) for k in binding.key.split(","))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(LocalBindings, ModalScreen[None]):
     BINDINGS = [
-        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
-        Binding("j", "scroll(1)", "Down", show=False, id="help.down"),
-        Binding("k", "scroll(-1)", "Up", show=False, id="help.up"),
+        Binding("escape,question_mark,q", "close", N_("Close"), id="help.close"),
+        Binding("j", "scroll(1)", N_("Down"), show=False, id="help.down"),
+        Binding("k", "scroll(-1)", N_("Up"), show=False, id="help.up"),
     ]
 
     DEFAULT_CSS = """
@@ -56,8 +58,8 @@ class HelpScreen(ModalScreen[None]):
             if binding.action in seen or not binding.description:
                 continue
             seen.add(binding.action)
-            description = binding.description
-            tooltip = binding.tooltip
+            description = _(binding.description)  # marked N_ where the binding is made
+            tooltip = _(binding.tooltip)
             if tooltip and tooltip.split()[0].lower() == description.split()[0].lower():
                 description = tooltip  # "Take the ticket…" says all "Take — Take the…" says
             elif tooltip:
@@ -72,16 +74,16 @@ class HelpScreen(ModalScreen[None]):
             if isinstance(b, Binding) and b not in TICKET_BINDINGS
         ]
         with VerticalScroll():
-            yield Static("This screen", classes="help-title")
+            yield Static(_("This screen"), classes="help-title")
             yield Static(self._table(screen_bindings))
             if any(b in TICKET_BINDINGS for b in type(self.under).BINDINGS):
-                yield Static("On the current ticket", classes="help-title")
+                yield Static(_("On the current ticket"), classes="help-title")
                 yield Static(self._table(TICKET_BINDINGS))
-                yield Static("In the queue", classes="help-title")
+                yield Static(_("In the queue"), classes="help-title")
                 yield Static(
                     self._table([b for b in TicketTable.BINDINGS if isinstance(b, Binding)])
                 )
-            yield Static("Everywhere", classes="help-title")
+            yield Static(_("Everywhere"), classes="help-title")
             yield Static(
                 self._table(
                     [b for b in type(self.app).BINDINGS if isinstance(b, Binding)]
@@ -89,22 +91,24 @@ class HelpScreen(ModalScreen[None]):
                         Binding(
                             "ctrl+p",
                             "palette",
-                            "Command palette: every action, and jump to a ticket by key",
+                            N_("Command palette: every action, and jump to a ticket by key"),
                         )
                     ]
                 )
             )
-            yield Static("Colours", classes="help-title")
+            yield Static(_("Colours"), classes="help-title")
             colours = Table.grid(padding=(0, 3))
             colours.add_column(style="bold", no_wrap=True, min_width=14)
             colours.add_column()
             for name, meaning in COLOURS:
-                colours.add_row(name, meaning)
+                colours.add_row(_(name), _(meaning))
             yield Static(colours)
             yield Static(
                 Text(
-                    "Keys can be changed in the config file ([keys] section, by the ids shown in "
-                    "`helpdesk config`). Esc closes this help."
+                    _(
+                        "Keys can be changed in the config file ([keys] section, by the ids "
+                        "shown in `helpdesk config`). Esc closes this help."
+                    )
                 ),
                 classes="help-title",
             )

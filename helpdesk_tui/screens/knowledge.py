@@ -17,6 +17,7 @@ from textual.widgets.option_list import Option
 
 from helpdesk_tui.domain import permissions
 from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.i18n import N_, _, n_
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.dialogs import ConfirmScreen
 from helpdesk_tui.services import knowledge
@@ -29,21 +30,23 @@ READ_QUIET = 0.08  # … after the highlight stops before reading the article
 
 class KnowledgeScreen(DeskScreen):
     BINDINGS = [
-        Binding("escape", "back", "Back", id="kb.back"),
-        Binding("slash", "search", "Search", id="kb.search", key_display="/"),
+        Binding("escape", "back", N_("Back"), id="kb.back"),
+        Binding("slash", "search", N_("Search"), id="kb.search", key_display="/"),
         Binding(
             "i",
             "insert",
-            "Insert in reply",
+            N_("Insert in reply"),
             id="kb.insert",
-            tooltip="Put the article into your reply on the ticket (linked and counted)",
+            tooltip=N_("Put the article into your reply on the ticket (linked and counted)"),
         ),
-        Binding("w", "write", "Write", id="kb.write", tooltip="Write a new article"),
-        Binding("e", "edit", "Edit", id="kb.edit", tooltip="Edit the article shown"),
-        Binding("D", "delete", "Delete", id="kb.delete", tooltip="Delete the article shown"),
-        Binding("j", "move(1)", "Down", show=False, id="kb.down"),
-        Binding("k", "move(-1)", "Up", show=False, id="kb.up"),
-        Binding("ctrl+r", "refresh", "Refresh", show=False, id="kb.refresh"),
+        Binding("w", "write", N_("Write"), id="kb.write", tooltip=N_("Write a new article")),
+        Binding("e", "edit", N_("Edit"), id="kb.edit", tooltip=N_("Edit the article shown")),
+        Binding(
+            "D", "delete", N_("Delete"), id="kb.delete", tooltip=N_("Delete the article shown")
+        ),
+        Binding("j", "move(1)", N_("Down"), show=False, id="kb.down"),
+        Binding("k", "move(-1)", N_("Up"), show=False, id="kb.up"),
+        Binding("ctrl+r", "refresh", N_("Refresh"), show=False, id="kb.refresh"),
     ]
 
     DEFAULT_CSS = """
@@ -72,20 +75,24 @@ class KnowledgeScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Input(
-            placeholder='search: words, "a phrase", -excluded, or — ↓ to the list',
+            placeholder=_('search: words, "a phrase", -excluded, or — ↓ to the list'),
             id="kb-query",
         )
         yield Static(id="kb-status")
         with Horizontal(id="kb-body"):
             yield OptionList(id="kb-hits")
             with VerticalScroll(id="kb-reader"):
-                yield Static("Nothing to show yet.", id="kb-empty")
+                yield Static(_("Nothing to show yet."), id="kb-empty")
                 yield Static(id="kb-meta")
                 yield ArticleMarkdown(id="kb-article")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Knowledge base" + (f" — for {self.ticket}" if self.ticket else "")
+        self.title = (
+            _("Knowledge base — for {key}").format(key=self.ticket)
+            if self.ticket
+            else _("Knowledge base")
+        )
         self.query_one("#kb-meta").display = False
         self.query_one(ArticleMarkdown).display = False
         self.query_one("#kb-query", Input).focus()
@@ -155,14 +162,18 @@ class KnowledgeScreen(DeskScreen):
         if result.query != self.query_text:
             return  # typed on meanwhile
         if not result.query.strip():
-            status = f"{result.total:,} articles, the most used first"
+            status = n_(
+                "{n} article, the most used first",
+                "{n} articles, the most used first",
+                result.total,
+            ).format(n=f"{result.total:,}")
         elif result.total:
             shown = len(result.hits)
-            status = f"{result.total:,} match “{result.query.strip()}”" + (
-                f" (the best {shown})" if shown < result.total else ""
-            )
+            status = n_("{n} matches “{query}”", "{n} match “{query}”", result.total).format(
+                n=f"{result.total:,}", query=result.query.strip()
+            ) + (_(" (the best {n})").format(n=shown) if shown < result.total else "")
         else:
-            status = f"nothing matches “{result.query.strip()}”"
+            status = _("nothing matches “{query}”").format(query=result.query.strip())
         self._fill(list(result.hits), status)
 
     def _found_for_ticket(self, query: str, found: TicketArticles) -> None:
@@ -170,10 +181,9 @@ class KnowledgeScreen(DeskScreen):
             return
         self.linked = {h.slug for h in found.linked}
         hits = [*found.linked, *found.suggested]
-        status = (
-            f"for {found.key}: {len(found.linked)} linked, {len(found.suggested)} suggested"
-            " — type to search everything"
-        )
+        status = _(
+            "for {key}: {linked} linked, {suggested} suggested — type to search everything"
+        ).format(key=found.key, linked=len(found.linked), suggested=len(found.suggested))
         self._fill(hits, status)
 
     def _fill(self, hits: list[ArticleHit], status: str) -> None:
@@ -250,16 +260,25 @@ class KnowledgeScreen(DeskScreen):
         meta = Text()
         meta.append(view.slug, style="bold")
         meta.append(f" · {view.language} · {scope_label(view.services, view.groups)}")
-        meta.append(f" · used on {view.use_count} ticket" + ("" if view.use_count == 1 else "s"))
+        meta.append(
+            " · "
+            + n_("used on {n} ticket", "used on {n} tickets", view.use_count).format(
+                n=view.use_count
+            )
+        )
         if view.author:
-            meta.append(f" · by {visible_line(view.author)}")
+            meta.append(" · " + _("by {author}").format(author=visible_line(view.author)))
         if view.updated_at:
             meta.append(f" · {view.updated_at.astimezone():%d.%m.%Y %H:%M}")
         if view.tickets:
             keys = ", ".join(
-                f"{t.key}{' (source)' if t.kind == 'source' else ''}" for t in view.tickets[:8]
+                t.key + (_(" (source)") if t.kind == "source" else "") for t in view.tickets[:8]
             )
-            meta.append(f"\nlinked: {keys}" + (" …" if len(view.tickets) > 8 else ""))
+            meta.append(
+                "\n"
+                + _("linked: {keys}").format(keys=keys)
+                + (" …" if len(view.tickets) > 8 else "")
+            )
         self.query_one("#kb-meta", Static).update(meta)
         markdown.show(view.body)
         self.query_one("#kb-reader", VerticalScroll).scroll_home(animate=False)
@@ -290,12 +309,15 @@ class KnowledgeScreen(DeskScreen):
         if self.ticket is None:
             return
         if view is None:
-            self.notify("Pick an article first.", severity="warning")
+            self.notify(_("Pick an article first."), severity="warning")
             return
         key = self.ticket
 
         def inserted(_text: str) -> None:
-            self.notify(f"“{view.title}” is in your reply on {key}.", timeout=4)
+            self.notify(
+                _("“{title}” is in your reply on {key}.").format(title=view.title, key=key),
+                timeout=4,
+            )
             self.dismiss()
             under = self.app.screen
             if hasattr(under, "action_reply") and getattr(under, "target", lambda: None)():
@@ -317,7 +339,7 @@ class KnowledgeScreen(DeskScreen):
 
         view = self.article
         if view is None:
-            self.notify("Pick an article first.", severity="warning")
+            self.notify(_("Pick an article first."), severity="warning")
             return
         data = ArticleInput(
             view.title, view.body, view.language, view.services, view.groups, view.tags
@@ -335,12 +357,12 @@ class KnowledgeScreen(DeskScreen):
     def action_delete(self) -> None:
         view = self.article
         if view is None:
-            self.notify("Pick an article first.", severity="warning")
+            self.notify(_("Pick an article first."), severity="warning")
             return
         links = len(view.tickets)
 
         def deleted(_result: None) -> None:
-            self.notify(f"Deleted “{view.title}”.", timeout=4)
+            self.notify(_("Deleted “{title}”.").format(title=view.title), timeout=4)
             self._show(None)
             self.run_search()
 
@@ -351,6 +373,13 @@ class KnowledgeScreen(DeskScreen):
                 )
 
         detail = (
-            f"Its links to {links} ticket{'s' if links != 1 else ''} go with it. " if links else ""
-        ) + "This cannot be undone."
-        self.app.push_screen(ConfirmScreen(f"Delete the article “{view.title}”?", detail), answered)
+            n_(
+                "Its link to {n} ticket goes with it. ",
+                "Its links to {n} tickets go with it. ",
+                links,
+            ).format(n=links)
+            if links
+            else ""
+        ) + _("This cannot be undone.")
+        question = _("Delete the article “{title}”?").format(title=view.title)
+        self.app.push_screen(ConfirmScreen(question, detail), answered)

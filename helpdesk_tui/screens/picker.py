@@ -17,6 +17,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from helpdesk_tui.domain.text import visible, visible_line
+from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.screens.base import LocalBindings
 
 
 @dataclass(frozen=True)
@@ -45,14 +47,14 @@ class Prompt:
             yield Text.assemble("  ", self.detail)
 
 
-class PickerScreen(ModalScreen[str | None]):
+class PickerScreen(LocalBindings, ModalScreen[str | None]):
     """Pick one of `choices`; returns its id, or None on Esc."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="picker.cancel"),
-        Binding("down,ctrl+n", "move(1)", "Down", show=False, id="picker.down"),
-        Binding("up,ctrl+p", "move(-1)", "Up", show=False, id="picker.up"),
-        Binding("enter", "pick", "Pick", id="picker.pick", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="picker.cancel"),
+        Binding("down,ctrl+n", "move(1)", N_("Down"), show=False, id="picker.down"),
+        Binding("up,ctrl+p", "move(-1)", N_("Up"), show=False, id="picker.up"),
+        Binding("enter", "pick", N_("Pick"), id="picker.pick", priority=True),
     ]
 
     DEFAULT_CSS = """
@@ -73,7 +75,7 @@ class PickerScreen(ModalScreen[str | None]):
         title: str,
         choices: list[Choice],
         *,
-        hint: str = "Type to filter · ↑↓ move · Enter pick · Esc cancel",
+        hint: str = N_("Type to filter · ↑↓ move · Enter pick · Esc cancel"),
         on_highlight: Callable[[Choice], None] | None = None,
     ) -> None:
         super().__init__()
@@ -87,13 +89,13 @@ class PickerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box"):
             yield Static(Text(self.title_text), id="picker-title")
-            yield Input(placeholder="filter…", id="picker-filter")
+            yield Input(placeholder=_("filter…"), id="picker-filter")
             with Horizontal(id="picker-body"):
                 yield OptionList(id="picker-list")
                 if self.has_preview:
                     with VerticalScroll(id="picker-preview"):
                         yield Static(id="picker-preview-text")
-            yield Static(self.hint, id="picker-hint")
+            yield Static(_(self.hint), id="picker-hint")
 
     def on_mount(self) -> None:
         self._fill("")

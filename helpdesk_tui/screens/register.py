@@ -223,7 +223,7 @@ class RegisterScreen(DeskScreen):
         Binding(
             "f8",
             "link('child')",
-            "Part of suggested incident",
+            "Attach to this incident",
             id="register.child",
             priority=True,
             show=False,
@@ -574,7 +574,7 @@ class RegisterScreen(DeskScreen):
         if ctx.nearby:
             text.append(
                 f"Open on {visible_line(ctx.contact.site)} in the last hours — the same "
-                "problem? F8 attach as part of it, F7 record as a duplicate:",
+                "problem? F8 attach to this incident, F7 record as a duplicate:",
                 style="bold",
             )
             for t in ctx.nearby:

@@ -13,18 +13,27 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from helpdesk_tui.config import data_dir
 from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.picker import Choice, PickerScreen
 from helpdesk_tui.services import reports
 from helpdesk_tui.widgets.charts import PairedBars
 
 PERIODS = (
-    ("month", "This month so far"),
-    ("last-month", "Last month"),
-    ("week", "This week so far"),
-    ("30d", "The last 30 days"),
-    ("year", "This year so far"),
+    ("month", N_("This month so far")),
+    ("last-month", N_("Last month")),
+    ("week", N_("This week so far")),
+    ("30d", N_("The last 30 days")),
+    ("year", N_("This year so far")),
 )
+TOTAL = N_("total")  # the column of the whole desk
+BY_LABELS = {
+    "line": N_("line"),
+    "group": N_("group"),
+    "agent": N_("agent"),
+    "service": N_("service"),
+    "customer": N_("customer"),
+}
 
 
 def period_dates(name: str, today: date) -> tuple[str, str]:
@@ -45,11 +54,11 @@ def period_dates(name: str, today: date) -> tuple[str, str]:
 
 class ReportsScreen(DeskScreen):
     BINDINGS = [
-        Binding("p", "period", "Period", id="reports.period"),
-        Binding("b", "by", "By", id="reports.by"),
-        Binding("e", "export", "Export CSV", id="reports.export"),
-        Binding("escape", "back", "Back", id="reports.back"),
-        Binding("ctrl+r", "refresh", "Refresh", id="reports.refresh", show=False),
+        Binding("p", "period", N_("Period"), id="reports.period"),
+        Binding("b", "by", N_("By"), id="reports.by"),
+        Binding("e", "export", N_("Export CSV"), id="reports.export"),
+        Binding("escape", "back", N_("Back"), id="reports.back"),
+        Binding("ctrl+r", "refresh", N_("Refresh"), id="reports.refresh", show=False),
     ]
     DEFAULT_CSS = """
     ReportsScreen #report-title { height: 1; padding: 0 1; text-style: bold; }
@@ -71,14 +80,14 @@ class ReportsScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "KPIs"
+        self.title = _("KPIs")
         self.query_one(DataTable).focus()
         self.load()
 
     def load(self) -> None:
         today = self.desk.clock().astimezone().date()
         start, end = period_dates(self.period, today)
-        self.query_one("#report-title", Static).update("Computing…")
+        self.query_one("#report-title", Static).update(_("Computing…"))
         self.call(
             reports.report,
             self.desk.store,
@@ -94,24 +103,30 @@ class ReportsScreen(DeskScreen):
 
     def show(self, r: reports.Report) -> None:
         self.result = r
-        label = dict(PERIODS)[self.period]
         self.query_one("#report-title", Static).update(
             Text(
-                f"{label}: {r.start:%d.%m.%Y} – {(r.end - timedelta(days=1)):%d.%m.%Y} · by "
-                f"{r.by} · times in business hours (bh) · p period · b by · e export"
+                _(
+                    "{period}: {start} – {end} · by {by} · times in business hours (bh) · "
+                    "p period · b by · e export"
+                ).format(
+                    period=_(dict(PERIODS)[self.period]),
+                    start=r.start.strftime("%d.%m.%Y"),
+                    end=(r.end - timedelta(days=1)).strftime("%d.%m.%Y"),
+                    by=_(BY_LABELS.get(r.by, r.by)),
+                )
             )
         )
         table = self.query_one(DataTable)
         table.clear(columns=True)
         rows = [*r.rows, r.total]
-        table.add_column("KPI")
+        table.add_column(_("KPI"))
         for row in rows:
-            table.add_column(Text(visible_line(row.key)))
+            table.add_column(Text(_(TOTAL) if row is r.total else visible_line(row.key)))
         flat = [reports.flat(row) for row in rows]
         for key, label_ in reports.COLUMNS:
             if key in ("key", "name"):
                 continue
-            table.add_row(label_, *[Text(_fmt(f[key])) for f in flat])
+            table.add_row(_(label_), *[Text(_fmt(f[key])) for f in flat])
         top = r.rows[:12]
         chart = PairedBars(
             [row.created for row in top],
@@ -120,7 +135,7 @@ class ReportsScreen(DeskScreen):
             height=5,
             first_style="bold",
             second_style="dim",
-            legend=("created", "resolved"),
+            legend=(_("created"), _("resolved")),
         )
         self.query_one("#report-chart", Static).update(chart)
 
@@ -131,7 +146,7 @@ class ReportsScreen(DeskScreen):
                 self.load()
 
         self.app.push_screen(
-            PickerScreen("Which period?", [Choice(k, v) for k, v in PERIODS]), chosen
+            PickerScreen(_("Which period?"), [Choice(k, _(v)) for k, v in PERIODS]), chosen
         )
 
     def action_by(self) -> None:
@@ -141,7 +156,10 @@ class ReportsScreen(DeskScreen):
                 self.load()
 
         self.app.push_screen(
-            PickerScreen("Broken down by…", [Choice(b, b) for b in reports.BY]), chosen
+            PickerScreen(
+                _("Broken down by…"), [Choice(b, _(BY_LABELS.get(b, b))) for b in reports.BY]
+            ),
+            chosen,
         )
 
     def action_export(self) -> None:
@@ -150,7 +168,12 @@ class ReportsScreen(DeskScreen):
         r = self.result
         path = data_dir() / "reports" / f"kpi-{r.by}-{r.start:%Y%m%d}-{r.end:%Y%m%d}.csv"
         rows = [reports.flat(row) for row in (*r.rows, r.total)]
-        self.call(_write_csv, path, rows, done=lambda p: self.notify(f"Saved {p}", timeout=8))
+        self.call(
+            _write_csv,
+            path,
+            rows,
+            done=lambda p: self.notify(_("Saved {path}").format(path=p), timeout=8),
+        )
 
     def action_refresh(self) -> None:
         self.load()

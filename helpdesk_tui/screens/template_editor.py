@@ -29,20 +29,25 @@ from textual.widgets.selection_list import Selection
 
 from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.domain.placeholders import PLACEHOLDERS, problems
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.base import WorkerCalls, one_line
 from helpdesk_tui.screens.dialogs import leave_unsaved
 from helpdesk_tui.screens.templates import filled
 from helpdesk_tui.services import templates
 from helpdesk_tui.services.templates import Sample, Scopes, TemplateInput, TemplateRow
 
-KINDS = [("Reply", "reply"), ("Resolution", "resolution"), ("Notification", "notification")]
+KINDS = [
+    (N_("Reply"), "reply"),
+    (N_("Resolution"), "resolution"),
+    (N_("Notification"), "notification"),
+]
 LANGUAGES = [("English", "en"), ("Русский", "ru")]
 
 
 class TemplateEditorScreen(WorkerCalls, Screen[TemplateRow | None]):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="template.save", priority=True),
-        Binding("escape", "leave", "Close", id="template.close"),
+        Binding("ctrl+s", "save", N_("Save"), id="template.save", priority=True),
+        Binding("escape", "leave", N_("Close"), id="template.close"),
     ]
 
     DEFAULT_CSS = """
@@ -82,7 +87,7 @@ class TemplateEditorScreen(WorkerCalls, Screen[TemplateRow | None]):
                 row.active,
             )
             if row is not None
-            else TemplateInput("", "", "Hello {{contact.name}},\n\n\n\n{{agent.name}}")
+            else TemplateInput("", "", _("Hello {{contact.name}},\n\n\n\n{{agent.name}}"))
         )
         self.sample: Sample | None = None
         self.scope_loaded = False
@@ -93,21 +98,26 @@ class TemplateEditorScreen(WorkerCalls, Screen[TemplateRow | None]):
         with Horizontal(classes="te-row"):
             yield Input(
                 t.code,
-                placeholder="code: printer-paper-en",
+                placeholder=_("code: printer-paper-en"),
                 id="te-code",
                 disabled=self.row is not None,
             )
-            yield Input(t.name, placeholder="name agents pick it by", id="te-name")
+            yield Input(t.name, placeholder=_("name agents pick it by"), id="te-name")
         with Horizontal(classes="te-row"):
-            yield Select(KINDS, value=t.kind, allow_blank=False, id="te-kind")
+            yield Select(
+                [(_(label), kind) for label, kind in KINDS],
+                value=t.kind,
+                allow_blank=False,
+                id="te-kind",
+            )
             yield Select(LANGUAGES, value=t.language, allow_blank=False, id="te-language")
-            yield Input(t.subject, placeholder="mail subject (notifications)", id="te-subject")
-            yield Checkbox("active", t.active, id="te-active")
+            yield Input(t.subject, placeholder=_("mail subject (notifications)"), id="te-subject")
+            yield Checkbox(_("active"), t.active, id="te-active")
         with Horizontal(id="te-body"):
             with Vertical(id="te-scope"):
-                yield Label("For the services (none: all)")
+                yield Label(_("For the services (none: all)"))
                 yield SelectionList[str](id="te-services")
-                yield Label("For the lines (none: all)")
+                yield Label(_("For the lines (none: all)"))
                 yield SelectionList[str](id="te-lines")
             yield TextArea(t.body, id="te-text", soft_wrap=True)
             with Vertical(id="te-right"):
@@ -115,7 +125,7 @@ class TemplateEditorScreen(WorkerCalls, Screen[TemplateRow | None]):
                 with VerticalScroll():
                     yield Static(id="te-preview")
                 yield Static(
-                    Text("Placeholders: " + " ".join(f"{{{{{n}}}}}" for n in PLACEHOLDERS)),
+                    Text(_("Placeholders: ") + " ".join(f"{{{{{n}}}}}" for n in PLACEHOLDERS)),
                     id="te-known",
                 )
         yield Static(id="te-problems")
@@ -123,8 +133,10 @@ class TemplateEditorScreen(WorkerCalls, Screen[TemplateRow | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = f"Template: {self.row.name}" if self.row else "New template"
-        self.sub_title = "Ctrl+S save · Esc close"
+        self.title = (
+            _("Template: {name}").format(name=self.row.name) if self.row else _("New template")
+        )
+        self.sub_title = _("Ctrl+S save · Esc close")
         self.query_one("#te-name" if self.row else "#te-code", Input).focus()
         self.call(templates.scopes, self.desk.store, done=self._got_scopes)
         self._check()
@@ -169,8 +181,8 @@ class TemplateEditorScreen(WorkerCalls, Screen[TemplateRow | None]):
     def _check(self) -> None:
         """Placeholders checked and the preview filled on every key (both are pure)."""
         data = self.data()
-        found = [f"subject, {p}" for p in problems(data.subject)] + [
-            f"body, {p}" for p in problems(data.body)
+        found = [_("subject, {problem}").format(problem=p) for p in problems(data.subject)] + [
+            _("body, {problem}").format(problem=p) for p in problems(data.body)
         ]
         self.query_one("#te-problems", Static).update(Text("\n".join(f"✗ {p}" for p in found)))
         row = TemplateRow(
@@ -194,8 +206,12 @@ class TemplateEditorScreen(WorkerCalls, Screen[TemplateRow | None]):
 
         def sampled(sample: Sample) -> None:
             self.sample = sample
-            where = f"a ticket of the service, {sample.key}" if sample.key else "an example"
-            self.query_one("#te-source", Static).update(Text(f"Preview, filled from {where}:"))
+            where = (
+                _("Preview, filled from a ticket of the service, {key}:").format(key=sample.key)
+                if sample.key
+                else _("Preview, filled from an example:")
+            )
+            self.query_one("#te-source", Static).update(Text(where))
             self._check()
 
         self.call(
@@ -242,7 +258,10 @@ class TemplateEditorScreen(WorkerCalls, Screen[TemplateRow | None]):
         )
 
     def _saved(self, row: TemplateRow) -> None:
-        self.notify(f"Saved the template “{row.name}” ({row.code}).", timeout=4)
+        self.notify(
+            _("Saved the template “{name}” ({code}).").format(name=row.name, code=row.code),
+            timeout=4,
+        )
         self.dismiss(row)
 
     def action_leave(self) -> None:

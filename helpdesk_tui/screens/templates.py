@@ -16,14 +16,15 @@ from textual.widgets.option_list import Option
 from helpdesk_tui.domain import permissions
 from helpdesk_tui.domain.placeholders import fill
 from helpdesk_tui.domain.text import visible, visible_line
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.services import templates
 from helpdesk_tui.services.templates import Sample, TemplateRow
 
 
 def scope_text(row: TemplateRow) -> str:
-    services = ", ".join(row.services) if row.services else "every service"
-    lines = ", ".join(row.lines) if row.lines else "every line"
+    services = ", ".join(row.services) if row.services else _("every service")
+    lines = ", ".join(row.lines) if row.lines else _("every line")
     return f"{row.kind} · {row.language} · {services} · {lines}"
 
 
@@ -32,10 +33,14 @@ def filled(row: TemplateRow, sample: Sample | None) -> Text:
     values = sample.values if sample else {}
     text = Text()
     if row.subject:
-        text.append("Subject: ", style="bold")
+        text.append(_("Subject: "), style="bold")
         text.append(visible_line(fill(row.subject, values)) + "\n\n")
     text.append(visible(fill(row.body, values)))
     return text
+
+
+def _used(row: TemplateRow) -> str:
+    return _("used {n}×").format(n=row.use_count)
 
 
 def _score(matcher: Matcher, query: str, row: TemplateRow) -> float:
@@ -51,13 +56,17 @@ def _score(matcher: Matcher, query: str, row: TemplateRow) -> float:
 
 class TemplatesScreen(DeskScreen):
     BINDINGS = [
-        Binding("escape", "back", "Back", id="templates.back"),
-        Binding("slash", "find", "Find", id="templates.find", key_display="/"),
-        Binding("e", "edit", "Edit", id="templates.edit", tooltip="Edit the template shown"),
-        Binding("w", "write", "Write", id="templates.write", tooltip="Write a new template"),
-        Binding("j", "move(1)", "Down", show=False, id="templates.down"),
-        Binding("k", "move(-1)", "Up", show=False, id="templates.up"),
-        Binding("ctrl+r", "refresh", "Refresh", show=False, id="templates.refresh"),
+        Binding("escape", "back", N_("Back"), id="templates.back"),
+        Binding("slash", "find", N_("Find"), id="templates.find", key_display="/"),
+        Binding(
+            "e", "edit", N_("Edit"), id="templates.edit", tooltip=N_("Edit the template shown")
+        ),
+        Binding(
+            "w", "write", N_("Write"), id="templates.write", tooltip=N_("Write a new template")
+        ),
+        Binding("j", "move(1)", N_("Down"), show=False, id="templates.down"),
+        Binding("k", "move(-1)", N_("Up"), show=False, id="templates.up"),
+        Binding("ctrl+r", "refresh", N_("Refresh"), show=False, id="templates.refresh"),
     ]
 
     DEFAULT_CSS = """
@@ -81,7 +90,7 @@ class TemplatesScreen(DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="find: name, code, service, kind, language", id="tpl-filter")
+        yield Input(placeholder=_("find: name, code, service, kind, language"), id="tpl-filter")
         yield Static(id="tpl-status")
         with Horizontal(id="tpl-body"):
             yield OptionList(id="tpl-list")
@@ -91,9 +100,9 @@ class TemplatesScreen(DeskScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "Templates"
+        self.title = _("Templates")
         if not self.may_write:
-            self.sub_title = "read only: supervisors and admins write templates"
+            self.sub_title = _("read only: supervisors and admins write templates")
         self.query_one("#tpl-filter", Input).focus()
         self.load()
 
@@ -137,9 +146,9 @@ class TemplatesScreen(DeskScreen):
         options.clear_options()
         for row in self.shown:
             prompt = Text(visible_line(row.name), style="bold" if row.active else "dim strike")
-            prompt.append(f"\n{row.code} · {scope_text(row)} · used {row.use_count}×", style="dim")
+            prompt.append(f"\n{row.code} · {scope_text(row)} · {_used(row)}", style="dim")
             if row.edited:
-                prompt.append(" · edited here", style="dim italic")
+                prompt.append(_(" · edited here"), style="dim italic")
             options.add_options([Option(prompt, id=row.code), None])  # None: a rule under
         codes = [r.code for r in self.shown]
         if codes:
@@ -147,7 +156,9 @@ class TemplatesScreen(DeskScreen):
         else:
             self.query_one("#tpl-meta", Static).update("")
             self.query_one("#tpl-preview", Static).update("")
-        status = f"{len(self.shown)} of {len(self.rows)} templates"
+        status = _("{shown} of {total} templates").format(
+            shown=len(self.shown), total=len(self.rows)
+        )
         self.query_one("#tpl-status", Static).update(status)
 
     @property
@@ -162,9 +173,9 @@ class TemplatesScreen(DeskScreen):
             return
         meta = Text()
         meta.append(row.code, style="bold")
-        meta.append(f" · {scope_text(row)} · used {row.use_count}×")
+        meta.append(f" · {scope_text(row)} · {_used(row)}")
         if not row.active:
-            meta.append(" · inactive")
+            meta.append(_(" · inactive"))
         self.query_one("#tpl-meta", Static).update(meta)
         scope = (row.services, row.language)
         if scope in self.samples:
@@ -189,11 +200,15 @@ class TemplatesScreen(DeskScreen):
         )
 
     def _preview(self, row: TemplateRow, sample: Sample) -> None:
-        source = f"filled from {sample.key}" if sample.key else "filled from an example"
+        source = (
+            _("filled from {key}").format(key=sample.key)
+            if sample.key
+            else _("filled from an example")
+        )
         meta = self.query_one("#tpl-meta", Static)
         text = Text()
         text.append(row.code, style="bold")
-        text.append(f" · {scope_text(row)} · used {row.use_count}× · {source}")
+        text.append(f" · {scope_text(row)} · {_used(row)} · {source}")
         meta.update(text)
         self.query_one("#tpl-preview", Static).update(filled(row, sample))
 
@@ -221,7 +236,7 @@ class TemplatesScreen(DeskScreen):
 
         row = self.current
         if row is None:
-            self.notify("Pick a template first.", severity="warning")
+            self.notify(_("Pick a template first."), severity="warning")
             return
         self.app.push_screen(TemplateEditorScreen(row), self._saved)
 

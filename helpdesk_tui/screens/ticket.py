@@ -9,13 +9,14 @@ from textual.widgets import Footer, Header
 from helpdesk_tui.domain.text import visible_line
 from helpdesk_tui.screens.actions import TICKET_BINDINGS, TicketActions
 from helpdesk_tui.screens.base import DeskScreen
+from helpdesk_tui.screens.mass_incident_actions import EXCLUDE_BINDING, MassIncidentActions
 from helpdesk_tui.services import ticket_views
 from helpdesk_tui.services.ticket_actions import Changed
 from helpdesk_tui.widgets.ticket_pane import TicketPane
 from helpdesk_tui.widgets.ticket_table import STATUS_LABELS
 
 
-class TicketScreen(TicketActions, DeskScreen):
+class TicketScreen(MassIncidentActions, TicketActions, DeskScreen):
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", id="ticket.back"),
         Binding("j", "scroll(1)", "Down", show=False, id="ticket.down"),
@@ -24,6 +25,7 @@ class TicketScreen(TicketActions, DeskScreen):
         Binding("G", "bottom", "Bottom", show=False, id="ticket.bottom"),
         Binding("ctrl+r", "refresh", "Refresh", show=False, id="ticket.refresh"),
         *TICKET_BINDINGS,
+        EXCLUDE_BINDING,
     ]
 
     DEFAULT_CSS = """
@@ -46,8 +48,9 @@ class TicketScreen(TicketActions, DeskScreen):
 
     def load(self) -> None:
         self.call(
-            ticket_views.show,
+            ticket_views.read,
             self.desk.store,
+            self.desk.actor,
             self.key,
             done=self._loaded,
             failed=self._missing,
@@ -66,6 +69,8 @@ class TicketScreen(TicketActions, DeskScreen):
         pane = self.query_one(TicketPane)
         pane.show(detail, self.desk.calendars.get(detail.calendar_id))
         self.load_articles(pane, detail.key)
+        self.load_children(pane, detail.key)
+        self.app.handling.shown(detail)
         if first:
             pane.call_after_refresh(pane.scroll_end, animate=False)
 
@@ -90,7 +95,9 @@ class TicketScreen(TicketActions, DeskScreen):
             self.load()
 
     def action_back(self) -> None:
+        app = self.app
         self.dismiss()
+        app.handling.left(self.key)  # after: its question goes on top of the queue
 
     def action_scroll(self, lines: int) -> None:
         self.query_one(TicketPane).scroll_relative(y=lines, animate=False)

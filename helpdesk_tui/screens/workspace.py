@@ -18,11 +18,15 @@ from helpdesk_tui.domain.query import QueryError
 from helpdesk_tui.screens.actions import TICKET_BINDINGS, TicketActions
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.dialogs import InputScreen
+from helpdesk_tui.screens.grouped_queue import GROUPING_BINDINGS, GroupedQueue
+from helpdesk_tui.screens.marked_actions import MARK_BINDINGS, MarkedActions
+from helpdesk_tui.screens.mass_incident_actions import EXCLUDE_BINDING, MassIncidentActions
 from helpdesk_tui.screens.picker import Choice, PickerScreen
 from helpdesk_tui.services import query, queue, ticket_views, views
 from helpdesk_tui.services.queue import QueueQuery, QueueRow
 from helpdesk_tui.services.ticket_actions import Changed
 from helpdesk_tui.store.queries import Filters, Scope
+from helpdesk_tui.widgets.grouped_table import GroupedTable, MarkableTable
 from helpdesk_tui.widgets.query_suggester import QuerySuggester
 from helpdesk_tui.widgets.sla_sidebar import SlaSidebar
 from helpdesk_tui.widgets.ticket_pane import TicketPane
@@ -57,7 +61,7 @@ def tab_dom_id(tab_id: str) -> str:
     return "tab-" + "".join(ch if ch.isalnum() else "-" for ch in tab_id)
 
 
-class WorkspaceScreen(TicketActions, DeskScreen):
+class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketActions, DeskScreen):
     BINDINGS = [
         Binding("slash", "search", "Search", id="queue.search", key_display="/"),
         Binding(
@@ -102,6 +106,9 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         Binding("ctrl+r", "refresh", "Refresh", id="queue.refresh", show=False),
         Binding("escape", "clear", "Clear search", id="queue.clear", show=False),
         *TICKET_BINDINGS,
+        *GROUPING_BINDINGS,
+        *MARK_BINDINGS,
+        EXCLUDE_BINDING,
     ]
 
     DEFAULT_CSS = """
@@ -140,11 +147,17 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         yield Static(id="queue-status")
         with Horizontal(id="body"):
             with Vertical(id="queue"):
-                yield TicketTable(
+                yield MarkableTable(
                     calendars=self.desk.calendars,
                     me=self.desk.actor.login,
                     clock=self.desk.clock,
                     id="table",
+                )
+                yield GroupedTable(
+                    calendars=self.desk.calendars,
+                    me=self.desk.actor.login,
+                    clock=self.desk.clock,
+                    id="grouped",
                 )
             yield TicketPane(clock=self.desk.clock, id="pane")
             yield SlaSidebar(self.desk.calendars, clock=self.desk.clock, id="sidebar")
@@ -155,10 +168,6 @@ class WorkspaceScreen(TicketActions, DeskScreen):
             suggester=self.suggester,
         )
         yield Footer()
-
-    @property
-    def table(self) -> TicketTable:
-        return self.query_one(TicketTable)
 
     def on_mount(self) -> None:
         self.call(queue.tabs_for, self.desk.store, self.desk.actor, done=self._got_tabs)
@@ -307,6 +316,13 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         )
         self._load_counts()
 
+    def open_tab(self, tab_id: str) -> bool:
+        """Show the tab `tab_id` (`view:12`, `group:l2-hardware`); False if there is none."""
+        if not any(t.id == tab_id for t in self.tabs):
+            return False
+        self.query_one(Tabs).active = tab_dom_id(tab_id)
+        return True
+
     def action_tab(self, delta: int) -> None:
         bar = self.query_one(Tabs)
         if delta > 0:
@@ -345,12 +361,16 @@ class WorkspaceScreen(TicketActions, DeskScreen):
     ) -> None:
         """Show `q`: count it, then let the table ask for the rows in view."""
         self.query_ = q
+        if self.grouping is not None:  # the group headers instead (screens/grouped_queue.py)
+            self.load_groups(q)
+            return
 
         def counted(total: int) -> None:
             self.table.reset(total, cursor=cursor)
             self._show_status(total)
             if total == 0:  # nothing under the cursor: the pane must not show a stale ticket
                 self.query_one(TicketPane).show(None, None)
+                self.app.handling.shown(None)
             if keep is not None:
                 self._keep_cursor_on(keep)
             else:
@@ -379,6 +399,7 @@ class WorkspaceScreen(TicketActions, DeskScreen):
             parts.append(f"search “{f.search}” (Esc clears)")
         if f.where:
             parts.append(f"query “{f.where}” (Esc clears)")
+        parts += self.grouping_status() + self.marks_status()
         self.query_one("#queue-status", Static).update(Text(" · ".join(parts)))
 
     @on(TicketTable.NeedRows)
@@ -417,8 +438,8 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         while it moves (j held down) once more where it stops, not once per row."""
         if not self.has_class("-wide") or event.row is None:
             return
-        if self._detail_timer is None:
-            self._load_detail(event.row.key)
+        if self._detail_timer is None:  # loaded once the cursor's move is painted
+            self.call_after_refresh(self._load_detail, event.row.key)
             self._detail_timer = self.set_timer(DETAIL_QUIET, self._detail_quiet)
         else:
             self._detail_next = event.row.key
@@ -432,8 +453,9 @@ class WorkspaceScreen(TicketActions, DeskScreen):
 
     def _load_detail(self, key: str) -> None:
         self.call(
-            ticket_views.show,
+            ticket_views.read,
             self.desk.store,
+            self.desk.actor,
             key,
             done=self._got_detail,
             group="detail",
@@ -447,6 +469,8 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         pane = self.query_one(TicketPane)
         pane.show(detail, self.desk.calendars.get(detail.calendar_id))
         self.load_articles(pane, detail.key)
+        self.load_children(pane, detail.key)
+        self.app.handling.shown(detail)
 
     @on(TicketTable.Selected)
     def _selected(self, event: TicketTable.Selected) -> None:
@@ -623,6 +647,8 @@ class WorkspaceScreen(TicketActions, DeskScreen):
         self.refresh_all()
 
     def on_tickets_changed(self, ids: frozenset[int]) -> None:
+        if self.batch_running:
+            return  # a run on marked tickets: one refresh when it ends, not one a second
         self.refresh_all(changed=ids)
 
     def refresh_all(self, changed: frozenset[int] | None = None) -> None:

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from helpdesk_tui.domain.errors import Invalid, NotAllowed, NotFound
 from helpdesk_tui.domain.permissions import LOGIN
 from helpdesk_tui.domain.vocab import Role
-from helpdesk_tui.domain.workflow import CUSTOMER, SYSTEM
+from helpdesk_tui.domain.workflow import CUSTOMER, RULE, SYSTEM
 from helpdesk_tui.services.refusals import guarded, record
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
@@ -20,7 +20,8 @@ from helpdesk_tui.store.db import Store
 
 @dataclass(frozen=True)
 class Actor:
-    """Who makes a change: an agent, the customer (by mail), or the system (the tick)."""
+    """Who makes a change: an agent, the customer (by mail), the system (the tick), or an
+    automation rule (`services.automation`: its login is `rule:CODE`)."""
 
     id: int | None
     login: str
@@ -31,7 +32,7 @@ class Actor:
 
     @property
     def kind(self) -> str:
-        return self.role if self.role in (CUSTOMER, SYSTEM) else "agent"
+        return self.role if self.role in (CUSTOMER, SYSTEM, RULE) else "agent"
 
     @property
     def is_agent(self) -> bool:

@@ -90,14 +90,6 @@ class AgentRow:
 
 
 @dataclass(frozen=True)
-class MassIncident:
-    key: str
-    subject: str
-    group: str
-    children: int
-
-
-@dataclass(frozen=True)
 class Board:
     at: datetime
     timezone: str
@@ -106,7 +98,6 @@ class Board:
     hourly_today: tuple[int, ...]
     hourly_last_week: tuple[int, ...]
     backlog: tuple[tuple[date, int], ...]
-    mass_incidents: tuple[MassIncident, ...]
     thresholds: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
@@ -153,7 +144,14 @@ def board(store: Store, *, now: datetime | None = None, actor: Actor | None = No
     day_start = datetime.combine(local_today, time(), tzinfo=tz)
     with store.read() as s:
         groups: dict[int, dict] = {}
-        for gid, status, unassigned, n, risk, late, oldest in agg.open_by_group(s, now):
+        per_agent: dict[int, list[int]] = {}
+        for gid, status, assignee, priority, n, risk, late, oldest in agg.open_summary(s, now):
+            if assignee is not None:
+                figures = per_agent.setdefault(assignee, [0, 0, 0, 0, 0, 0])
+                if 1 <= priority <= 4:
+                    figures[priority - 1] += n
+                figures[4] += int(risk or 0)
+                figures[5] += int(late or 0)
             g = groups.setdefault(
                 gid,
                 {
@@ -168,7 +166,7 @@ def board(store: Store, *, now: datetime | None = None, actor: Actor | None = No
                 },
             )
             g["open"] += n
-            g["unassigned"] += n if unassigned else 0
+            g["unassigned"] += n if assignee is None else 0
             g["new"] += n if status == Status.NEW else 0
             g["in_progress"] += n if status in WORKING or status == Status.ASSIGNED else 0
             g["waiting"] += n if status in WAITING else 0
@@ -178,14 +176,11 @@ def board(store: Store, *, now: datetime | None = None, actor: Actor | None = No
                 g["oldest"] = oldest
         incoming = agg.count_by_group_since(s, agg.T.created_at, now - timedelta(hours=1))
         resolved = agg.count_by_group_since(s, agg.T.resolved_at, day_start)
-        agent_rows = agg.open_by_agent(s, now)
         agents = s.exec(select(m.Agent).where(m.Agent.active).order_by(m.Agent.login)).all()
         activity = agg.last_activity(s, [a.id for a in agents])
-        today = agg.instants(s, agg.T.created_at, day_start, now)
-        week_ago = day_start - timedelta(days=7)
-        last_week = agg.instants(s, agg.T.created_at, week_ago, week_ago + timedelta(days=1))
+        today = _hourly(s, local_today, tz, until=now)
+        last_week = _hourly(s, local_today - timedelta(days=7), tz)
         backlog = _backlog(s, now, local_today, tz)
-        masses = agg.mass_incidents(s)
     rows: list[GroupRow] = []
     for line in sorted(cat.lines.values(), key=lambda line: (line.level, line.code)):
         line_groups = sorted(cat.line_groups(line.id), key=lambda g: g.code)
@@ -209,13 +204,6 @@ def board(store: Store, *, now: datetime | None = None, actor: Actor | None = No
             group_rows.append(GroupRow("group", g.code, g.name, line.code, load))
         rows.append(GroupRow("line", line.code, line.name, line.code, total))
         rows.extend(group_rows)
-    per_agent: dict[int, list[int]] = {}
-    for agent_id, priority, n, risk, late in agent_rows:
-        figures = per_agent.setdefault(agent_id, [0, 0, 0, 0, 0, 0])
-        if 1 <= priority <= 4:
-            figures[priority - 1] += n
-        figures[4] += int(risk or 0)
-        figures[5] += int(late or 0)
     agent_list = tuple(
         AgentRow(
             a.id,
@@ -236,22 +224,27 @@ def board(store: Store, *, now: datetime | None = None, actor: Actor | None = No
         timezone=tz_name,
         rows=tuple(rows),
         agents=agent_list,
-        hourly_today=_hourly(today, tz),
-        hourly_last_week=_hourly(last_week, tz),
+        hourly_today=today,
+        hourly_last_week=last_week,
         backlog=backlog,
-        mass_incidents=tuple(
-            MassIncident(key, subject, cat.groups[gid].code if gid in cat.groups else "", n)
-            for key, subject, gid, n in masses
-        ),
         thresholds=thresholds(store),
     )
 
 
-def _hourly(instants: list[datetime], tz: ZoneInfo) -> tuple[int, ...]:
-    counts = [0] * 24
-    for instant in instants:
-        counts[instant.astimezone(tz).hour] += 1
-    return tuple(counts)
+def _hourly(s, day: date, tz: ZoneInfo, until: datetime | None = None) -> tuple[int, ...]:
+    """Arrivals in each local hour of `day` (up to `until`), as indexed range counts: the
+    day's tickets are counted in the index, never read. On the day clocks change, the
+    hour that does not exist counts nothing and the repeated one counts both."""
+    bounds = [datetime.combine(day, time(hour), tzinfo=tz) for hour in range(24)]
+    bounds.append(datetime.combine(day + timedelta(days=1), time(), tzinfo=tz))
+    if until is not None:
+        bounds = [min(b, until) for b in bounds]
+    return tuple(agg.counts_in_ranges(s, agg.T.created_at, bounds))
+
+
+# coalesce(x, x) IS NULL: "never resolved", but not a test SQLite answers from the
+# resolved_at index (every open ticket); the closed_at range is read from its covering index
+NEVER_RESOLVED = func.coalesce(agg.T.resolved_at, agg.T.resolved_at).is_(None)
 
 
 def _backlog(s, now: datetime, today: date, tz: ZoneInfo) -> tuple[tuple[date, int], ...]:
@@ -263,10 +256,7 @@ def _backlog(s, now: datetime, today: date, tz: ZoneInfo) -> tuple[tuple[date, i
     bounds = [*ends, now]
     created = agg.counts_in_ranges(s, agg.T.created_at, bounds)
     resolved = agg.counts_in_ranges(s, agg.T.resolved_at, bounds)
-    # coalesce(x, x) IS NULL: the same test, but not one SQLite answers from the resolved_at
-    # index (every open ticket); the closed_at range is read from its covering index instead
-    never_resolved = func.coalesce(agg.T.resolved_at, agg.T.resolved_at).is_(None)
-    cancelled = agg.counts_in_ranges(s, agg.T.closed_at, bounds, never_resolved)
+    cancelled = agg.counts_in_ranges(s, agg.T.closed_at, bounds, NEVER_RESOLVED)
     open_now = agg.open_count(s)
     points = []
     for i, day in enumerate(days[:-1]):

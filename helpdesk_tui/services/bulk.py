@@ -18,7 +18,7 @@ from helpdesk_tui.domain.priority import cells_for, parse_level
 from helpdesk_tui.domain.text import clean_line
 from helpdesk_tui.domain.vocab import parse_priority
 from helpdesk_tui.domain.workflow import parse_status
-from helpdesk_tui.services import escalation, ticket_actions
+from helpdesk_tui.services import batch, escalation, ticket_actions
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.services.ticket_core import normalize_key
@@ -114,21 +114,30 @@ def run(
     *,
     note: str = "",
     progress: Callable[[Outcome], None] | None = None,
+    cancel: batch.CancelFlag | None = None,
 ) -> Report:
-    """Apply `settings` to each ticket in turn; one refusal never stops the rest."""
+    """Apply `settings` to each ticket in turn (the shared runner, `services/batch.py`);
+    one refusal never stops the rest."""
     report = Report()
-    for key in keys:
+
+    def record(outcome: Outcome) -> None:
+        report.outcomes.append(outcome)
+        if progress is not None:
+            progress(outcome)
+
+    def one(key: str) -> str:
+        messages = []
         for setting in settings:
             try:
                 message = apply_setting(store, actor, key, setting, note)
-                outcome = Outcome(key, True, message)
             except HelpdeskError as exc:
-                outcome = Outcome(key, False, str(exc))
-            report.outcomes.append(outcome)
-            if progress is not None:
-                progress(outcome)
-            if not outcome.ok:
-                break  # the ticket's later settings would act on a state nobody expected
+                record(Outcome(key, False, str(exc)))
+                raise  # the ticket's later settings would act on a state nobody expected
+            record(Outcome(key, True, message))
+            messages.append(message)
+        return "; ".join(messages)
+
+    batch.run(keys, one, cancel=cancel)
     return report
 
 

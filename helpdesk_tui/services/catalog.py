@@ -86,6 +86,11 @@ class PlanInfo:
     auto_close_days: int
     is_default: bool
     targets: dict[int, tuple[int, int]]  # priority -> (response s, resolution s)
+    updates: dict[int, int] = field(default_factory=dict)  # priority -> update s (if any)
+
+    def update_target(self, priority: int) -> int:
+        """The update clock's target for a priority; 0 when the plan sets none."""
+        return self.updates.get(priority, 0)
 
 
 @dataclass(frozen=True)
@@ -183,8 +188,11 @@ def _load(session: Session) -> Catalog:
         for r in session.exec(select(m.Service).where(m.Service.active)).all()
     }
     targets: dict[int, dict[int, tuple[int, int]]] = {}
+    updates: dict[int, dict[int, int]] = {}
     for t in session.exec(select(m.SlaTarget)).all():
         targets.setdefault(t.plan_id, {})[t.priority] = (t.response_s, t.resolution_s)
+        if t.update_s:
+            updates.setdefault(t.plan_id, {})[t.priority] = t.update_s
     plans = {
         r.id: PlanInfo(
             r.id,
@@ -196,6 +204,7 @@ def _load(session: Session) -> Catalog:
             r.auto_close_days,
             r.is_default,
             targets.get(r.id, {}),
+            updates.get(r.id, {}),
         )
         for r in session.exec(select(m.SlaPlan).where(m.SlaPlan.active)).all()
     }

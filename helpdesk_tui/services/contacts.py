@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from helpdesk_tui.domain.text import phone_digits
 from helpdesk_tui.domain.vocab import priority_label
 from helpdesk_tui.services.catalog import catalog
+from helpdesk_tui.services.contract_plans import contracts_of, plan_choice
 from helpdesk_tui.services.ticket_core import utcnow
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
@@ -248,7 +249,9 @@ def context(store: Store, contact_id: int, *, now: datetime | None = None) -> Ca
         usual = (
             cat.services.get(customer.default_service_id) if customer.default_service_id else None
         )
-        plan = cat.plan_for(customer.sla_plan_id)
+        plan, choice = plan_choice(
+            cat, customer, usual.code if usual else "", contracts_of(s, customer), now
+        )
         return CallerContext(
             contact=ContactMatch(
                 contact.id,
@@ -261,13 +264,23 @@ def context(store: Store, contact_id: int, *, now: datetime | None = None) -> Ca
                 site.name if site else "",
                 contact.language,
             ),
-            plan=plan.name + ("" if customer.sla_plan_id else " (default: no contract)"),
+            plan=_plan_text(plan.name, choice.reason, usual is not None),
             usual_service=usual.code if usual else None,
             open_tickets=_brief(s, cat, open_rows),
             recent_closed=_brief(s, cat, closed_rows),
             nearby=_brief(s, cat, nearby_rows),
             assets=tuple((tag, name, code) for tag, name, code in assets),
         )
+
+
+def _plan_text(name: str, reason: str | None, by_service: bool) -> str:
+    """The plan as the caller's card shows it; without a usual service the contract may
+    still cover the service the dispatcher picks, which the preview then says."""
+    if reason is None:
+        return name
+    if not by_service and "is not covered" in reason:
+        return "by contract, per service"
+    return f"{name} (default: {reason})"
 
 
 def count(store: Store) -> int:

@@ -30,6 +30,7 @@ from sqlalchemy import JSON, Boolean, func, text
 from sqlmodel import Session, select
 
 from helpdesk_tui.domain import clocks
+from helpdesk_tui.domain.contracts import Terms, choose_plan
 from helpdesk_tui.domain.priority import priority_of
 from helpdesk_tui.domain.routing import Call, route
 from helpdesk_tui.domain.text import contact_search_text, phone_digits
@@ -137,6 +138,7 @@ class _World:
     customer_ids: list[int] = field(init=False)  # to pick from without a list per ticket
     services: list = field(init=False)
     routed: dict = field(init=False, default_factory=dict)  # (call, default group) -> group
+    contracts: dict[int, list[Terms]] = field(default_factory=dict)  # customer -> contracts
 
     def __post_init__(self) -> None:
         self.customer_ids = list(self.contacts_by_customer)
@@ -189,6 +191,7 @@ def generate(
                         events.extend(evs)
                     loader.insert("ticket", tickets)
                     loader.insert("ticket_event", events)
+                    loader.insert("ticket_pause", _pauses(tickets))
                     written += size
                     if bar:
                         bar[0].update(bar[1], advance=size)
@@ -407,6 +410,43 @@ class _Loader:
         self._raw.close()
 
 
+PAUSE_REASONS = ("info", "confirm", "access")
+
+
+def _updates(cal, update_s, created, first_response, resolved) -> dict[str, int]:
+    """The public messages of a generated ticket (its first reply, its resolution) counted
+    against the update clock, as the services count them."""
+    if not update_s:
+        return {}
+    on_time = late = 0
+    start = created
+    for message in dict.fromkeys((first_response, resolved)):  # an FCR's one message: none
+        if message is None or message <= start:
+            continue
+        if message <= cal.add(start, update_s):
+            on_time += 1
+        else:
+            late += 1
+        start = message
+    return {"updates_on_time": on_time, "updates_late": late}
+
+
+def _pauses(tickets: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pause under way of each ticket waiting for the customer, with a reason (by the
+    ticket's id, so the random draw of the desk stays as it was)."""
+    return [
+        {
+            "ticket_id": t["id"],
+            "reason": PAUSE_REASONS[t["id"] % len(PAUSE_REASONS)],
+            "note": "",
+            "started_at": t["paused_at"],
+            "started_by_id": t["assignee_id"],
+        }
+        for t in tickets
+        if t["paused_at"] is not None
+    ]
+
+
 def _sqlite_bool(value: Any) -> int | None:
     return None if value is None else int(bool(value))
 
@@ -485,6 +525,11 @@ def _world(s: Session, cat: Catalog) -> _World:
     ):
         agents_by_group.setdefault(group_id, []).append(agent_id)
     agents = s.exec(select(m.Agent.id, m.Agent.login, m.Agent.role)).all()
+    contracts: dict[int, list[Terms]] = {}
+    for c in s.exec(select(m.Contract).where(m.Contract.active)).all():
+        contracts.setdefault(c.customer_id, []).append(
+            Terms(c.code, c.name, c.sla_plan_id, tuple(c.services), c.valid_from, c.valid_to)
+        )
     return _World(
         cat,
         {k: v for k, v in customers.items() if k in contacts},
@@ -495,6 +540,7 @@ def _world(s: Session, cat: Catalog) -> _World:
         agents_by_group,
         [aid for aid, _, role in agents if role == "dispatcher"],
         {aid: login for aid, login, _ in agents},
+        contracts=contracts,
     )
 
 
@@ -547,7 +593,10 @@ def _ticket(
     impact = _weighted(rng, ((3, 70), (2, 22), (1, 8)))
     urgency = _weighted(rng, ((3, 30), (2, 55), (1, 15)))
     priority = priority_of(cat.matrix, impact, urgency)
-    plan = cat.plan_for(customer.sla_plan_id)
+    choice = choose_plan(
+        w.contracts.get(customer_id, ()), service.code, created.date(), customer.sla_plan_id
+    )
+    plan = cat.plan_for(choice.plan_id)
     cal = cat.calendar_of(plan)
     response_s, resolution_s = plan.targets[priority]
     call = Call(
@@ -659,6 +708,8 @@ def _ticket(
             paused_at=paused_at,
             first_response_at=first_response,
             resolved_at=resolved,
+            update_s=plan.update_target(priority),
+            update_from=first_response or created,
         ),
     )
     alerts = 0
@@ -668,8 +719,10 @@ def _ticket(
             (clocks.RESPONSE_BREACH, clk.response_due, first_response),
             (clocks.RESOLUTION_RISK, clk.resolution_risk_at, None),
             (clocks.RESOLUTION_BREACH, clk.resolution_due, None),
+            (clocks.UPDATE_RISK, clk.update_risk_at, None),
+            (clocks.UPDATE_BREACH, clk.update_due, None),
         ):
-            if done is None and instant <= now:
+            if done is None and instant is not None and instant <= now:
                 alerts |= bit
     next_alert = (
         clocks.next_alert(
@@ -681,12 +734,14 @@ def _ticket(
             clk.response_due,
             clk.resolution_risk_at,
             clk.resolution_due,
+            clk.update_risk_at,
+            clk.update_due,
         )
         if is_open
         else None
     )
     key = key_of(number)
-    took = {}
+    took = _updates(cal, plan.update_target(priority), created, first_response, resolved)
     if first_response is not None:
         rb, rw = clocks.took(cal, created, first_response, paused_s)
         took.update(response_business_s=rb, response_wall_s=rw)
@@ -725,6 +780,10 @@ def _ticket(
         "response_risk_at": clk.response_risk_at,
         "resolution_due": clk.resolution_due,
         "resolution_risk_at": clk.resolution_risk_at,
+        "update_target_s": plan.update_target(priority),
+        "update_from": first_response or created,
+        "update_due": clk.update_due,
+        "update_risk_at": clk.update_risk_at,
         "due_at": clk.due_at if status in OPEN else None,
         "first_response_at": first_response,
         "resolved_at": resolved,
@@ -747,6 +806,8 @@ def _ticket(
         "response_wall_s": took.get("response_wall_s"),
         "resolution_business_s": took.get("resolution_business_s"),
         "resolution_wall_s": took.get("resolution_wall_s"),
+        "updates_on_time": took.get("updates_on_time", 0),
+        "updates_late": took.get("updates_late", 0),
         "resolution": resolution,
         "checklist": [],
         "tags": [],

@@ -5,23 +5,29 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from helpdesk_tui.domain.errors import Invalid, NotFound
+from helpdesk_tui.domain.promises import parse_promise
 from helpdesk_tui.domain.routing import Call, route
+from helpdesk_tui.domain.text import clean_line
 from helpdesk_tui.domain.vocab import EventKind
 from helpdesk_tui.domain.workflow import Status, check_transition
-from helpdesk_tui.services import dispatch, notify
+from helpdesk_tui.services import dispatch, notify, vendor_cases
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import Catalog, GroupInfo
 from helpdesk_tui.services.refusals import guarded
 from helpdesk_tui.services.ticket_actions import Changed, changed_result, editing
+from helpdesk_tui.services.ticket_actions import _status_values as status_values
 from helpdesk_tui.services.ticket_core import apply, require_open, require_text, utcnow
+from helpdesk_tui.services.vendor_cases import VendorTerms
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
 
 MIN_NOTE = 10  # "tried stuff" is not a note; a sentence is
+VENDOR_LEVEL = 4  # line 4: the external vendors
 
 
 def target_group(
@@ -44,6 +50,32 @@ def target_group(
     if routed in groups:
         return groups[routed]
     return min(groups.values(), key=lambda g: g.id)
+
+
+def desk_zone(cat: Catalog) -> ZoneInfo:
+    """The desk's own time zone: the default plan's calendar's."""
+    return ZoneInfo(cat.calendar_of(cat.plan_for(None)).spec.timezone)
+
+
+def checked_terms(vendor: VendorTerms, now: datetime, zone: ZoneInfo) -> VendorTerms:
+    """The terms cleaned and checked; a promise written as text is read in `zone`."""
+    case = clean_line(vendor.case)
+    if not case:
+        raise Invalid("the vendor's case number is empty")
+    if len(case) > 128:
+        raise Invalid("the vendor's case number is too long (at most 128 characters)")
+    contact = clean_line(vendor.contact)
+    if len(contact) > 300:
+        raise Invalid("the vendor contact is too long (at most 300 characters)")
+    promised = vendor.promised
+    if isinstance(promised, str):
+        promised = parse_promise(promised, zone) if promised.strip() else None
+    if promised is not None:
+        if promised.tzinfo is None:
+            raise Invalid("the promised date needs a time zone")
+        if promised <= now:
+            raise Invalid("the vendor's promised date has already passed")
+    return VendorTerms(case, promised, contact)
 
 
 def routing_call(s: Session, cat: Catalog, ticket: m.Ticket) -> Call:
@@ -71,19 +103,25 @@ def escalate(
     note: str,
     *,
     expected_version: int | None = None,
+    vendor: VendorTerms | None = None,
     now: datetime | None = None,
 ) -> Changed:
     """Move the ticket to another line or group. Up is an escalation, down a de-escalation;
-    either way the note of what was tried is required and the assignee is reset."""
+    either way the note of what was tried is required and the assignee is reset. To a
+    vendor (line 4) with `vendor` terms: their case is recorded and the ticket waits for
+    the vendor — our own SLA keeps counting."""
     now = now or utcnow()
     text = require_text(note, "the note of what was tried")
     if len(text.strip()) < MIN_NOTE:
         raise Invalid(f"say what was already tried (at least {MIN_NOTE} characters)")
     with editing(store, actor, key, expected_version) as (s, cat, t):
+        terms = checked_terms(vendor, now, desk_zone(cat)) if vendor is not None else None
         require_open(t, "escalate it")
         group = target_group(cat, t, target, routing_call(s, cat, t))
         if group.id == t.group_id:
             raise Invalid(f"{t.key} is already in {group.code}")
+        if terms is not None and group.level != VENDOR_LEVEL:
+            raise Invalid(f"{group.code} is not a vendor (line 4): a vendor case goes there")
         here = cat.lines[t.line_id]
         up = group.level > here.level
         values: dict[str, Any] = {
@@ -101,12 +139,24 @@ def escalate(
             values["assignee_id"] = offered.id
             if status == Status.NEW:
                 status = Status.ASSIGNED
-        if status != t.status:
+        if terms is not None:
+            status = Status.WAITING_VENDOR
+            if t.status != status:
+                check_transition(t.status, status, actor.role)
+                values.update(status_values(cat, t, status, now))
+        elif status != t.status:
             check_transition(t.status, status, actor.role)
             values["status"] = status.value
         down = group.level < here.level
         kind = EventKind.DEESCALATED if down else EventKind.ESCALATED  # sideways: functional
+        closed = vendor_cases.close_open(s, t.id, now)
         event = apply(s, actor, t, kind, values, now=now, body=text)
+        if terms is not None:
+            vendor_cases.open_case(s, t, group.id, terms, actor, now)
+            event.changes = {**event.changes, **vendor_cases.recorded_terms(group.code, terms)}
+        elif closed:
+            event.changes = {**event.changes, "vendor_case": [closed, None]}
+        s.flush()
         if offered is not None:
             notify.notify_agent(s, cat, t, offered, "assigned", now=now, body=text)
         where = f"{group.line_code}/{group.code}"

@@ -27,6 +27,7 @@ from helpdesk_tui.domain.kb_query import is_russian, parse_query, searched_stems
 from helpdesk_tui.domain.kb_text import draft_body, excerpt, reply_text, slugify
 from helpdesk_tui.domain.text import clean, clean_line
 from helpdesk_tui.domain.workflow import Status
+from helpdesk_tui.i18n import localized
 from helpdesk_tui.services import drafts
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import Catalog, catalog
@@ -512,9 +513,11 @@ def draft_from_ticket(store: Store, actor: Actor, key: str) -> ArticleDraft:
 
 
 def choices(store: Store, actor: Actor) -> Choices:
+    """The services and groups an article may name, by their names in the language in
+    force."""
     cat = catalog(store)
     return Choices(
-        tuple(sorted((sv.code, sv.name) for sv in cat.services.values())),
-        tuple(sorted((g.code, g.name) for g in cat.groups.values())),
+        tuple(sorted((sv.code, localized(sv)) for sv in cat.services.values())),
+        tuple(sorted((g.code, localized(g)) for g in cat.groups.values())),
         _my_groups(cat, actor),
     )

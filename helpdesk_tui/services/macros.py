@@ -97,6 +97,12 @@ def run(
     return result
 
 
+def run_steps(store: Store, actor: Actor, macro: Macro, key: str) -> list[str]:
+    """Every step of `macro` on one ticket, raising at the first refused: for callers that
+    keep all of it or none (an automation rule runs a macro in a savepoint)."""
+    return [_step(store, actor, key, step) for step in macro.steps]
+
+
 def _step(store: Store, actor: Actor, key: str, step: Step) -> str:
     if step.action == "take":
         return ticket_actions.take(store, actor, key).message
@@ -107,9 +113,7 @@ def _step(store: Store, actor: Actor, key: str, step: Step) -> str:
         body, code = _template(store, actor, key, step.value, ("resolution", "reply"))
         return ticket_actions.resolve(store, actor, key, body, template=code).message
     if step.action == "note":
-        return ticket_actions.note(
-            store, actor, key, _filled(store, actor, key, step.value)
-        ).message
+        return ticket_actions.note(store, actor, key, filled(store, actor, key, step.value)).message
     return bulk.apply_setting(store, actor, key, bulk.Setting(step.action, step.value), step.note)
 
 
@@ -124,7 +128,8 @@ def _template(
     raise NotFound(f"no template {base!r} for {key} (its service or line may be out of scope)")
 
 
-def _filled(store: Store, actor: Actor, key: str, text: str) -> str:
+def filled(store: Store, actor: Actor, key: str, text: str) -> str:
+    """`text` with its placeholders filled from the ticket `key`."""
     with store.read() as s:
         t = s.exec(select(m.Ticket).where(m.Ticket.key == key)).first()
         if t is None:

@@ -31,7 +31,6 @@ import hashlib
 import os
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.header import decode_header, make_header
@@ -61,7 +60,7 @@ from helpdesk_tui.services import registration, ticket_actions
 from helpdesk_tui.services.agents import CUSTOMER_ACTOR
 from helpdesk_tui.services.ticket_core import utcnow
 from helpdesk_tui.store import models as m
-from helpdesk_tui.store.db import Store
+from helpdesk_tui.store.db import JoinedStore, Store
 from helpdesk_tui.store.keys import PREFIX
 
 REPLY_LIMIT = 100_000
@@ -340,21 +339,6 @@ def _body(texts: list[tuple[str, Message]], problems: list[str]) -> str:
 # -- storing it --------------------------------------------------------------------------------
 
 
-class _Joined(Store):
-    """The store seen from inside an open transaction: services called with it write in
-    that transaction, so the message's row and the ticket change commit together."""
-
-    def __init__(self, store: Store, session: Session):
-        super().__init__(store.engine, store.url, store.cache)
-        self._session = session
-
-    @contextmanager
-    def write(self) -> Iterator[Session]:
-        yield self._session
-
-    read = write
-
-
 def take_in(store: Store, raw: bytes, config: MailConfig, *, now: datetime | None = None) -> Intake:
     """Store one message (see the module's docstring). Raises `Unstorable` for a message
     to set aside, `StoreError` when the store cannot be written (try again later)."""
@@ -423,7 +407,7 @@ def _act(
         _note_bounce(s, raw, parsed)
         s.add(row)
         return Intake("ignored", None, f"ignored: {parsed.automatic}")
-    joined = _Joined(store, s)
+    joined = JoinedStore(store, s)
     contact = _contact_by_address(s, parsed.from_addr)
     target = _thread(s, parsed)
     outcome, key, event_id = "", None, None

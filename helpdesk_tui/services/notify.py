@@ -35,6 +35,10 @@ _FALLBACK = {
     "breached": ("[{{ticket.key}}] SLA breached", "{{ticket.key}}: {{ticket.subject}}"),
     "supervisor": ("[{{ticket.key}}] needs a supervisor", "{{ticket.key}}: {{ticket.subject}}"),
     "reply": ("[{{ticket.key}}] {{ticket.subject}}", "{{resolution}}"),
+    "rule": (
+        "[{{ticket.key}}] automation rule: {{ticket.subject}}",
+        "{{ticket.key}}: {{ticket.subject}}",
+    ),
 }
 
 
@@ -170,7 +174,7 @@ def notify_agent(
     now: datetime,
     body: str = "",
 ) -> m.Outbox | None:
-    """Queue an agent notice (`assigned`, `at-risk`, `breached`, `supervisor`)."""
+    """Queue an agent notice (`assigned`, `at-risk`, `breached`, `supervisor`, `rule`)."""
     language = (agent.languages or ["en"])[0]
     values = placeholder_values(session, cat, ticket, language=language, agent_name=agent.name)
     subject_t, body_t = _template(session, kind, language)

@@ -63,6 +63,18 @@ class QueueRow:
     site: str
     assignee: str | None
     sort_key: tuple
+    # each clock's target, deadline and at-risk instant, for its % used (widgets compute it
+    # from these and `now`, with no query)
+    response_target_s: int = 0
+    response_risk_at: datetime | None = None
+    resolution_target_s: int = 0
+    resolution_risk_at: datetime | None = None
+    resolved_at: datetime | None = None
+    update_target_s: int = 0
+    update_due: datetime | None = None
+    update_risk_at: datetime | None = None
+    response_business_s: int | None = None
+    resolution_business_s: int | None = None
 
     @property
     def where(self) -> str:
@@ -125,9 +137,13 @@ def view_query(store: Store, actor: Actor, tab: Tab) -> QueueQuery:
 
 def _row(cat: Catalog, sort: str, r) -> QueueRow:
     plan = cat.plan_for(r.sla_plan_id)
-    risk = r.response_risk_at if r.first_response_at is None else r.resolution_risk_at
-    if r.first_response_at is None and r.resolution_risk_at and r.response_risk_at:
-        risk = min(r.response_risk_at, r.resolution_risk_at)
+    running = [(r.resolution_due, r.resolution_risk_at)]
+    if r.first_response_at is None:
+        running.append((r.response_due, r.response_risk_at))
+    if r.update_due is not None:
+        running.append((r.update_due, r.update_risk_at))
+    dues = [due for due, _ in running if due is not None]
+    risks = [risk for _, risk in running if risk is not None]
     values = {
         "sla": r.due_at,
         "priority": r.priority,
@@ -146,14 +162,8 @@ def _row(cat: Catalog, sort: str, r) -> QueueRow:
         subject=r.subject,
         status=r.status,
         due_at=r.due_at,
-        deadline=(
-            min(r.response_due, r.resolution_due)
-            if r.first_response_at is None and r.response_due and r.resolution_due
-            else r.resolution_due
-        )
-        if r.due_at is not None
-        else None,
-        risk_at=risk,
+        deadline=min(dues) if r.due_at is not None and dues else None,
+        risk_at=min(risks) if risks else None,
         response_due=r.response_due,
         resolution_due=r.resolution_due,
         first_response_at=r.first_response_at,
@@ -167,6 +177,16 @@ def _row(cat: Catalog, sort: str, r) -> QueueRow:
         site=r.site_name or "",
         assignee=r.assignee_login,
         sort_key=(values[sort], r.id),
+        response_target_s=r.response_target_s,
+        response_risk_at=r.response_risk_at,
+        resolution_target_s=r.resolution_target_s,
+        resolution_risk_at=r.resolution_risk_at,
+        resolved_at=r.resolved_at,
+        update_target_s=r.update_target_s,
+        update_due=r.update_due,
+        update_risk_at=r.update_risk_at,
+        response_business_s=r.response_business_s,
+        resolution_business_s=r.resolution_business_s,
     )
 
 

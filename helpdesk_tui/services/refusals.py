@@ -12,9 +12,11 @@
 
 Any `NotAllowed` an agent meets on the way — from this check or from the action — is
 recorded as one `refusal` row in a transaction of its own (the refused change has rolled
-back by then), and raised on. Calls nested in a guarded call (set_status → resolve) check
-again but record once. Refusals of the customer and the system (mail to a closed ticket,
-a race with the timer) are not agents' refusals: the mail intake keeps its own record.
+back by then), and raised on; the same refusal (agent, action, ticket) again within a
+minute is not recorded twice (failed logins always are). Calls nested in a guarded call
+(set_status → resolve) check again but record once. Refusals of the customer and the
+system (mail to a closed ticket, a race with the timer) are not agents' refusals: the
+mail intake keeps its own record.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import logging
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import bindparam
@@ -235,9 +237,37 @@ def record(
     )
     try:
         with Store(store.engine, store.url, store.cache).write() as s:
+            if action != permissions.LOGIN and _recorded_lately(s, row):
+                return
             s.add(row)
     except (HelpdeskError, SQLAlchemyError) as exc:  # pragma: no cover - store trouble
         log.warning("could not record a refusal (%s): %s", action, exc)
+
+
+REPEAT_WINDOW = timedelta(minutes=1)
+
+
+def _recorded_lately(s, row: m.Refusal) -> bool:
+    """Whether the same refusal (agent, action, ticket) was recorded within the last
+    minute: a deactivated agent's editor autosaving every second is one refusal a minute,
+    not sixty. Failed logins are never folded: each is evidence. Read on the
+    (login, at) index."""
+    q = (
+        select(m.Refusal.id)
+        .where(
+            m.Refusal.login == row.login,
+            m.Refusal.at > row.at - REPEAT_WINDOW,
+            m.Refusal.at <= row.at,
+            m.Refusal.action == row.action,
+        )
+        .limit(1)
+    )
+    q = q.where(
+        m.Refusal.ticket_key.is_(None)
+        if row.ticket_key is None
+        else m.Refusal.ticket_key == row.ticket_key
+    )
+    return s.exec(q).first() is not None
 
 
 # -- reading the audit ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, select
 
 from helpdesk_tui.domain import clocks
+from helpdesk_tui.domain.contracts import Terms
 from helpdesk_tui.domain.errors import Invalid, NotFound
 from helpdesk_tui.domain.placeholders import fill, names_in
 from helpdesk_tui.domain.priority import priority_of
@@ -32,6 +33,7 @@ from helpdesk_tui.services.catalog import (
     ServiceInfo,
     catalog,
 )
+from helpdesk_tui.services.contract_plans import contracts_of, plan_choice
 from helpdesk_tui.services.refusals import guarded
 from helpdesk_tui.services.ticket_core import (
     LOGGED,
@@ -134,7 +136,10 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
         raise Invalid("--created-at is in the future")
 
     customer, contact, site, asset = _parties(s, new)
-    cls = _classify(cat, service, category, customer, contact, site, impact, urgency)
+    terms = contracts_of(s, customer)
+    cls = _classify(
+        cat, service, category, customer, contact, site, impact, urgency, terms, created_at
+    )
     plan, calendar, group, priority = cls.plan, cls.calendar, cls.group, cls.priority
     response_s, resolution_s = cls.response_s, cls.resolution_s
     warnings = list(cls.warnings)
@@ -168,6 +173,8 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
             at_risk=plan.at_risk,
             first_response_at=resolved_at,
             resolved_at=resolved_at,
+            update_s=plan.update_target(priority),
+            update_from=created_at,
         ),
     )
     number = next_number(s)
@@ -200,6 +207,10 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
         resolution_target_s=resolution_s,
         response_due=clk.response_due,
         response_risk_at=clk.response_risk_at,
+        update_target_s=plan.update_target(priority),
+        update_from=created_at,
+        update_due=None if duplicate else clk.update_due,
+        update_risk_at=None if duplicate else clk.update_risk_at,
         resolution_due=clk.resolution_due,
         resolution_risk_at=clk.resolution_risk_at,
         due_at=None if duplicate else clk.due_at,
@@ -290,6 +301,8 @@ class Classification:
     resolution_s: int
     group: GroupInfo
     warnings: tuple[str, ...]
+    contract: str | None = None  # the contract that gave the plan
+    default_plan: bool = False  # the default plan applies (no contract covers the call)
 
 
 def _classify(
@@ -301,13 +314,16 @@ def _classify(
     site: m.Site | None,
     impact: int,
     urgency: int,
+    terms: list[Terms],
+    at: datetime,
 ) -> Classification:
     """Priority from the matrix, plan from the contract, group from the rules."""
     priority = priority_of(cat.matrix, impact, urgency)
     warnings = []
-    plan = cat.plan_for(customer.sla_plan_id if customer else None)
-    if customer is not None and customer.sla_plan_id is None:
-        warnings.append(f"{customer.name} has no contract: the default plan {plan.code} applies")
+    plan, choice = plan_choice(cat, customer, service.code, terms, at)
+    if customer is not None and choice.reason:
+        lead = f"{customer.name} " if choice.reason.startswith("has ") else f"{customer.name}: "
+        warnings.append(f"{lead}{choice.reason}: the default plan {plan.code} applies")
     if priority not in plan.targets:
         raise Invalid(f"SLA plan {plan.code} has no target for P{priority}")
     response_s, resolution_s = plan.targets[priority]
@@ -323,7 +339,15 @@ def _classify(
         ),
     )
     return Classification(
-        priority, plan, cat.calendar_of(plan), response_s, resolution_s, group, tuple(warnings)
+        priority,
+        plan,
+        cat.calendar_of(plan),
+        response_s,
+        resolution_s,
+        group,
+        tuple(warnings),
+        choice.contract,
+        customer is not None and choice.plan_id is None,
     )
 
 
@@ -364,6 +388,7 @@ def preview(
             subject="-", service=service, customer=customer, contact_id=contact_id, asset=asset
         )
         cust, contact, site, _asset = _parties(s, draft)
+        terms = contracts_of(s, cust)
         cls = _classify(
             cat,
             svc,
@@ -373,11 +398,13 @@ def preview(
             site,
             impact or svc.default_impact,
             urgency or svc.default_urgency,
+            terms,
+            now,
         )
         offered = dispatch.offer(s, cls.group, svc.skill)
         return Preview(
             priority=cls.priority,
-            plan=cls.plan.name,
+            plan=cls.plan.name + (" (default plan)" if cls.default_plan else ""),
             group=cls.group.code,
             group_name=cls.group.name,
             line=cls.group.line_code,

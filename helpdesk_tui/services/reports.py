@@ -11,6 +11,9 @@ The formulas (also in the README):
 - resolution time: the same over tickets resolved in the period;
 - resolutions within SLA = resolved by the resolution deadline ÷ resolved in the period;
 - reopen rate = resolved in the period and reopened at least once ÷ resolved in the period;
+- updates on time = public messages to the customer (replies, the resolution) sent by the
+  update clock's deadline ÷ all that answered an update clock, over tickets resolved in
+  the period (the update time: keep the customer informed every N business minutes);
 - satisfaction: mean rating (1–5) and the number of ratings, over tickets closed in the
   period;
 - handling time: time logged on tickets resolved in the period, total and per ticket;
@@ -28,6 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from helpdesk_tui.domain.errors import Invalid
+from helpdesk_tui.i18n import N_
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.services.refusals import require
@@ -66,6 +70,8 @@ class Row:
     resolution_wall: Stats = Stats()
     reopened: int = 0
     time_logged_s: int = 0
+    updates_on_time: int = 0
+    updates_late: int = 0
     satisfaction_mean: float | None = None
     satisfaction_n: int = 0
     overdue_now: int = 0
@@ -85,6 +91,11 @@ class Row:
     @property
     def reopen_rate(self) -> float | None:
         return self.reopened / self.resolved if self.resolved else None
+
+    @property
+    def updates_in_sla(self) -> float | None:
+        n = self.updates_on_time + self.updates_late
+        return self.updates_on_time / n if n else None
 
     @property
     def handling_mean_s(self) -> float | None:
@@ -183,8 +194,10 @@ def _figures(s, by: str, lo: datetime, hi: datetime, now: datetime) -> dict:
         )
     for key, channel, n in q.channels(s, by, lo, hi):
         slot(key).setdefault("channels", {})[channel] = n
-    for key, n, in_sla, sb, sw, reopened, logged in q.resolved(s, by, lo, hi):
+    for key, n, in_sla, sb, sw, reopened, logged, on_time, late in q.resolved(s, by, lo, hi):
         slot(key).update(
+            updates_on_time=int(on_time or 0),
+            updates_late=int(late or 0),
             resolved=n,
             resolved_in_sla=int(in_sla or 0),
             resolution_business_mean=sb,
@@ -234,28 +247,32 @@ def _row(key, names: dict, f: dict) -> Row:
         resolution_wall=_stats(f, "resolution_wall", "resolved"),
         reopened=f.get("reopened", 0),
         time_logged_s=f.get("time_logged_s", 0),
+        updates_on_time=f.get("updates_on_time", 0),
+        updates_late=f.get("updates_late", 0),
         satisfaction_mean=f.get("satisfaction_mean"),
         satisfaction_n=f.get("satisfaction_n", 0),
         overdue_now=f.get("overdue_now", 0),
     )
 
 
+# labels for people, translated where shown (`_(label)`)
 COLUMNS = (
-    ("key", "key"),
-    ("name", "name"),
-    ("created", "created"),
-    ("fcr_rate", "FCR"),
-    ("response_median_h", "1st resp. median (bh)"),
-    ("response_p90_h", "1st resp. p90 (bh)"),
-    ("response_in_sla", "resp. in SLA"),
-    ("resolved", "resolved"),
-    ("resolution_median_h", "resol. median (bh)"),
-    ("resolution_p90_h", "resol. p90 (bh)"),
-    ("resolution_in_sla", "resol. in SLA"),
-    ("reopen_rate", "reopened"),
-    ("satisfaction", "CSAT"),
-    ("handling_mean_min", "handling (min)"),
-    ("overdue_now", "overdue now"),
+    ("key", N_("key")),
+    ("name", N_("name")),
+    ("created", N_("created")),
+    ("fcr_rate", N_("FCR")),
+    ("response_median_h", N_("1st resp. median (bh)")),
+    ("response_p90_h", N_("1st resp. p90 (bh)")),
+    ("response_in_sla", N_("resp. in SLA")),
+    ("resolved", N_("resolved")),
+    ("resolution_median_h", N_("resol. median (bh)")),
+    ("resolution_p90_h", N_("resol. p90 (bh)")),
+    ("resolution_in_sla", N_("resol. in SLA")),
+    ("reopen_rate", N_("reopened")),
+    ("updates_in_sla", N_("updates in SLA")),
+    ("satisfaction", N_("CSAT")),
+    ("handling_mean_min", N_("handling (min)")),
+    ("overdue_now", N_("overdue now")),
 )
 
 
@@ -291,6 +308,8 @@ def flat(row: Row) -> dict[str, object]:
         "resolution_wall_p90_h": hours(row.resolution_wall.p90),
         "resolution_in_sla": share(row.resolution_in_sla),
         "reopen_rate": share(row.reopen_rate),
+        "updates_in_sla": share(row.updates_in_sla),
+        "updates_n": row.updates_on_time + row.updates_late,
         "satisfaction": round(row.satisfaction_mean, 2) if row.satisfaction_mean else None,
         "satisfaction_n": row.satisfaction_n,
         "handling_total_min": round(row.time_logged_s / 60),

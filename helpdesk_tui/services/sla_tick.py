@@ -1,7 +1,8 @@
-"""The SLA tick: record at-risk and breach events once each, and close resolved tickets
-nobody answered. Run by `helpdesk sla tick` (cron) and in the application's background;
-both may run at once — each alert is decided under the ticket's lock, so it is recorded
-exactly once."""
+"""The SLA tick: record at-risk and breach events once each (response, resolution and
+update clocks; a breach tells the group's supervisors), close resolved tickets nobody
+answered, record vendors' promises that passed, and fire the `idle` automation rules. Run
+by `helpdesk sla tick` (cron) and in the application's background; both may run at once —
+each alert is decided under the ticket's lock, so it is recorded exactly once."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from helpdesk_tui.domain import clocks
 from helpdesk_tui.domain.errors import Conflict, NotAllowed
 from helpdesk_tui.domain.vocab import EventKind
 from helpdesk_tui.domain.workflow import Status
-from helpdesk_tui.services import notify
+from helpdesk_tui.services import notify, vendor_cases
 from helpdesk_tui.services.agents import SYSTEM_ACTOR
 from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.services.ticket_actions import close
@@ -31,6 +32,8 @@ class TickReport:
     at_risk: int = 0
     breached: int = 0
     closed: int = 0
+    rules: int = 0  # idle automation rules fired (services/automation.py)
+    vendor_late: int = 0  # vendors' promises that passed, recorded now
 
 
 def tick(store: Store, *, now: datetime | None = None, limit: int = 100_000) -> TickReport:
@@ -66,7 +69,10 @@ def tick(store: Store, *, now: datetime | None = None, limit: int = 100_000) -> 
             closed += 1
         except (Conflict, NotAllowed):
             continue  # somebody reopened or closed it meanwhile
-    return TickReport(at_risk, breached, closed)
+    from helpdesk_tui.services.automation import idle_tick
+
+    vendor_late = vendor_cases.remind(store, now=now, limit=limit)
+    return TickReport(at_risk, breached, closed, idle_tick(store, now), vendor_late)
 
 
 def _alert(store: Store, key: str, now: datetime) -> tuple[int, int]:
@@ -86,6 +92,8 @@ def _alert(store: Store, key: str, now: datetime) -> tuple[int, int]:
                 t.response_due,
                 t.resolution_risk_at,
                 t.resolution_due,
+                t.update_risk_at,
+                t.update_due,
             )
             if not bits:
                 nxt = clocks.next_alert(
@@ -97,6 +105,8 @@ def _alert(store: Store, key: str, now: datetime) -> tuple[int, int]:
                     t.response_due,
                     t.resolution_risk_at,
                     t.resolution_due,
+                    t.update_risk_at,
+                    t.update_due,
                 )
                 if nxt != t.next_alert_at:  # bookkeeping only: no change a person would see
                     s.execute(update(m.Ticket).where(m.Ticket.id == t.id).values(next_alert_at=nxt))
@@ -113,6 +123,8 @@ def _alert(store: Store, key: str, now: datetime) -> tuple[int, int]:
                 t.response_due,
                 t.resolution_risk_at,
                 t.resolution_due,
+                t.update_risk_at,
+                t.update_due,
             )
             kind = EventKind.SLA_BREACHED if state == "breached" else EventKind.SLA_AT_RISK
             apply(

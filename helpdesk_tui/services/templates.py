@@ -16,6 +16,7 @@ from sqlmodel import select
 from helpdesk_tui.domain.errors import Conflict, Invalid, NotFound
 from helpdesk_tui.domain.placeholders import fill, problems
 from helpdesk_tui.domain.text import clean, clean_line
+from helpdesk_tui.i18n import localized
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.services.notify import placeholder_values
@@ -357,8 +358,12 @@ class Scopes:
 
 
 def scopes(store: Store) -> Scopes:
+    """The services and lines a template may name, by their names in the language in
+    force."""
     cat = catalog(store)
     return Scopes(
-        tuple(sorted((sv.code, sv.name) for sv in cat.services.values())),
-        tuple((ln.code, ln.name) for ln in sorted(cat.lines.values(), key=lambda ln: ln.level)),
+        tuple(sorted((sv.code, localized(sv)) for sv in cat.services.values())),
+        tuple(
+            (ln.code, localized(ln)) for ln in sorted(cat.lines.values(), key=lambda ln: ln.level)
+        ),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,13 +19,17 @@ from sqlmodel import Session, select
 
 from helpdesk_tui.domain import clocks
 from helpdesk_tui.domain.errors import Conflict, Invalid, NotAllowed, NotFound
+from helpdesk_tui.domain.pauses import describe as describe_pause
+from helpdesk_tui.domain.pauses import parse_reason
 from helpdesk_tui.domain.priority import priority_of
+from helpdesk_tui.domain.sla import format_duration
 from helpdesk_tui.domain.text import clean
 from helpdesk_tui.domain.vocab import EventKind, LinkKind, Role
 from helpdesk_tui.domain.workflow import PAUSED, Status, check_transition, parse_status
 from helpdesk_tui.services import notify
 from helpdesk_tui.services.agents import CUSTOMER_ACTOR, Actor
 from helpdesk_tui.services.catalog import Catalog, catalog
+from helpdesk_tui.services.pauses import pause_reasons
 from helpdesk_tui.services.refusals import guarded, require
 from helpdesk_tui.services.ticket_core import (
     apply,
@@ -78,6 +82,14 @@ def clock_values(cat: Catalog, t: m.Ticket, now: datetime, **facts: Any) -> dict
     plan = cat.plan_for(t.sla_plan_id)
     cal = cat.calendar_of(plan)
     get = lambda name: facts.get(name, getattr(t, name))  # noqa: E731
+    update_s = get("update_target_s")
+    update_from, update_base = get("update_from"), get("update_paused_base_s")
+    started: dict[str, Any] = {}
+    if update_s and update_from is None:
+        # a ticket from before the update clock (or its plan had none): it starts now
+        update_from = now
+        update_base = clocks.paused_until(cal, get("paused_s"), get("paused_at"), now)
+        started = {"update_from": update_from, "update_paused_base_s": update_base}
     clk = clocks.compute(
         cal,
         clocks.ClockInput(
@@ -90,6 +102,9 @@ def clock_values(cat: Catalog, t: m.Ticket, now: datetime, **facts: Any) -> dict
             first_response_at=get("first_response_at"),
             resolved_at=get("resolved_at"),
             alerts=t.alerts,
+            update_s=update_s,
+            update_from=update_from,
+            update_paused_base_s=update_base,
         ),
         now,
     )
@@ -99,7 +114,10 @@ def clock_values(cat: Catalog, t: m.Ticket, now: datetime, **facts: Any) -> dict
         "due_at": clk.due_at,
         "next_alert_at": clk.next_alert_at,
         "alerts": clk.alerts,
+        "update_due": clk.update_due,
+        "update_risk_at": clk.update_risk_at,
     }
+    values.update(started)
     if t.first_response_at is None:
         values.update(response_due=clk.response_due, response_risk_at=clk.response_risk_at)
     if t.resolved_at is not None and get("resolved_at") is not None:
@@ -120,6 +138,76 @@ def _durations(
     if resolution:
         out.update(resolution_business_s=business, resolution_wall_s=wall)
     return out
+
+
+def update_restart(
+    cat: Catalog,
+    t: m.Ticket,
+    now: datetime,
+    paused_s: int | None = None,
+    paused_at: datetime | None = None,
+) -> dict[str, Any]:
+    """A public message to the customer: the update clock is answered (counted on time or
+    late, for the KPI) and starts again from `now`."""
+    cal = cat.calendar_of(cat.plan_for(t.sla_plan_id))
+    paused_s = t.paused_s if paused_s is None else paused_s
+    values: dict[str, Any] = {
+        "update_from": now,
+        "update_paused_base_s": clocks.paused_until(cal, paused_s, paused_at, now),
+    }
+    if t.update_due is not None and t.update_target_s:
+        # a paused clock was not running out: judged where it stood when the pause began
+        judged_at = t.paused_at if t.paused_at is not None and t.paused_at < now else now
+        if judged_at <= t.update_due:
+            values["updates_on_time"] = t.updates_on_time + 1
+        else:
+            values["updates_late"] = t.updates_late + 1
+    return values
+
+
+def _record_pause(
+    s: Session,
+    cat: Catalog,
+    t: m.Ticket,
+    actor: Actor,
+    values: dict[str, Any],
+    now: datetime,
+    reason: tuple[str, str] | None,
+) -> str:
+    """Open or close the ticket's pause row as the change pauses or resumes the clocks; the
+    words for the event ("" when nothing paused or resumed)."""
+    before, after = t.paused_at, values.get("paused_at", t.paused_at)
+    if before is None and after is not None:
+        code, words = reason or ("unspecified", "")
+        s.add(
+            m.TicketPause(
+                ticket_id=t.id,
+                reason=code,
+                note=words,
+                started_at=after,
+                started_by_id=actor.id,
+            )
+        )
+        return "Paused: " + describe_pause(code, words, pause_reasons(s))
+    if before is not None and after is None:
+        cal = cat.calendar_of(cat.plan_for(t.sla_plan_id))
+        row = s.exec(
+            select(m.TicketPause)
+            .where(m.TicketPause.ticket_id == t.id, m.TicketPause.ended_at.is_(None))
+            .order_by(m.TicketPause.id.desc())
+        ).first()
+        business = round(cal.between(before, now))
+        wall = max(0, round((now - before).total_seconds()))
+        if row is not None:
+            row.ended_at, row.ended_by_id = now, actor.id
+            row.business_s, row.wall_s = business, wall
+            s.add(row)
+        return f"Resumed after {format_duration(business)} business ({format_duration(wall)} wall)"
+    return ""
+
+
+def _with_words(body: str, words: str) -> str:
+    return "\n".join(x for x in (words, body) if x)
 
 
 def _status_values(cat: Catalog, t: m.Ticket, new: Status, now: datetime) -> dict[str, Any]:
@@ -282,11 +370,13 @@ def set_status(
     status: str,
     *,
     note: str = "",
+    reason: str | None = None,
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Changed:
     """Move through the workflow. Resolving, closing and reopening have their own actions
-    (they need a resolution, a confirmation, a reason)."""
+    (they need a resolution, a confirmation, a reason). Waiting for the customer records
+    why (`reason`: a code of data/sla.toml's pause reasons, `code: words`, or words)."""
     new = parse_status(status)
     if new == Status.RESOLVED:
         return resolve(store, actor, key, note, expected_version=expected_version, now=now)
@@ -296,7 +386,7 @@ def set_status(
         return reopen(store, actor, key, note, expected_version=expected_version, now=now)
     if new == Status.CANCELLED:
         return cancel(store, actor, key, note, expected_version=expected_version, now=now)
-    return _move(store, actor, key, new, note, expected_version, now)
+    return _move(store, actor, key, new, note, expected_version, now, reason)
 
 
 @guarded("ticket.cancel")
@@ -321,12 +411,16 @@ def _move(
     note: str,
     expected_version: int | None,
     now: datetime | None,
+    reason: str | None = None,
 ) -> Changed:
     now = now or utcnow()
     with editing(store, actor, key, expected_version) as (s, cat, t):
         if t.status == new:
             raise Invalid(f"{t.key} is already {new.value}")
         check_transition(t.status, new, actor.role)
+        why = None
+        if reason is not None and new in PAUSED:
+            why = parse_reason(reason, [r.code for r in pause_reasons(s)])
         values = _status_values(cat, t, new, now)
         queued = t.assignee_id is None and actor.is_agent
         if new in (Status.ASSIGNED, Status.IN_PROGRESS) and queued:
@@ -336,6 +430,7 @@ def _move(
         if new == Status.CANCELLED:
             values.update(due_at=None, next_alert_at=None, closed_at=now)
         body = require_text(note, "the note") if note.strip() else ""
+        body = _with_words(body, _record_pause(s, cat, t, actor, values, now, why))
         event = apply(s, actor, t, EventKind.STATUS, values, now=now, body=body)
         return changed_result(s, t, event, f"{t.key} is {new.value.replace('_', ' ')}")
 
@@ -378,7 +473,9 @@ def resolve(
                 paused_s=values["paused_s"],
             )
         )
-        values.update(due_at=None, next_alert_at=None)
+        values.update(update_restart(cat, t, now, values["paused_s"]))
+        values.update(due_at=None, next_alert_at=None, update_due=None, update_risk_at=None)
+        _record_pause(s, cat, t, actor, values, now, None)
         values.update(
             _durations(
                 cal,
@@ -393,7 +490,21 @@ def resolve(
         if template:
             count_template_use(s, template)
         notify.notify_customer(s, cat, t, "resolved", now=now, body=text, agent_name=actor.name)
-        return changed_result(s, t, event, f"{t.key} resolved; the customer is asked to confirm")
+        result = changed_result(s, t, event, f"{t.key} resolved; the customer is asked to confirm")
+        parent = _has_children(s, t.id)
+    if parent:  # a mass incident: its open children go with it, each its own change
+        from helpdesk_tui.services import mass_incident
+
+        went = mass_incident.cascade(store, actor, result.key, text, now=now)
+        result = replace(result, message=f"{result.message}; {went.describe()}")
+    return result
+
+
+def _has_children(s: Session, ticket_id: int) -> bool:
+    return (
+        s.exec(select(m.Ticket.id).where(m.Ticket.parent_id == ticket_id).limit(1)).first()
+        is not None
+    )
 
 
 @guarded("ticket.confirm")
@@ -522,8 +633,21 @@ def _reopen(
         "resolution_risk_at": clocks.deadline(
             cal, t.created_at, t.resolution_target_s * plan.at_risk, paused_s
         ),
+        "update_from": now,  # the customer has just been heard: a new update cycle
+        "update_paused_base_s": paused_s,
     }
-    values.update(clock_values(cat, t, now, resolved_at=None, paused_s=paused_s, paused_at=None))
+    values.update(
+        clock_values(
+            cat,
+            t,
+            now,
+            resolved_at=None,
+            paused_s=paused_s,
+            paused_at=None,
+            update_from=now,
+            update_paused_base_s=paused_s,
+        )
+    )
     event = apply(
         s, actor, t, EventKind.REOPENED, values, now=now, body=text, public=actor.kind == "customer"
     )
@@ -553,9 +677,16 @@ def reply(
         values: dict[str, Any] = {}
         if t.first_response_at is None:
             values["first_response_at"] = now
-            values.update(clock_values(cat, t, now, first_response_at=now))
             cal = cat.calendar_of(cat.plan_for(t.sla_plan_id))
             values.update(_durations(cal, t, now, t.paused_s, response=True, resolution=False))
+        if t.resolved_at is None:
+            values.update(update_restart(cat, t, now, paused_at=t.paused_at))
+            facts = {
+                k: values[k]
+                for k in ("first_response_at", "update_from", "update_paused_base_s")
+                if k in values
+            }
+            values.update(clock_values(cat, t, now, **facts))
         event = apply(s, actor, t, EventKind.REPLY, values, now=now, body=text, public=True)
         if template:
             count_template_use(s, template)
@@ -594,6 +725,7 @@ def customer_reply(store: Store, key: str, body: str, *, now: datetime | None = 
         values: dict[str, Any] = {}
         if t.status == Status.WAITING_CUSTOMER:
             values = _status_values(cat, t, Status.IN_PROGRESS, now)
+            _record_pause(s, cat, t, actor, values, now, None)
         event = apply(
             s, actor, t, EventKind.CUSTOMER_REPLY, values, now=now, body=text, public=True
         )
@@ -624,16 +756,23 @@ def change_priority(
             raise Invalid(f"{t.key} already has impact {impact} and urgency {urgency}")
         plan = cat.plan_for(t.sla_plan_id)
         response_s, resolution_s = plan.targets[priority]
+        update_s = plan.update_target(priority)
         values: dict[str, Any] = {
             "impact": impact,
             "urgency": urgency,
             "priority": priority,
             "response_target_s": response_s,
             "resolution_target_s": resolution_s,
+            "update_target_s": update_s,
         }
         values.update(
             clock_values(
-                cat, t, now, response_target_s=response_s, resolution_target_s=resolution_s
+                cat,
+                t,
+                now,
+                response_target_s=response_s,
+                resolution_target_s=resolution_s,
+                update_target_s=update_s,
             )
         )
         body = require_text(reason, "the reason") if reason.strip() else ""

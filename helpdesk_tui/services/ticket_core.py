@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from helpdesk_tui.domain.errors import Conflict, Invalid, NotAllowed, NotFound
 from helpdesk_tui.domain.vocab import Role
-from helpdesk_tui.domain.workflow import OPEN, Status
+from helpdesk_tui.domain.workflow import OPEN, RULE, Status
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.changes import announce
@@ -165,6 +165,7 @@ LOGGED: dict[str, str] = {
     "checklist": "checklist",
     "tags": "tags",
     "parent_id": "parent",
+    "exclude_from_parent": "excluded_from_parent",
 }
 
 _REFS: dict[str, tuple[type, str]] = {
@@ -290,6 +291,10 @@ def record_event(
     session.add(event)
     session.flush()
     announce(session, ticket.id, kind)
+    if actor.kind != RULE:  # a rule never reacts to what rules did: no loops
+        from helpdesk_tui.services import automation
+
+        automation.queue(session, ticket.id, kind, changes, now)
     return event
 
 

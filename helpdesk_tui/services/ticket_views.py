@@ -10,13 +10,18 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from helpdesk_tui.domain.errors import Invalid, NotFound
+from helpdesk_tui.domain.pauses import describe
 from helpdesk_tui.domain.vocab import parse_priority, priority_label
 from helpdesk_tui.domain.workflow import OPEN, parse_status
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import Catalog, catalog
+from helpdesk_tui.services.contract_plans import contracts_of, plan_choice
+from helpdesk_tui.services.pauses import pause_reasons
 from helpdesk_tui.services.query import compile_where
+from helpdesk_tui.services.refusals import guarded
 from helpdesk_tui.services.ticket_core import normalize_key
 from helpdesk_tui.store import models as m
+from helpdesk_tui.store.card_queries import case_of_ticket
 from helpdesk_tui.store.db import Store
 
 
@@ -34,11 +39,35 @@ class EventView:
 
 
 @dataclass(frozen=True)
+class PauseView:
+    """One stretch of waiting for the customer (`ticket_pause`)."""
+
+    started_at: datetime
+    ended_at: datetime | None
+    reason: str  # the code
+    reason_text: str  # the reason's name, or the agent's words
+    business_s: int | None
+    wall_s: int | None
+    by: str  # who paused it
+
+
+@dataclass(frozen=True)
 class LinkView:
     kind: str  # duplicate | child | related, seen from this ticket ("parent of" for incoming child)
     key: str
     subject: str
     status: str
+
+
+@dataclass(frozen=True)
+class VendorView:
+    vendor: str  # the vendor group's code
+    vendor_name: str
+    case: str
+    contact: str
+    promised_at: datetime | None
+    opened_at: datetime
+    closed_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -86,6 +115,14 @@ class TicketDetail:
     closed_at: datetime | None
     paused_at: datetime | None
     paused_s: int
+    update_target_s: int
+    update_from: datetime | None
+    update_due: datetime | None
+    update_risk_at: datetime | None
+    updates_on_time: int
+    updates_late: int
+    response_business_s: int | None
+    resolution_business_s: int | None
     reopen_count: int
     escalation_count: int
     fcr: bool
@@ -97,6 +134,9 @@ class TicketDetail:
     parent: str | None
     links: tuple[LinkView, ...] = ()
     events: tuple[EventView, ...] = field(default=())
+    plan_note: str = ""  # why the default plan applies (no contract covers the call)
+    vendor: VendorView | None = None  # the ticket's case at a vendor (line 4)
+    pauses: tuple[PauseView, ...] = ()
 
     @property
     def is_open(self) -> bool:
@@ -165,6 +205,14 @@ def detail(
         closed_at=ticket.closed_at,
         paused_at=ticket.paused_at,
         paused_s=ticket.paused_s,
+        update_target_s=ticket.update_target_s,
+        update_from=ticket.update_from,
+        update_due=ticket.update_due,
+        update_risk_at=ticket.update_risk_at,
+        updates_on_time=ticket.updates_on_time,
+        updates_late=ticket.updates_late,
+        response_business_s=ticket.response_business_s,
+        resolution_business_s=ticket.resolution_business_s,
         reopen_count=ticket.reopen_count,
         escalation_count=ticket.escalation_count,
         fcr=ticket.fcr,
@@ -176,12 +224,75 @@ def detail(
         parent=parent.key if parent else None,
         links=_links(session, ticket.id),
         events=_events(session, ticket.id, _name(contact)) if events else (),
+        plan_note=_plan_note(session, cat, ticket, customer),
+        vendor=_vendor(session, cat, ticket.id),
+        pauses=pauses_of(session, ticket.id) if events else (),
+    )
+
+
+def _plan_note(session: Session, cat: Catalog, ticket: m.Ticket, customer: Any) -> str:
+    """Why the ticket has the default plan, when no contract of its customer covered it
+    (the same choice registration made, from the customer's contracts)."""
+    if customer is None:
+        return ""
+    service = cat.services.get(ticket.service_id)
+    if service is None:
+        return ""
+    plan, choice = plan_choice(
+        cat, customer, service.code, contracts_of(session, customer), ticket.created_at
+    )
+    if choice.reason is None or plan.id != ticket.sla_plan_id:
+        return ""
+    return f"default plan: {choice.reason}"
+
+
+def _vendor(session: Session, cat: Catalog, ticket_id: int) -> VendorView | None:
+    row = case_of_ticket(session, ticket_id)
+    if row is None:
+        return None
+    group = cat.groups.get(row.group_id)
+    return VendorView(
+        group.code if group else "?",
+        group.name if group else "?",
+        row.case_number,
+        row.contact,
+        row.promised_at,
+        row.opened_at,
+        row.closed_at,
+    )
+
+
+def pauses_of(session: Session, ticket_id: int, limit: int = 50) -> tuple[PauseView, ...]:
+    """The ticket's pauses, oldest first (the newest `limit`)."""
+    reasons = pause_reasons(session)
+    rows = session.exec(
+        select(m.TicketPause, m.Agent.login)
+        .join(m.Agent, m.Agent.id == m.TicketPause.started_by_id, isouter=True)
+        .where(m.TicketPause.ticket_id == ticket_id)
+        .order_by(m.TicketPause.id.desc())
+        .limit(limit)
+    ).all()
+    return tuple(
+        PauseView(
+            p.started_at,
+            p.ended_at,
+            p.reason,
+            describe(p.reason, p.note, reasons),
+            p.business_s,
+            p.wall_s,
+            login or "system",
+        )
+        for p, login in reversed(rows)
     )
 
 
 def _events(session: Session, ticket_id: int, contact: str = "") -> tuple[EventView, ...]:
     """The timeline. Customer events carry the contact's name; the clock's say so."""
-    names = {"customer": contact or "the customer", "system": "helpdesk (automatic)"}
+    names = {
+        "customer": contact or "the customer",
+        "system": "helpdesk (automatic)",
+        "rule": "automation rule",
+    }
     rows = session.exec(
         select(m.TicketEvent, m.Agent.login, m.Agent.name)
         .join(m.Agent, m.Agent.id == m.TicketEvent.actor_id, isouter=True)
@@ -221,6 +332,12 @@ def _links(session: Session, ticket_id: int) -> tuple[LinkView, ...]:
     names = {"duplicate": "duplicated by", "child": "parent of", "related": "related"}
     out += [LinkView(names[kind], key, subject, status) for kind, key, subject, status in incoming]
     return tuple(out)
+
+
+@guarded("ticket.read")
+def read(store: Store, actor: Actor, key: str, *, events: bool = True) -> TicketDetail:
+    """`show`, for an agent: one whose standing is gone (deactivated) reads nothing."""
+    return show(store, key, events=events)
 
 
 def show(store: Store, key: str, *, events: bool = True) -> TicketDetail:
@@ -318,6 +435,9 @@ JSON_FIELDS = (
     "resolved_at",
     "closed_at",
     "paused_at",
+    "update_due",
+    "updates_on_time",
+    "updates_late",
     "reopen_count",
     "escalation_count",
     "fcr",
@@ -335,6 +455,11 @@ def as_json(t: TicketDetail, *, events: bool = False) -> dict[str, Any]:
     data["description"] = t.description
     data["resolution"] = t.resolution
     data["links"] = [asdict(link) for link in t.links]
+    data["plan_note"] = t.plan_note
+    data["vendor"] = (
+        {k: _jsonable(v) for k, v in asdict(t.vendor).items()} if t.vendor is not None else None
+    )
+    data["pauses"] = [{k: _jsonable(v) for k, v in asdict(p).items()} for p in t.pauses]
     if events:
         data["events"] = [{**{k: _jsonable(v) for k, v in asdict(e).items()}} for e in t.events]
     return data

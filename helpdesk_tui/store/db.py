@@ -15,7 +15,7 @@ version column (see services), so a concurrent update ends in a conflict, not a 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +28,8 @@ from sqlmodel import Session
 from helpdesk_tui.domain.errors import HelpdeskError, StoreError
 
 _WRITE = "helpdesk_write"
+_HOOKS = "helpdesk_before_commit"
+_STORE = "helpdesk_store"
 
 
 def make_engine(url: str, *, pool_size: int = 5) -> Engine:
@@ -35,7 +37,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _file_of(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url,
             connect_args={"timeout": 30, "check_same_thread": False},
@@ -53,6 +55,15 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
             connect_args={"connect_timeout": 5, "application_name": "helpdesk"},
         )
     raise StoreError(f"unsupported database {parsed.get_backend_name()!r}")
+
+
+def _file_of(database: str) -> Path:
+    """The file a SQLite database name is in: a plain path, or a URI filename
+    (`file:/path/x.sqlite3?mode=ro`, with `uri=true`), which must not be taken for a
+    directory `file:` to create."""
+    if database.startswith("file:"):
+        return Path(database[len("file:") :].split("?", 1)[0])
+    return Path(database)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -109,14 +120,44 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction: committed when the block ends, rolled back on any error."""
+        """A write transaction: committed when the block ends, rolled back on any error.
+
+        Before the commit, the hooks the block queued with `before_commit` run in the same
+        transaction (the automation rules: their changes commit, or roll back, with the
+        change that set them off)."""
         with translate_errors(), Session(self.engine, expire_on_commit=False) as session:
             session.connection(execution_options={_WRITE: True})
+            session.info[_STORE] = self
             yield session
+            while hooks := session.info.pop(_HOOKS, None):
+                for hook in hooks.values():
+                    hook(self, session)
             session.commit()
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+class JoinedStore(Store):
+    """The store seen from inside an open write transaction: services called with it read
+    and write in that transaction, so their changes commit (or roll back) with it."""
+
+    def __init__(self, store: Store, session: Session):
+        super().__init__(store.engine, store.url, store.cache)
+        self.session = session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        yield self.session
+
+    read = write
+
+
+def before_commit(session: Session, name: str, hook: Callable[[Store, Session], None]) -> None:
+    """Run `hook(store, session)` once before the write transaction of `session` commits
+    (a hook queued while hooks run, runs after them). Outside `Store.write`: never."""
+    if _STORE in session.info:
+        session.info.setdefault(_HOOKS, {}).setdefault(name, hook)
 
 
 def open_store(url: str, *, pool_size: int = 5) -> Store:
@@ -142,7 +183,10 @@ def describe_db_error(exc: DBAPIError) -> str:
     text = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else ""
     lowered = text.lower()
     if "readonly" in lowered or "read-only" in lowered:
-        return "the database is read-only: check the file's permissions"
+        return (
+            "the database is read-only: nothing was written "
+            "(check the file, its directory and the URL)"
+        )
     if ("disk" in lowered and "full" in lowered) or "no space" in lowered:
         return "the disk is full: nothing was written"
     if "database is locked" in lowered:

@@ -80,7 +80,10 @@ class ChangeFeed:
 
     def _wait_sqlite(self, timeout: float) -> list[Change]:
         if self._conn is None:
-            self._conn = sqlite3.connect(self.url.database, timeout=5, check_same_thread=False)
+            database = self.url.database
+            self._conn = sqlite3.connect(
+                database, timeout=5, check_same_thread=False, uri=database.startswith("file:")
+            )
             self._data_version = None
         deadline = time.monotonic() + timeout
         while True:

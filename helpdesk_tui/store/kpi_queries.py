@@ -71,7 +71,7 @@ def channels(session: Session, by: str, start: datetime, end: datetime) -> Seque
 
 def resolved(session: Session, by: str, start: datetime, end: datetime) -> Sequence[Any]:
     """Per dimension: resolved, in time, mean resolution (business, wall), reopened, time
-    logged."""
+    logged, updates to the customer on time and late."""
     dim = _dim(by)
     q = (
         select(
@@ -82,6 +82,8 @@ def resolved(session: Session, by: str, start: datetime, end: datetime) -> Seque
             func.avg(T.resolution_wall_s),
             _count_if(T.reopen_count > 0),
             func.sum(T.time_spent_s),
+            func.sum(T.updates_on_time),
+            func.sum(T.updates_late),
         )
         .where(T.resolved_at >= start, T.resolved_at < end)
         .group_by(dim)

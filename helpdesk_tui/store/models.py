@@ -9,6 +9,7 @@ Instants are `UTCDateTime`: aware UTC in Python, sortable in SQL.
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from helpdesk_tui.store.types import UTCDateTime
@@ -102,6 +103,7 @@ class SlaTarget(SQLModel, table=True):
     priority: int
     response_s: int
     resolution_s: int
+    update_s: int | None = None  # keep the customer informed this often (None: no clock)
 
 
 class PriorityCell(SQLModel, table=True):
@@ -210,10 +212,74 @@ class Asset(SQLModel, table=True):
     active: bool = True
 
 
+class Contract(SQLModel, table=True):
+    """What a customer bought: an SLA plan for some services (none listed: every service)
+    from one day to another (both inclusive; no end: open-ended). Registration reads a
+    customer's contracts with one indexed look-up (migration 0008)."""
+
+    __tablename__ = "contract"
+    __table_args__ = (Index("ix_contract_customer", "customer_id", "valid_from"),)
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=64)
+    name: str = Field(default="", max_length=300)
+    customer_id: int = Field(foreign_key="customer.id")
+    sla_plan_id: int = Field(foreign_key="sla_plan.id")
+    services: list[str] = _json_list()  # service codes; empty: every service
+    valid_from: date
+    valid_to: date | None = None
+    active: bool = True
+
+
+class VendorCase(SQLModel, table=True):
+    """A ticket's case at an external vendor (a group of line 4): their case number, the
+    date they promised, the contact used. `remind_at` is the promise until the SLA tick
+    records that it passed (then `late_at`); `closed_at` when the ticket leaves the vendor
+    (migration 0008)."""
+
+    __tablename__ = "vendor_case"
+    __table_args__ = (
+        Index("ix_vendor_case_ticket", "ticket_id", "id"),
+        Index("ix_vendor_case_group", "group_id", "opened_at", "id"),
+        Index("ix_vendor_case_remind", "remind_at"),
+        Index("ix_vendor_case_open", "closed_at", "promised_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    group_id: int = Field(foreign_key="support_group.id")
+    case_number: str = Field(max_length=128)
+    contact: str = Field(default="", max_length=300)
+    promised_at: datetime | None = _instant()
+    opened_at: datetime = Field(sa_type=UTCDateTime)
+    opened_by_id: int | None = Field(default=None, foreign_key="agent.id")
+    remind_at: datetime | None = _instant()
+    late_at: datetime | None = _instant()
+    closed_at: datetime | None = _instant()
+
+
 # Index helpers for `Ticket` (see its indexes). `OPEN_ONLY` is written as the queries
 # render `is_open IS true`, which is how both planners match a query to a partial index.
 OPEN_ONLY = {"sqlite_where": text("is_open IS 1"), "postgresql_where": text("is_open IS true")}
 REPORT_DIMENSIONS = ("group_id", "line_id", "assignee_id", "service_id", "customer_id")
+# grouping name -> the ticket column a grouped queue groups by (migration 0009)
+GROUPINGS = {
+    "service": "service_id",
+    "category": "category_id",
+    "customer": "customer_id",
+    "site": "site_id",
+    "asset": "asset_id",
+}
+GROUPED_TAIL = (
+    "due_at",
+    "id",
+    "line_id",
+    "group_id",
+    "assignee_id",
+    "paused_at",
+    "first_response_at",
+    "response_risk_at",
+    "resolution_risk_at",
+    "is_open",
+)
 
 
 class Ticket(SQLModel, table=True):
@@ -224,6 +290,16 @@ class Ticket(SQLModel, table=True):
         Index("ix_ticket_assignee_queue", "assignee_id", "is_open", "due_at", "id"),
         Index("ix_ticket_contact", "contact_id", "created_at"),
         Index("ix_ticket_customer", "customer_id", "created_at"),
+        # the customer card's record (open/total, within SLA, breaches) from the index
+        # alone (migration 0008)
+        Index(
+            "ix_ticket_customer_record",
+            "customer_id",
+            "is_open",
+            "resolved_at",
+            "resolution_due",
+            "alerts",
+        ),
         Index("ix_ticket_site", "site_id", "created_at"),
         Index("ix_ticket_asset", "asset_id", "created_at"),
         Index("ix_ticket_parent", "parent_id"),
@@ -250,6 +326,8 @@ class Ticket(SQLModel, table=True):
             "response_risk_at",
             "resolution_due",
             "resolution_risk_at",
+            "update_due",
+            "update_risk_at",
             **OPEN_ONLY,
         ),
         # - by scope, with every column a queue filters or sorts on: any other sort,
@@ -273,6 +351,8 @@ class Ticket(SQLModel, table=True):
             "is_open",
             **OPEN_ONLY,
         ),
+        # - by the last change: the `idle` automation rules' window (services/automation.py)
+        Index("ix_ticket_open_updated", "updated_at", "id", "is_open", **OPEN_ONLY),
         # The KPI populations of a period (created / resolved / closed in it), with the
         # report's dimensions and figures: a month's report reads index ranges only.
         Index(
@@ -295,8 +375,17 @@ class Ticket(SQLModel, table=True):
             "resolution_wall_s",
             "reopen_count",
             "time_spent_s",
+            "updates_on_time",
+            "updates_late",
         ),
         Index("ix_ticket_closed", "closed_at", *REPORT_DIMENSIONS, "satisfaction", "resolved_at"),
+        # A grouped queue (store/grouping.py), one per grouping: the open tickets by the
+        # group's column, then the queue's order, with the scopes and the SLA columns the
+        # group headers need, so the GROUP BY and a group's pages read the index alone.
+        *(
+            Index(f"ix_ticket_open_by_{name}", column, *GROUPED_TAIL, **OPEN_ONLY)
+            for name, column in GROUPINGS.items()
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     number: int = Field(unique=True)
@@ -339,6 +428,14 @@ class Ticket(SQLModel, table=True):
     auto_close_at: datetime | None = _instant()  # resolved: closes by itself after this
     next_alert_at: datetime | None = _instant()  # the next at-risk/breach instant to record
     alerts: int = 0  # bits of the at-risk/breach events recorded (see domain.clocks)
+    # The update clock (migration 0010): restarted by each public message to the customer.
+    update_target_s: int = 0  # 0: the plan sets none for this priority
+    update_from: datetime | None = _instant()
+    update_paused_base_s: int = 0  # paused_s at the restart (see domain.clocks)
+    update_due: datetime | None = _instant()
+    update_risk_at: datetime | None = _instant()
+    updates_on_time: int = 0  # public messages that answered the update clock in time
+    updates_late: int = 0  # … and after its deadline
     # How long the first response and the resolution took, recorded when they happen so
     # reports aggregate them in SQL: in the plan's business time without pauses, and wall.
     response_business_s: int | None = None
@@ -354,6 +451,10 @@ class Ticket(SQLModel, table=True):
     checklist: list[str] = _json_list()
     tags: list[str] = _json_list()
     parent_id: int | None = Field(default=None, foreign_key="ticket.id")
+    # a child of a mass incident left alone when the parent is resolved (migration 0009)
+    exclude_from_parent: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa_false()}
+    )
     version: int = 1
 
 
@@ -376,6 +477,27 @@ class TicketEvent(SQLModel, table=True):
     body: str = Field(default="", sa_column=Column(Text, nullable=False))
     public: bool = False
     version: int  # the ticket's version after this change
+
+
+class TicketPause(SQLModel, table=True):
+    """One stretch of waiting for the customer: why, who, and how long (business time of
+    the ticket's plan, and wall time) once it ended. Migration 0010."""
+
+    __tablename__ = "ticket_pause"
+    __table_args__ = (
+        Index("ix_pause_ticket", "ticket_id", "id"),
+        Index("ix_pause_reason", "reason", "started_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id")
+    reason: str = Field(max_length=32)
+    note: str = Field(default="", max_length=500)
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    started_by_id: int | None = Field(default=None, foreign_key="agent.id")
+    ended_at: datetime | None = _instant()
+    ended_by_id: int | None = Field(default=None, foreign_key="agent.id")
+    business_s: int | None = None
+    wall_s: int | None = None
 
 
 class TicketLink(SQLModel, table=True):

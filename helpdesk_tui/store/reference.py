@@ -25,6 +25,7 @@ from sqlmodel import Session, SQLModel, select
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.macros import parse_macro
 from helpdesk_tui.domain.placeholders import unknown_placeholders
+from helpdesk_tui.domain.rules import parse_rule
 from helpdesk_tui.domain.sla import parse_duration, parse_periods
 from helpdesk_tui.domain.text import clean, clean_line, contact_search_text, phone_digits
 from helpdesk_tui.domain.vocab import Role, TicketType, parse_priority
@@ -44,6 +45,7 @@ FILES = (
     "knowledge.toml",
     "board.toml",
     "macros.toml",
+    "rules.toml",
 )
 
 
@@ -63,6 +65,12 @@ class LoadReport:
         return [
             (k, self.created[k], self.updated[k], self.unchanged[k], self.kept[k]) for k in kinds
         ]
+
+
+CODE_FIELDS = {"code", "login", "tag", "slug"}
+CODE_LIMIT = 64
+LINE_LIMIT = 300  # names, codes, subjects, checklist items: one line
+TEXT_LIMIT = 200_000  # template bodies, articles
 
 
 class _File:
@@ -108,7 +116,15 @@ class _Record:
         key = data.get(key_field)
         if not isinstance(key, str) or not key.strip():
             raise file.error(f"a {kind} without a '{key_field}'")
-        self.key = key.strip()
+        key = key.strip()
+        if key_field in CODE_FIELDS and (
+            clean_line(key) != key or any(ch.isspace() for ch in key) or len(key) > CODE_LIMIT
+        ):  # codes are printed as they are, in tables and keys: nothing a terminal acts on
+            raise file.error(
+                f"a {kind} {key_field} is at most {CODE_LIMIT} characters, without spaces "
+                f"or control characters: {key[:80]!r}"
+            )
+        self.key = clean_line(key)
 
     def error(self, message: str) -> Invalid:
         return self.file.error(f"{self.kind} '{self.key}': {message}", near=self.key)
@@ -119,7 +135,16 @@ class _Record:
             raise self.error(f"'{name}' is required")
         if not isinstance(value, str):
             raise self.error(f"'{name}' must be a string")
-        return clean(value) if multiline else clean_line(value)
+        text = clean(value) if multiline else clean_line(value)
+        self._check_length(name, text, multiline)
+        if default is None and not text.strip():
+            raise self.error(f"'{name}' is empty")
+        return text
+
+    def _check_length(self, name: str, text: str, multiline: bool) -> None:
+        limit = TEXT_LIMIT if multiline else LINE_LIMIT
+        if len(text) > limit:
+            raise self.error(f"'{name}' is too long ({len(text):,} characters; at most {limit:,})")
 
     def opt_str(self, name: str) -> str | None:
         return self.text(name) if self.data.get(name) is not None else None
@@ -140,7 +165,10 @@ class _Record:
         value = self.data.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise self.error(f"'{name}' must be a list of strings")
-        return [clean_line(v) for v in value]
+        items = [clean_line(v) for v in value]
+        for item in items:
+            self._check_length(name, item, multiline=False)
+        return [item for item in items if item]  # an empty item is no item
 
     def ref(self, name: str, index: dict[str, int], what: str, *, required: bool = True):
         code = self.data.get(name)
@@ -326,6 +354,8 @@ class _Loader:
                 try:
                     response = parse_duration(str(target.get("response", "")))
                     resolution = parse_duration(str(target.get("resolution", "")))
+                    update = target.get("update")  # optional: the update clock
+                    update_s = parse_duration(str(update)) if update is not None else None
                 except (ValueError, AttributeError) as exc:
                     raise r.error(f"target {label}: {exc}") from None
                 if response > resolution:
@@ -334,11 +364,37 @@ class _Loader:
                     m.SlaTarget,
                     "sla target",
                     {"plan_id": plan.id, "priority": parse_priority(label)},
-                    {"response_s": response, "resolution_s": resolution},
+                    {"response_s": response, "resolution_s": resolution, "update_s": update_s},
                 )
         if len(defaults) > 1:
             raise f.error(f"more than one default plan: {', '.join(defaults)}")
         self.ids["plan"] = self.index(m.SlaPlan)
+        self.load_pause_reasons(f)
+
+    def load_pause_reasons(self, f: _File) -> None:
+        """`[[pause_reason]]` of sla.toml: the reasons offered when a ticket starts waiting
+        for the customer (one desk setting; `other` with words of one's own is always there)."""
+        found: dict[str, dict] = {}
+        for data in f.records("pause_reason"):
+            r = _Record(f, "pause_reason", data, "code")
+            if r.key in found:
+                raise r.error("defined twice")
+            if not r.key.replace("-", "").replace("_", "").isalnum() or len(r.key) > 32:
+                raise r.error("a code is letters, digits, - and _, at most 32")
+            found[r.key] = {
+                "code": r.key,
+                "name": r.text("name", r.key),
+                "name_ru": r.text("name_ru", ""),
+            }
+        if not found:
+            return
+        found.setdefault("other", {"code": "other", "name": "Other (say why)", "name_ru": ""})
+        self.upsert(
+            m.DeskSetting,
+            "desk setting",
+            {"key": "pause_reasons"},
+            {"value": {"reasons": list(found.values())}},
+        )
 
     def load_services(self, f: _File) -> None:
         groups = self.ids.get("group") or self.index(m.SupportGroup)
@@ -516,6 +572,39 @@ class _Loader:
                         "active": a.flag("active", True),
                     },
                 )
+            for contract in data.get("contract", []):
+                self.load_contract(f, customer, contract, plans, services)
+
+    def load_contract(
+        self, f: _File, customer: Any, data: Any, plans: dict, services: dict
+    ) -> None:
+        """`[[customer.contract]]`: a plan for some services (none: all) over a period."""
+        if not isinstance(data, dict):
+            raise f.error(f"customer '{customer.code}': contract must be a table")
+        c = _Record(f, "contract", data, "code")
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if not _is_date(start):
+            raise c.error("'valid_from' must be a date")
+        if end is not None and (not _is_date(end) or end < start):
+            raise c.error("'valid_to' must be a date on or after 'valid_from'")
+        codes = c.strings("services")
+        unknown = [code for code in codes if code not in services]
+        if unknown:
+            raise c.error(f"unknown service {unknown[0]!r}")
+        self.upsert(
+            m.Contract,
+            "contract",
+            {"code": c.key},
+            {
+                "customer_id": customer.id,
+                "name": c.text("name", ""),
+                "sla_plan_id": c.ref("plan", plans, "plan"),
+                "services": codes,
+                "valid_from": start,
+                "valid_to": end,
+                "active": c.flag("active", True),
+            },
+        )
 
     def load_templates(self, f: _File) -> None:
         services = self.ids.get("service") or self.index(m.Service)
@@ -609,6 +698,63 @@ class _Loader:
             "desk setting",
             {"key": "macros"},
             {"value": {"macros": list(found.values())}},
+        )
+
+    def load_rules(self, f: _File) -> None:
+        """Every automation rule in one desk setting (`rules`), in the file's order. The
+        agents, groups, lines and macros the actions name must exist."""
+        macros = self.s.get(m.DeskSetting, "macros")
+        macro_codes = {d["code"] for d in (macros.value.get("macros", []) if macros else [])}
+        logins = self.index(m.Agent, "login")
+        groups = self.index(m.SupportGroup)
+        lines = self.index(m.Line)
+        found: dict[str, dict] = {}
+        for order, data in enumerate(f.records("rule")):
+            r = _Record(f, "rule", data, "code")
+            if r.key in found:
+                raise r.error("defined twice")
+            extra = set(data) - {
+                "code",
+                "name",
+                "name_ru",
+                "when",
+                "if",
+                "then",
+                "after",
+                "enabled",
+            }
+            if extra:
+                raise r.error(f"unknown field {sorted(extra)[0]!r}")
+            try:
+                rule = parse_rule(
+                    r.key,
+                    r.text("name"),
+                    data.get("when"),
+                    data.get("if"),
+                    data.get("then"),
+                    after=data.get("after"),
+                    enabled=r.flag("enabled", True),
+                    order=order,
+                    name_ru=r.text("name_ru", ""),
+                )
+            except Invalid as exc:
+                raise f.error(str(exc), near=r.key) from None
+            for number, action in enumerate(rule.actions, 1):
+                known = {
+                    "assign": set(logins) | {"none"},
+                    "notify": set(logins) | {"supervisors", "assignee"},
+                    "group": set(groups),
+                    "escalate": set(groups) | set(lines),
+                    "macro": macro_codes,
+                }.get(action.action)
+                if known is not None and action.value not in known:
+                    raise r.error(f"action {number}: {action.action}: unknown {action.value!r}")
+            found[r.key] = rule.as_json()
+        self.upsert(
+            m.DeskSetting,
+            "desk setting",
+            {"key": "rules"},
+            {"value": {"rules": list(found.values())}},
         )
 
 

@@ -1,4 +1,5 @@
-"""The SLA sidebar: the tickets nearest to breach, counting down each second."""
+"""The SLA sidebar: the tickets nearest to breach, counting down each second, with the
+share used of the clock that is furthest along (response, resolution or update)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from helpdesk_tui.domain.clocks import percent
 from helpdesk_tui.domain.sla import BusinessCalendar
 from helpdesk_tui.domain.text import visible_line
 from helpdesk_tui.services.queue import QueueRow
-from helpdesk_tui.widgets.ticket_table import sla_left, sla_state
+from helpdesk_tui.widgets.ticket_table import STATE_STYLES, clock_uses, sla_left, sla_state
 
 
 class SlaSidebar(Vertical):
@@ -84,11 +86,21 @@ class SlaSidebar(Vertical):
         prompts = []
         for row in self.rows:
             state = sla_state(row, now)
+            calendar = self.calendars.get(row.calendar_id)
             text = Text()
             text.append(
-                f"{sla_left(row, self.calendars.get(row.calendar_id), now):>9} ",
+                f"{sla_left(row, calendar, now):>9} ",
                 style=self.get_component_rich_style(f"sla-sidebar--{state}"),
             )
+            uses = [u for u in clock_uses(row, calendar, now) if u.share is not None]
+            worst = max(uses, key=lambda u: u.share or 0.0, default=None)
+            if worst is not None and worst.state is not None:
+                text.append(
+                    f"{percent(worst.share):>4} {worst.name[:3]} ",
+                    style=self.get_component_rich_style(
+                        f"sla-sidebar--{STATE_STYLES[worst.state]}"
+                    ),
+                )
             text.append(f"{row.key} ", style="bold")
             text.append(visible_line(row.subject)[:60], style="dim")
             prompts.append(Option(text, id=row.key))

@@ -1,4 +1,5 @@
-"""The ticket pane: header fields, both SLA clocks counting down, description, timeline."""
+"""The ticket pane: header fields, the three SLA clocks counting down with the share of
+each target used, the handling-time stopwatch, pauses, description, timeline."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from helpdesk_tui.domain.clocks import clock_use, percent
+from helpdesk_tui.domain.handling import Stopwatch, format_elapsed
 from helpdesk_tui.domain.sla import BusinessCalendar, format_duration
 from helpdesk_tui.domain.text import visible, visible_line
 from helpdesk_tui.services.knowledge import TicketArticles
-from helpdesk_tui.services.ticket_views import TicketDetail
+from helpdesk_tui.services.mass_incident import Children
+from helpdesk_tui.services.ticket_views import TicketDetail, VendorView
 from helpdesk_tui.widgets.ticket_table import STATUS_LABELS
 from helpdesk_tui.widgets.timeline import Timeline
 
@@ -53,12 +57,31 @@ def clock_line(
     return f"{name}: {format_duration(left)} left (due {due_text})", state
 
 
-class Clocks(Static):
-    """Both SLA clocks of a ticket, redrawn each second from memory."""
+def vendor_line(vendor: VendorView, now: datetime) -> tuple[str, str]:
+    """(text, state) of the vendor's promise, shown under our own clocks: `running` while
+    it holds, `breached` once it passed, `none` when the case is closed or has no date."""
+    head = f"Vendor: {vendor.vendor_name}, case {vendor.case}"
+    if vendor.closed_at is not None:
+        return f"{head} (closed {vendor.closed_at.astimezone():%d.%m %H:%M})", "none"
+    if vendor.promised_at is None:
+        return f"{head}, no date promised", "none"
+    when = vendor.promised_at.astimezone().strftime("%d.%m %H:%M")
+    left = (vendor.promised_at - now).total_seconds()
+    if left <= 0:
+        return f"{head}: promise LATE by {format_duration(-left)} (promised {when})", "breached"
+    return f"{head}: promised by {when} ({format_duration(left)} left)", "running"
 
-    COMPONENT_CLASSES = {f"clocks--{state}" for state in STATES}
+
+class Clocks(Static):
+    """The three SLA clocks of a ticket (response, resolution, update) and the share of
+    each target used, redrawn each second from memory; the vendor's promise beside them
+    while the ticket is with a vendor (our clocks keep counting); the handling-time
+    stopwatch when one runs on this ticket."""
+
+    COMPONENT_CLASSES = {f"clocks--{state}" for state in STATES} | {"clocks--timer"}
     DEFAULT_CSS = """
     Clocks { padding: 0 1; height: auto; }
+    Clocks > .clocks--timer { color: $accent; }
     Clocks > .clocks--met, Clocks > .clocks--running { color: $success; }
     Clocks > .clocks--at-risk { color: $warning; text-style: bold; }
     Clocks > .clocks--breached { color: $error; text-style: bold; }
@@ -70,9 +93,16 @@ class Clocks(Static):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.detail: TicketDetail | None = None
         self.calendar: BusinessCalendar | None = None
+        self._shown: Text | None = None
+        self._shown_for: TicketDetail | None = None
+        self.stopwatch: Stopwatch | None = None
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
+
+    def show_stopwatch(self, watch: Stopwatch | None) -> None:
+        self.stopwatch = watch
+        self.redraw()
 
     def _tick(self) -> None:
         if self.region.area:  # not while the pane is hidden (narrow terminal)
@@ -85,24 +115,67 @@ class Clocks(Static):
     def redraw(self) -> None:
         d = self.detail
         if d is None:
+            self._shown = None
             self.update("")
             return
         now = self.clock()
         text = Text()
-        for name, due, risk, done in (
-            ("Response", d.response_due, d.response_risk_at, d.first_response_at),
+        ended = d.resolved_at or (d.closed_at if d.status == "cancelled" else None)
+        for name, due, risk, done, target, took in (
+            (
+                "Response",
+                d.response_due,
+                d.response_risk_at,
+                d.first_response_at,
+                d.response_target_s,
+                d.response_business_s,
+            ),
             (
                 "Resolution",
                 d.resolution_due,
                 d.resolution_risk_at,
-                d.resolved_at or (d.closed_at if d.status == "cancelled" else None),
+                ended,
+                d.resolution_target_s,
+                d.resolution_business_s,
             ),
+            ("Update", d.update_due, d.update_risk_at, ended, d.update_target_s, None),
         ):
+            if name == "Update" and not d.update_target_s:
+                continue  # the plan keeps no update clock for this priority
             line, state = clock_line(name, due, risk, done, d.paused_at, self.calendar, now)
             if text:
                 text.append("\n")
-            text.append(line, style=self.get_component_rich_style(f"clocks--{state}"))
-        self.update(text)
+            style = self.get_component_rich_style(f"clocks--{state}")
+            text.append(line, style=style)
+            if self.calendar is not None:
+                use = clock_use(
+                    self.calendar, now, name, due, risk, target, done, d.paused_at, took
+                )
+                if use.share is not None:
+                    text.append(f" · {percent(use.share)} used", style=style)
+        if d.vendor is not None and d.is_open:
+            line, state = vendor_line(d.vendor, now)
+            text.append("\n")
+            text.append(visible_line(line), style=self.get_component_rich_style(f"clocks--{state}"))
+        if self.stopwatch is not None and self.stopwatch.key == d.key:
+            held = "" if self.stopwatch.running else " (held: the terminal is not focused)"
+            text.append("\n")
+            text.append(
+                f"Handling: ⏱ {format_elapsed(self.stopwatch.elapsed(now))}{held}",
+                style=self.get_component_rich_style("clocks--timer"),
+            )
+        if text == self._shown:
+            return
+        # the same ticket counting down in lines of the same widths wraps the same: no
+        # layout (it would lay out the whole screen every second while a ticket is shown)
+        same_shape = (
+            self._shown is not None
+            and d is self._shown_for
+            and [line.cell_len for line in text.split()]
+            == [line.cell_len for line in self._shown.split()]
+        )
+        self._shown, self._shown_for = text, d
+        self.update(text, layout=not same_shape)
 
 
 class TicketPane(VerticalScroll, can_focus=True):
@@ -118,6 +191,7 @@ class TicketPane(VerticalScroll, can_focus=True):
         padding: 0 1 1 1; text-wrap: nowrap; text-overflow: ellipsis;
     }
     TicketPane > Timeline { padding: 1 0 0 0; border-top: solid $panel; }
+    TicketPane > #pane-children { padding: 1 1 0 1; display: none; }
     """
 
     ARTICLES = 3  # knowledge-base articles shown: the linked ones, then suggestions
@@ -131,6 +205,7 @@ class TicketPane(VerticalScroll, can_focus=True):
         yield Static("Pick a ticket: j/k to move, Enter to open.", id="pane-empty")
         yield Static(id="pane-title")
         yield Static(id="pane-fields")
+        yield Static(id="pane-children")
         yield Clocks(self.clock, id="pane-clocks")
         yield Static(id="pane-description")
         yield Static(id="pane-articles")
@@ -166,6 +241,7 @@ class TicketPane(VerticalScroll, can_focus=True):
         self.query_one("#pane-description", Static).update(Text(visible(description)))
         if not same_ticket:
             self.show_articles(None)
+            self.show_children(None)
         self.query_one(Timeline).show(detail.events)
         if not same_ticket:
             self.scroll_home(animate=False)
@@ -190,11 +266,38 @@ class TicketPane(VerticalScroll, can_focus=True):
             text.append(visible_line(hit.title))
         articles.update(text)
 
+    CHILDREN = 5  # children listed under a mass incident (the counts are exact)
+
+    def show_children(self, found: Children | None) -> None:
+        """A mass incident's children: how many, open and excluded, and the first few."""
+        part = self.query_one("#pane-children", Static)
+        part.display = bool(found and found.total)
+        if not found or not found.total:
+            part.update("")
+            return
+        text = Text("Mass incident", style="bold")
+        text.append(f" · {found.total:,} children, {found.open:,} open")
+        if found.excluded:
+            text.append(f", {found.excluded:,} excluded", style="bold")
+        text.append(" · x excludes one", style="dim")
+        for child in found.shown[: self.CHILDREN]:
+            text.append(f"\n{child.key} ", style="bold")
+            text.append(STATUS_LABELS.get(child.status, child.status))
+            if child.excluded:
+                text.append(" EXCLUDED", style="bold")
+            text.append(" · " + visible_line(child.subject)[:60])
+        if found.total > self.CHILDREN:
+            text.append(f"\n… {found.total - self.CHILDREN:,} more", style="dim")
+        part.update(text)
+
     @staticmethod
     def _fields(d: TicketDetail) -> Fields:
         contact = " · ".join(x for x in (d.contact_name, d.contact_phone, d.contact_email) if x)
+        status = STATUS_LABELS.get(d.status, d.status)
+        if d.status == "waiting_vendor" and d.vendor is not None and d.vendor.closed_at is None:
+            status = f"waiting for vendor: {d.vendor.vendor_name}, case {d.vendor.case}"
         pairs = [
-            ("Status", STATUS_LABELS.get(d.status, d.status)),
+            ("Status", status),
             ("Priority", f"{d.priority} (impact {d.impact}, urgency {d.urgency})"),
             ("Customer", d.customer_name or "—"),
             ("Site", d.site or "—"),
@@ -205,7 +308,7 @@ class TicketPane(VerticalScroll, can_focus=True):
             ("Line / group", f"{d.line} / {d.group_name}"),
             ("Assignee", d.assignee_name or "unassigned"),
             ("Created", d.created_at.astimezone().strftime("%d.%m.%Y %H:%M")),
-            ("SLA plan", d.sla_plan),
+            ("SLA plan", f"{d.sla_plan} ⚠ {d.plan_note}" if d.plan_note else d.sla_plan),
         ]
         if d.reopen_count:
             pairs.append(("Reopened", f"{d.reopen_count}×"))
@@ -213,6 +316,19 @@ class TicketPane(VerticalScroll, can_focus=True):
             pairs.append(("Escalated", f"{d.escalation_count}×"))
         if d.time_spent_s:
             pairs.append(("Time spent", format_duration(d.time_spent_s)))
+        if d.update_target_s:
+            every = f"every {format_duration(d.update_target_s)}"
+            n = d.updates_on_time + d.updates_late
+            pairs.append(("Updates", f"{every}; {d.updates_on_time} of {n} on time"))
+        for p in d.pauses[-3:]:
+            length = (
+                f"{format_duration(p.business_s or 0)} business, "
+                f"{format_duration(p.wall_s or 0)} wall"
+                if p.ended_at is not None
+                else "under way"
+            )
+            when = p.started_at.astimezone().strftime("%d.%m %H:%M")
+            pairs.append(("Paused", f"{when} {p.reason_text} ({length}, {p.by})"))
         if d.parent or d.links:
             links = ", ".join(f"{link.kind} {link.key}" for link in d.links[:6])
             pairs += [("Parent", d.parent or "—"), ("Links", links or "—")]

@@ -26,7 +26,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from helpdesk_tui.domain.sla import BusinessCalendar, format_duration
+from helpdesk_tui.domain.clocks import ClockUse, clock_use, percent
+from helpdesk_tui.domain.sla import BusinessCalendar, ClockState, format_duration
 from helpdesk_tui.domain.text import visible_line
 from helpdesk_tui.services.queue import QueueRow
 
@@ -45,6 +46,10 @@ COLUMNS = (
     Column("key", "Key", 9),
     Column("priority", "P", 3),
     Column("sla", "SLA left", 10),
+    # % of each clock's target used: response, resolution, update
+    Column("use_response", "Rsp%", 4),
+    Column("use_resolution", "Res%", 4),
+    Column("use_update", "Upd%", 4),
     Column("status", "Status", 13),
     Column("subject", "Subject", 0),
     Column("where", "Customer / site", 26, 100),
@@ -90,6 +95,40 @@ def sla_left(row: QueueRow, calendar: BusinessCalendar | None, now: datetime) ->
     )
     text = format_duration(seconds)
     return ("⏸ " + text) if row.paused_at is not None else text
+
+
+# a clock's state → the table's style for it (a met clock is shown as a good one)
+STATE_STYLES = {
+    ClockState.RUNNING: "running",
+    ClockState.MET: "running",
+    ClockState.AT_RISK: "at-risk",
+    ClockState.BREACHED: "breached",
+    ClockState.PAUSED: "paused",
+}
+
+
+def clock_uses(
+    row: QueueRow, calendar: BusinessCalendar | None, now: datetime
+) -> tuple[ClockUse, ClockUse, ClockUse]:
+    """The row's three clocks as % used, from its stored fields and `now` (no query)."""
+    if calendar is None:
+        return tuple(ClockUse(name, None, None) for name in ("response", "resolution", "update"))
+    done = row.resolved_at
+    return (
+        clock_use(
+            calendar, now, "response", row.response_due, row.response_risk_at,
+            row.response_target_s, row.first_response_at, row.paused_at,
+            row.response_business_s,
+        ),
+        clock_use(
+            calendar, now, "resolution", row.resolution_due, row.resolution_risk_at,
+            row.resolution_target_s, done, row.paused_at, row.resolution_business_s,
+        ),
+        clock_use(
+            calendar, now, "update", row.update_due, row.update_risk_at,
+            row.update_target_s, done, row.paused_at,
+        ),
+    )  # fmt: skip
 
 
 def age(created: datetime, now: datetime) -> str:
@@ -150,7 +189,8 @@ class TicketTable(ScrollView, can_focus=True):
     TicketTable > .ticket-table--mine { text-style: italic; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=False)
+    # no repaint of the whole table on a move: watch_cursor refreshes the two lines
+    cursor: reactive[int] = reactive(0, always_update=False, repaint=False)
 
     class NeedRows(Message):
         """Rows `start` … `start + count - 1` are in view but not loaded."""
@@ -264,9 +304,21 @@ class TicketTable(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height - 1)
 
     def watch_cursor(self, old: int, new: int) -> None:
+        top = int(self.scroll_y)
         self._scroll_to_cursor()
-        self.refresh()
+        if int(self.scroll_y) == top:  # only two lines change (a scroll repaints them all)
+            self.refresh_line(old + 1)
+            self.refresh_line(new + 1)
         self.post_message(self.Highlighted(self, self._rows.get(new)))
+        self.call_after_refresh(self._prefetch)
+
+    def _prefetch(self) -> None:
+        """Ask for the rows a page above and below the view once the move is painted, so
+        the next page key finds them loaded (from the neighbouring row's key: cheap)."""
+        top, height = int(self.scroll_y), self.page_height
+        for position in range(max(0, top - height), min(self.total, top + 2 * height)):
+            if position not in self._rows:
+                self._want(position)
 
     def _scroll_to_cursor(self, animate: bool = False) -> None:
         top = int(self.scroll_y)
@@ -351,10 +403,19 @@ class TicketTable(ScrollView, can_focus=True):
         sla_style = self._style(state, partial=True) if state != "none" else Style()
         prio_style = self._style(f"p{row.priority}", partial=True) if row.priority <= 2 else Style()
         mine = self._style("mine", partial=True) if self.me and row.assignee == self.me else Style()
+        calendar = self.calendars.get(row.calendar_id)
+        uses = {
+            f"use_{use.name}": (
+                percent(use.share),
+                self._style(STATE_STYLES[use.state], partial=True) if use.state else Style(),
+            )
+            for use in clock_uses(row, calendar, now)
+        }
         values = {
+            **uses,
             "key": (row.key, Style()),
             "priority": (f"P{row.priority}", prio_style),
-            "sla": (sla_left(row, self.calendars.get(row.calendar_id), now), sla_style),
+            "sla": (sla_left(row, calendar, now), sla_style),
             "status": (STATUS_LABELS.get(row.status, row.status), Style()),
             "subject": (visible_line(row.subject), Style()),
             "where": (visible_line(row.where), Style()),

@@ -36,6 +36,8 @@ LABELS = {
     "sla_at_risk": "SLA at risk",
     "sla_breached": "SLA breached",
     "rated": "Rated",
+    "rule": "Automation rule fired",
+    "vendor_late": "Vendor's promise passed",
 }
 
 KIND_CLASS = {
@@ -48,6 +50,8 @@ KIND_CLASS = {
     "supervisor": "-escalation",
     "sla_at_risk": "-sla",
     "sla_breached": "-sla",
+    "rule": "-rule",
+    "vendor_late": "-sla",
 }
 
 HIDDEN_FIELDS = {
@@ -88,6 +92,10 @@ FIELD_LABELS = {
     "reopen_count": "reopened",
     "fcr": "solved on first contact",
     "satisfaction": "rating",
+    "vendor_case": "vendor case",
+    "vendor_promised": "promised by",
+    "vendor_contact": "vendor contact",
+    "vendor_late": "late case",
 }
 
 
@@ -126,6 +134,7 @@ class EventBlock(Static):
     EventBlock.-internal { border-left: outer $warning; background: $warning 8%; }
     EventBlock.-escalation { border-left: outer $accent; }
     EventBlock.-sla { border-left: outer $error; color: $error; }
+    EventBlock.-rule { border-left: outer $secondary; }
     """
 
     def __init__(self, event: EventView) -> None:

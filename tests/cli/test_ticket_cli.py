@@ -221,7 +221,8 @@ def test_the_whole_lifecycle_from_the_command_line(ok, sqlite_store):
     assert step("status", key, "in_progress", "--as", "novikova")["status"] == "in_progress"
     step("reply", key, "Which cash desk?", "--as", "novikova")
     step("note", key, "Probably the cutter", "--as", "novikova")
-    assert step("status", key, "waiting", "--as", "novikova")["status"] == "waiting_customer"
+    waiting = step("status", key, "waiting", "--reason", "info: the model", "--as", "novikova")
+    assert waiting["status"] == "waiting_customer"
     assert step("status", key, "in-progress", "--as", "novikova")["status"] == "in_progress"
     step("escalate", key, "L3", "--note", "Cutter replaced, still jams", "--as", "novikova")
     assert step("take", key, "--as", "vasiliev")["assignee"] == "vasiliev"
@@ -302,12 +303,43 @@ def test_the_sla_tick_closes_resolved_tickets_nobody_answered(ok, sqlite_store):
     out = json.loads(ok("sla", "tick", "--json"))
     assert out["closed"] == 1
     assert ticket_row(sqlite_store, key).status == "closed"
-    assert json.loads(ok("sla", "tick", "--json")) == {"at_risk": 0, "breached": 0, "closed": 0}
+    assert json.loads(ok("sla", "tick", "--json")) == {
+        "at_risk": 0,
+        "breached": 0,
+        "closed": 0,
+        "rules": 0,
+        "vendor_late": 0,
+    }
 
 
 def test_the_sla_tick_reports_overdue_tickets_once(ok, sqlite_store):
     ivanova = resolve(sqlite_store, "ivanova")
     long_ago = datetime.now().astimezone() - timedelta(days=30)
     new_ticket(sqlite_store, ivanova, now=long_ago)
-    assert ok("sla", "tick") == "at risk: 2, breached: 2, closed: 0\n"
+    # response, resolution and update: each at risk, then breached
+    assert ok("sla", "tick") == "at risk: 3, breached: 3, closed: 0\n"
     assert ok("sla", "tick") == "at risk: 0, breached: 0, closed: 0\n"
+
+
+def test_waiting_for_the_customer_needs_a_reason_and_records_its_pause(cli, ok, sqlite_store):
+    key = register(ok)["key"]
+    ok("ticket", "status", key, "in_progress", "--as", "volkov")
+    code, _out, err = cli("ticket", "status", key, "waiting_customer", "--as", "volkov")
+    assert code == 2 and "--reason" in err and "info" in err and "Traceback" not in err
+    assert ticket_row(sqlite_store, key).status == "in_progress"
+    ok(
+        "ticket",
+        "status",
+        key,
+        "waiting_customer",
+        "--reason",
+        "access: site closed",
+        "--as",
+        "volkov",
+    )
+    ok("ticket", "status", key, "in_progress", "--as", "volkov")
+    shown = json.loads(ok("ticket", "show", key, "--json"))
+    [pause] = shown["pauses"]
+    assert pause["reason"] == "access"
+    assert pause["reason_text"] == "Waiting for access or a visit window: site closed"
+    assert pause["ended_at"] is not None and pause["wall_s"] is not None

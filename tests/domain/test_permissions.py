@@ -12,7 +12,7 @@ from helpdesk_tui.domain import permissions as p
 from helpdesk_tui.domain.errors import NotAllowed
 from helpdesk_tui.domain.permissions import Access
 from helpdesk_tui.domain.vocab import Role
-from helpdesk_tui.domain.workflow import CUSTOMER, SYSTEM, TRANSITIONS, Status
+from helpdesk_tui.domain.workflow import CUSTOMER, RULE, SYSTEM, TRANSITIONS, Status
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -22,7 +22,7 @@ def test_every_action_has_one_row_and_a_cell_for_every_role():
     assert len(actions) == len(set(actions))
     for rule in p.RULES:
         assert set(rule.access) == set(Role), rule.action
-        assert rule.others <= {CUSTOMER, SYSTEM}, rule.action
+        assert rule.others <= {CUSTOMER, SYSTEM, RULE}, rule.action
         assert rule.title and rule.title[0].isupper(), rule.action
 
 
@@ -65,6 +65,15 @@ def test_the_customer_and_the_system_only_do_what_their_columns_say():
         p.require(CUSTOMER, "ticket.note")
 
 
+def test_a_rule_routes_and_tells_but_never_works_a_ticket():
+    for action in ("ticket.assign", "ticket.escalate", "ticket.priority", "ticket.note"):
+        assert p.allows(RULE, action), action
+    for action in ("ticket.take", "ticket.reply", "ticket.resolve", "ticket.cancel"):
+        assert not p.allows(RULE, action), action
+    with pytest.raises(NotAllowed, match="the rule may not reply to the customer"):
+        p.require(RULE, "ticket.reply")
+
+
 def test_unknown_roles_and_actions():
     assert not p.allows("intern", "ticket.take")
     with pytest.raises(KeyError, match=r"no action 'ticket\.fly'"):
@@ -74,7 +83,7 @@ def test_unknown_roles_and_actions():
 def test_the_markdown_table_has_a_row_per_action_and_a_column_per_role():
     table = p.markdown_table().splitlines()
     head = [c.strip() for c in table[0].strip("|").split("|")]
-    assert head[2:6] == list(Role) and head[6:8] == [CUSTOMER, SYSTEM]
+    assert head[2:6] == list(Role) and head[6:9] == [CUSTOMER, SYSTEM, RULE]
     rows = [line for line in table[2:] if line.startswith("| `")]
     assert [re.match(r"\| `([^`]+)`", r)[1] for r in rows] == [r.action for r in p.RULES]
     assert all(line.count("|") == len(head) + 1 for line in table), "ragged table"

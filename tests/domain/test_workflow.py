@@ -14,6 +14,7 @@ from helpdesk_tui.domain.workflow import (
     DONE,
     OPEN,
     PAUSED,
+    RULE,
     SYSTEM,
     TRANSITIONS,
     Status,
@@ -22,7 +23,7 @@ from helpdesk_tui.domain.workflow import (
     parse_status,
 )
 
-ACTORS = [*Role, CUSTOMER, SYSTEM]
+ACTORS = [*Role, CUSTOMER, SYSTEM, RULE]
 ALLOWED = sorted(
     (src.value, dst.value, role) for (src, dst), roles in TRANSITIONS.items() for role in roles
 )

@@ -67,20 +67,20 @@ def still_cursors(app: HelpdeskApp) -> None:
 
 
 async def settle(app: HelpdeskApp, pilot=None, timeout: float = 10.0) -> None:
-    """Wait until no database worker is running (the live feed never finishes); cursors
-    stop blinking."""
+    """Wait until no database worker has run for a few polls in a row (the live feed never
+    finishes; a worker's result may start the next one, so one idle poll is not enough);
+    cursors stop blinking."""
     still_cursors(app)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    idle = 0
     while loop.time() < deadline:
         await asyncio.sleep(0.02)
         if pilot is not None:
             await pilot.pause()
         busy = [w for w in app.workers if w.group != "feed" and not w.is_finished]
-        if not busy:
-            if pilot is not None:
-                await pilot.pause()
-            busy = [w for w in app.workers if w.group != "feed" and not w.is_finished]
-            if not busy:
-                return
+        idle = 0 if busy else idle + 1
+        if idle >= 4:
+            still_cursors(app)
+            return
     raise TimeoutError("workers still running: " + ", ".join(str(w) for w in app.workers))

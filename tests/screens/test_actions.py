@@ -187,6 +187,10 @@ async def test_waiting_for_the_customer_pauses_the_clock_and_back_resumes_it(app
         await find(app, pilot, key)
         await pilot.press("s")
         await _pick(app, pilot, "waiting customer")
+        await _pick(app, pilot, "confirm")  # why it waits: a reason of data/sla.toml
+        assert isinstance(app.screen, InputScreen)
+        await pilot.press("enter")  # no more words needed
+        await settle(app, pilot)
         t = ticket(demo_store, key)
         assert t.status == "waiting_customer" and t.paused_at is not None
         assert events(demo_store, key, "status")[-1].changes["status"] == [

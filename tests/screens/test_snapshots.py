@@ -60,7 +60,9 @@ def worked_ticket(demo_store) -> str:
     ticket_actions.note(
         demo_store, petrov, key, "Похоже на известную проблему версии 5.2", now=next(at)
     )
-    ticket_actions.set_status(demo_store, petrov, key, "waiting_customer", now=next(at))
+    ticket_actions.set_status(
+        demo_store, petrov, key, "waiting_customer", reason="info: фото ошибки", now=next(at)
+    )
     ticket_actions.customer_reply(
         demo_store, key, "Касса №2, ошибка «Нет связи с ФН». Фото во вложении.", now=next(at)
     )

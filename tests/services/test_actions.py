@@ -88,7 +88,9 @@ def test_waiting_for_the_customer_over_a_weekend_moves_the_deadline_by_the_busin
     assert row.paused_at is None
     assert row.paused_s == 4 * H  # Fri 16-18 and Mon 09-11; the weekend is not counted
     assert row.resolution_due == msk(2025, 3, 20, 18)  # Thu 14:00 + 4 business hours
-    assert row.next_alert_at == row.resolution_risk_at
+    # the update clock (from the registration, Fri 10:00; 9 business hours less the pause)
+    # is nearer than the resolution's
+    assert row.next_alert_at == min(row.resolution_risk_at, row.update_risk_at)
     changes = events_of(store, p3)[-1].changes
     assert changes["status"] == ["waiting_customer", "in_progress"]
     assert changes["paused_s"] == [0, 4 * H]
@@ -152,7 +154,11 @@ def test_the_first_reply_answers_the_response_clock_once(store, agents, p3):
     row = ticket_row(store, p3)
     assert row.first_response_at == FRI_11
     assert row.response_due == RESPONSE_DUE
-    assert row.due_at == RESOLUTION_DUE  # the queue now sorts by the resolution
+    # the queue now sorts by the nearer of the resolution and the next update (each reply
+    # restarts the update clock: 9 business hours from the last one, Fri 12:00)
+    assert row.update_due == msk(2025, 3, 17, 12)  # Fri 12-18, Mon 09-12
+    assert (row.updates_on_time, row.updates_late) == (2, 0)
+    assert row.due_at == min(RESOLUTION_DUE, row.update_due) == row.update_due
     first, second = events_of(store, p3)[-2:]
     assert first.changes["first_response_at"] == [None, FRI_11.astimezone(UTC).isoformat()]
     assert "first_response_at" not in second.changes
@@ -278,7 +284,8 @@ def test_a_customer_reply_to_a_resolved_ticket_reopens_it_and_counts(store, agen
     # the 4 business hours it sat resolved (Fri 15-18, Mon 09-10) do not count against us
     assert row.paused_s == 4 * H
     assert row.resolution_due == msk(2025, 3, 20, 18)
-    assert row.due_at == row.resolution_due
+    assert row.update_from == MON(10)  # the customer was just heard: a new update cycle
+    assert row.due_at == min(row.resolution_due, row.update_due)
     event = events_of(store, p3)[-1]
     assert (event.kind, event.public, event.body) == ("reopened", True, "It is broken again")
 

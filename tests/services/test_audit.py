@@ -87,6 +87,9 @@ def test_every_action_writes_one_event_with_exactly_the_changed_fields(store, ac
         ("customer_reply", lambda: act.customer_reply(store, key, "Desk 3", now=t(13))),
         ("escalated", lambda: escalate(store, volkov, key, "L3", NOTE, now=t(13, 30))),
         ("taken", lambda: act.take(store, vasiliev, key, now=t(13, 40))),
+        # the customer kept informed (the update clock restarts), so only the resolution
+        # clock's alert is due at the tick
+        ("reply", lambda: act.reply(store, vasiliev, key, "Head ordered", now=mon(14, 50))),
         ("sla_at_risk", lambda: tick(store, now=mon(15))),  # resolution: 12 of 16 h
         (
             "resolved",
@@ -188,7 +191,7 @@ def check_invariants(store, key: str, roles: dict[int | None, str]) -> None:
         assert row.due_at is None and row.next_alert_at is None
     else:
         deadline = clocks.nearest_due(
-            row.first_response_at, None, row.response_due, row.resolution_due
+            row.first_response_at, None, row.response_due, row.resolution_due, row.update_due
         )
         if status in PAUSED:  # after every running ticket, by the business time left
             assert row.due_at >= clocks.PAUSED_AFTER
@@ -204,6 +207,8 @@ def check_invariants(store, key: str, roles: dict[int | None, str]) -> None:
             row.response_due,
             row.resolution_risk_at,
             row.resolution_due,
+            row.update_risk_at,
+            row.update_due,
         )
     for event in events[1:]:
         if "status" in event.changes:

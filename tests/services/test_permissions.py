@@ -10,6 +10,7 @@ receipt-printer call registered by ivanova, routed to l2-hardware and held by le
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,13 +26,18 @@ from helpdesk_tui.services import (
     agents,
     auth,
     board,
+    cards,
+    customer_csv,
     drafts,
     escalation,
     knowledge,
+    marked,
+    mass_incident,
     refusals,
     reports,
     setup,
     templates,
+    ticket_views,
 )
 from helpdesk_tui.services import ticket_actions as act
 from helpdesk_tui.services.agents import Actor
@@ -101,6 +107,12 @@ def _two(d: Desk) -> tuple[str, str]:
     return d.ticket(), d.ticket()
 
 
+def _child(d: Desk) -> str:
+    parent, child = _two(d)
+    mass_incident.attach(d.store, d("admin"), parent, [child])
+    return child
+
+
 def _article(d: Desk) -> str:
     article = knowledge.ArticleInput("Receipt printer jams", "Open the lid, pull the roll out.")
     return knowledge.save(d.store, d("admin"), article).slug
@@ -140,7 +152,17 @@ CASES: dict[str, Case] = {
     "ticket.cancel": Case(Desk.ticket, lambda s, a, k: act.cancel(s, a, k, "A duplicate.")),
     "ticket.priority": Case(Desk.ticket, lambda s, a, k: act.change_priority(s, a, k, 1, 1)),
     "ticket.time": Case(Desk.ticket, lambda s, a, k: act.log_time(s, a, k, 15)),
+    "ticket.read": Case(Desk.ticket, lambda s, a, k: ticket_views.read(s, a, k)),
     "ticket.link": Case(_two, lambda s, a, kk: act.link(s, a, kk[0], kk[1], "related")),
+    "ticket.bulk": Case(
+        _none,
+        lambda s, a, _: marked.apply(
+            s, a, ["HD-999999"], marked.Change("priority", impact=1, urgency=1)
+        ),
+        on_ticket=False,  # the gate; each marked ticket is then checked on its own
+    ),
+    "ticket.make_parent": Case(_two, lambda s, a, kk: mass_incident.attach(s, a, kk[0], [kk[1]])),
+    "ticket.exclude_child": Case(_child, lambda s, a, k: mass_incident.set_excluded(s, a, k, True)),
     "draft.save": Case(Desk.ticket, lambda s, a, k: drafts.save(s, a, "reply", k, "Half a")),
     "agent.shift": Case(
         _none,
@@ -159,6 +181,21 @@ CASES: dict[str, Case] = {
         lambda s, a, _: agents.set_active(s, a, "novikova", False),
         on_ticket=False,
         on_other_agent=True,
+    ),
+    "card.view": Case(
+        _none, lambda s, a, _: cards.customer_card(s, a, "produkty24"), on_ticket=False
+    ),
+    "customer.import": Case(
+        _none,
+        lambda s, a, _: customer_csv.import_csv(
+            s, a, "customers", b"code,name\nperm-test,Permission Test\n"
+        ),
+        on_ticket=False,
+    ),
+    "customer.export": Case(
+        _none,
+        lambda s, a, _: customer_csv.export_csv(s, a, "customers", io.StringIO()),
+        on_ticket=False,
     ),
     "board.view": Case(_none, lambda s, a, _: board.board(s, actor=a), on_ticket=False),
     "report.view": Case(

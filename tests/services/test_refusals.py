@@ -95,15 +95,17 @@ def test_the_customer_and_the_system_are_checked_but_not_recorded(store, actor_o
 
 def test_refusals_are_listed_newest_first_for_supervisors_only(store, actor_of):
     petrov, morozov = actor_of("petrov"), actor_of("morozov")
-    for _ in range(2):
+    for _ in range(2):  # the same refusal twice within a minute: recorded once
         with pytest.raises(NotAllowed):
             refusals.list_refusals(store, petrov)
+    with pytest.raises(NotAllowed):
+        agents.set_on_shift(store, petrov, "morozov", False)
     with pytest.raises(NotAllowed):
         agents.set_active(store, morozov, "petrov", False)
     rows = refusals.list_refusals(store, morozov)
     assert [(r.login, r.action) for r in rows] == [
         ("morozov", "agent.activate"),
-        ("petrov", "audit.view"),
+        ("petrov", "agent.shift"),
         ("petrov", "audit.view"),
     ]
     assert [r.login for r in refusals.list_refusals(store, morozov, who="petrov")] == [

@@ -42,6 +42,8 @@ def without_contract(store, code: str) -> None:
         customer = s.exec(select(m.Customer).where(m.Customer.code == code)).one()
         customer.sla_plan_id = None
         s.add(customer)
+        for contract in s.exec(select(m.Contract).where(m.Contract.customer_id == customer.id)):
+            s.delete(contract)
 
 
 # --------------------------------------------------------------------- priority and SLA

@@ -49,30 +49,37 @@ def test_a_breach_is_recorded_once_and_the_supervisor_is_told(store, p3):
     [notice] = outbox(store, p3, "breached")
     assert notice.to_addr == "morozov@desk.example"  # supervisor of l2-hardware
     assert p3 in notice.subject
-    assert ticket_row(store, p3).next_alert_at == ticket_row(store, p3).resolution_risk_at
+    row = ticket_row(store, p3)
+    assert row.next_alert_at == min(row.resolution_risk_at, row.update_risk_at)
 
 
 def test_a_tick_that_missed_everything_records_every_alert_in_order(store, p3):
     late = msk(2025, 3, 20, 15)
-    assert tick(store, now=late) == TickReport(at_risk=2, breached=2)
+    assert tick(store, now=late) == TickReport(at_risk=3, breached=3)
     assert alerts(store, p3) == [
         ("sla_at_risk", "response"),
         ("sla_breached", "response"),
         ("sla_at_risk", "resolution"),
         ("sla_breached", "resolution"),
+        ("sla_at_risk", "update"),  # nobody wrote to the customer since Friday 10:00
+        ("sla_breached", "update"),
     ]
     assert tick(store, now=late) == TickReport()
-    assert len(outbox(store, p3, "breached")) == 2
+    assert len(outbox(store, p3, "breached")) == 3
     row = ticket_row(store, p3)
     assert row.next_alert_at is None
-    assert [e.version for e in events_of(store, p3)] == [1, 2, 3, 4, 5]
+    assert [e.version for e in events_of(store, p3)] == [1, 2, 3, 4, 5, 6, 7]
 
 
 def test_an_answered_ticket_gets_no_response_alerts(store, actor_of, p3):
     act.reply(store, actor_of("lebedev"), p3, "On it", now=FRI(11))
     assert tick(store, now=FRI(17)) == TickReport()
-    assert tick(store, now=msk(2025, 3, 19, 13, 30)) == TickReport(at_risk=1)
-    assert alerts(store, p3) == [("sla_at_risk", "resolution")]
+    assert tick(store, now=msk(2025, 3, 19, 13, 30)) == TickReport(at_risk=2, breached=1)
+    assert alerts(store, p3) == [
+        ("sla_at_risk", "resolution"),
+        ("sla_at_risk", "update"),  # the reply on Friday 11:00 was the last update
+        ("sla_breached", "update"),
+    ]
 
 
 def test_a_ticket_waiting_for_the_customer_raises_no_alert(store, actor_of, p3):

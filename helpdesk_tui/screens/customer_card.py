@@ -1,0 +1,321 @@
+"""The card of a customer, a contact or an asset: who and what they are, their contracts
+and equipment, and every ticket, newest first, a page at a time. Enter on a contact or
+an asset opens its card; Enter on a ticket opens the ticket."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.screens.base import DeskScreen
+from helpdesk_tui.services import cards
+from helpdesk_tui.widgets.ticket_table import STATUS_LABELS
+
+KINDS = ("customer", "contact", "asset")
+
+
+def cell(value: Any, style: str = "") -> Text:
+    """Untrusted text as a table cell: never markup, control characters made visible."""
+    return Text(visible_line("" if value is None else str(value)), style=style)
+
+
+def short(text: str, width: int) -> str:
+    """Cut to `width` characters with an ellipsis, so the columns after it stay in view."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def more(shown: int, total: int) -> str:
+    return f"{shown}" if shown == total else f"{shown} of {total}"
+
+
+def day(value: date | None) -> str:
+    return value.isoformat() if value else "—"
+
+
+class CardScreen(DeskScreen):
+    """`kind` is customer (by code), contact (by id) or asset (by tag)."""
+
+    BINDINGS = [
+        Binding("escape,backspace", "back", "Back", id="card.back"),
+        Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]", id="card.next"),
+        Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="[", id="card.prev"),
+        Binding("j", "move(1)", "Down", show=False, id="card.down"),
+        Binding("k", "move(-1)", "Up", show=False, id="card.up"),
+        Binding("g", "ends(False)", "Top", show=False, id="card.top"),
+        Binding("G", "ends(True)", "Bottom", show=False, id="card.bottom"),
+        Binding("ctrl+r", "refresh", "Refresh", show=False, id="card.refresh"),
+    ]
+
+    COMPONENT_CLASSES = {"card--expired", "card--breached"}
+    DEFAULT_CSS = """
+    CardScreen > .card--expired { color: $error; text-style: bold; }
+    CardScreen > .card--breached { color: $error; }
+    CardScreen #card-head { padding: 0 1; height: auto; }
+    CardScreen #card-contracts { padding: 0 1; height: auto; max-height: 8; }
+    CardScreen TabbedContent { height: 1fr; }
+    CardScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self, kind: str, ident: str | int) -> None:
+        super().__init__()
+        if kind not in KINDS:
+            raise ValueError(kind)
+        self.kind = kind
+        self.ident = ident
+        self.card: Any = None
+        self.party_id: int | None = None
+        self.next_page: Any = None
+        self.loading_more = False
+        self.contact_ids: list[int] = []
+        self.asset_tags: list[str] = []
+        self.ticket_keys: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="card-head")
+        yield Static(id="card-contracts")
+        with TabbedContent(id="card-tabs"):
+            with TabPane("History", id="tab-history"):
+                yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+            if self.kind == "customer":
+                with TabPane("Contacts", id="tab-contacts"):
+                    yield DataTable(id="contacts", cursor_type="row")
+                with TabPane("Assets", id="tab-assets"):
+                    yield DataTable(id="assets", cursor_type="row")
+                with TabPane("Sites", id="tab-sites"):
+                    yield DataTable(id="sites", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        history = self.query_one("#history", DataTable)
+        columns = ["Key", "Created", "Status", "Pri", "Service", "Subject"]
+        columns += ["Contact", "Asset"] if self.kind == "customer" else []
+        columns += ["Contact"] if self.kind == "asset" else []
+        columns += ["Asset"] if self.kind == "contact" else []
+        for name in columns:
+            history.add_column(name, key=name.lower())
+        if self.kind == "customer":
+            self.query_one("#contacts", DataTable).add_columns("Name", "Phone", "E-mail", "Site")
+            self.query_one("#assets", DataTable).add_columns(
+                "Tag", "Name", "Model", "Serial", "Site", "Warranty to", "Contract to"
+            )
+            self.query_one("#sites", DataTable).add_columns("Code", "Name", "Address")
+        history.focus()
+        self.load()
+
+    # -- loading ------------------------------------------------------------------------------
+    def load(self) -> None:
+        store, actor = self.desk.store, self.desk.actor
+        fn = {
+            "customer": cards.customer_card,
+            "contact": cards.contact_card,
+            "asset": cards.asset_card,
+        }[self.kind]
+        ident = int(self.ident) if self.kind == "contact" else str(self.ident)
+        self.call(fn, store, actor, ident, done=self._loaded, failed=self._failed)
+
+    def _failed(self, error: Exception) -> bool:
+        """Not found or not allowed: said once, and back where the agent came from."""
+        self.desk.report_error(error)
+        if self.card is None:
+            self.dismiss()
+        return True
+
+    def _loaded(self, card: Any) -> None:
+        self.card = card
+        self.party_id = card.id
+        self.title = {"customer": "Customer", "contact": "Contact", "asset": "Asset"}[self.kind]
+        self.sub_title = visible_line(card.name)
+        self.query_one("#card-head", Static).update(self._head(card))
+        contracts = self.query_one("#card-contracts", Static)
+        if self.kind == "customer":
+            contracts.update(self._contracts(card))
+            self._fill_customer(card)
+        else:
+            contracts.display = False
+        history = self.query_one("#history", DataTable)
+        history.clear()
+        self.ticket_keys = []
+        self._add_history(card.history)
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("tab-history").label = f"History ({card.record.total})"
+
+    def _head(self, card: Any) -> Text:
+        text = Text()
+        text.append(visible_line(card.name), style="bold")
+        if self.kind == "customer":
+            text.append(f"  {card.code}", style="dim")
+            if card.segment:
+                text.append(f" · {card.segment}")
+            text.append(f" · {card.language}")
+            text.append(f" · {len(card.sites)} sites, {card.contacts_total} contacts")
+            text.append(f", {card.assets_total} assets")
+        elif self.kind == "contact":
+            parts = [card.phone, card.email, card.site, card.language]
+            text.append("  " + " · ".join(visible_line(p) for p in parts if p))
+            text.append("\n")
+            text.append(f"of {visible_line(card.customer_name)} ({card.customer})", style="dim")
+        else:
+            text.append(f"  {visible_line(card.tag)}", style="dim")
+            text.append("\n")
+            fields = [
+                ("model", card.model),
+                ("serial", card.serial),
+                ("site", card.site_name or card.site),
+                ("service", card.service),
+                ("warranty to", day(card.warranty_end)),
+                ("contract to", day(card.contract_end)),
+            ]
+            text.append(" · ".join(f"{k} {visible_line(v) or '—'}" for k, v in fields))
+            text.append("\n")
+            text.append(f"of {visible_line(card.customer_name)} ({card.customer})", style="dim")
+        if not card.active:
+            text.append("  INACTIVE", style="bold")
+        text.append("\n")
+        text.append("Tickets: ", style="bold")
+        text.append(card.record.line())
+        return text
+
+    def _contracts(self, card: cards.CustomerCard) -> Text:
+        text = Text("Contracts", style="bold")
+        if not card.contracts:
+            text.append("\nnone: every call gets the default plan", style="dim")
+        for c in card.contracts:
+            covered = ", ".join(c.services) if c.services else "every service"
+            line = (
+                f"\n{c.code}  {c.plan}  {day(c.valid_from)} → {day(c.valid_to)}  "
+                f"{covered}  {c.name}"
+            )
+            style = "" if c.state == "valid" and c.active else "dim"
+            text.append("\n")
+            text.append(visible_line(line.lstrip("\n")), style=style)
+            if c.state == "expired":
+                text.append("  EXPIRED", style=self.get_component_rich_style("card--expired"))
+            elif c.state == "future":
+                text.append("  not started", style="bold")
+            if not c.active:
+                text.append("  inactive", style="bold")
+        return text
+
+    def _fill_customer(self, card: cards.CustomerCard) -> None:
+        contacts = self.query_one("#contacts", DataTable)
+        contacts.clear()
+        self.contact_ids = []
+        for c in card.contacts:
+            contacts.add_row(cell(c.name), cell(c.phone), cell(c.email), cell(c.site))
+            self.contact_ids.append(c.id)
+        assets = self.query_one("#assets", DataTable)
+        assets.clear()
+        self.asset_tags = []
+        for a in card.assets:
+            assets.add_row(
+                cell(a.tag),
+                cell(a.name),
+                cell(a.model),
+                cell(a.serial),
+                cell(a.site_name or a.site),
+                cell(day(a.warranty_end)),
+                cell(day(a.contract_end)),
+            )
+            self.asset_tags.append(a.tag)
+        sites = self.query_one("#sites", DataTable)
+        sites.clear()
+        for site in card.sites:
+            sites.add_row(cell(site.code), cell(site.name), cell(site.address))
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab(
+            "tab-contacts"
+        ).label = f"Contacts ({more(len(card.contacts), card.contacts_total)})"
+        tabs.get_tab("tab-assets").label = f"Assets ({more(len(card.assets), card.assets_total)})"
+        tabs.get_tab("tab-sites").label = f"Sites ({len(card.sites)})"
+
+    def _add_history(self, page: cards.HistoryPage) -> None:
+        history = self.query_one("#history", DataTable)
+        breached = self.get_component_rich_style("card--breached")
+        for r in page.rows:
+            row = [
+                cell(r.key, "bold"),
+                cell(r.created_at.astimezone().strftime("%d.%m.%Y %H:%M")),
+                cell(STATUS_LABELS.get(r.status, r.status)),
+                cell(r.priority),
+                cell(r.service),
+                Text(short(visible_line(r.subject), 44), style=breached if r.breached else ""),
+            ]
+            if self.kind == "customer":
+                row += [cell(r.contact), cell(r.asset)]
+            elif self.kind == "asset":
+                row.append(cell(r.contact))
+            else:
+                row.append(cell(r.asset))
+            history.add_row(*row)
+            self.ticket_keys.append(r.key)
+        self.next_page = page.next
+        self.loading_more = False
+
+    def _more(self) -> None:
+        if self.next_page is None or self.loading_more or self.party_id is None:
+            return
+        self.loading_more = True
+        self.call(
+            cards.history,
+            self.desk.store,
+            self.desk.actor,
+            self.kind,
+            self.party_id,
+            after=self.next_page,
+            done=self._add_history,
+            group="history",
+        )
+
+    # -- events -------------------------------------------------------------------------------
+    @on(DataTable.RowHighlighted, "#history")
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= event.data_table.row_count - 5:
+            self._more()
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        row = event.cursor_row
+        table = event.data_table.id
+        if table == "history" and row < len(self.ticket_keys):
+            self.desk.open_ticket(self.ticket_keys[row])
+        elif table == "contacts" and row < len(self.contact_ids):
+            self.app.push_screen(CardScreen("contact", self.contact_ids[row]))
+        elif table == "assets" and row < len(self.asset_tags):
+            self.app.push_screen(CardScreen("asset", self.asset_tags[row]))
+
+    def action_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        panes = [p.id for p in tabs.query(TabPane)]
+        if not panes:
+            return
+        index = panes.index(tabs.active) if tabs.active in panes else 0
+        tabs.active = panes[(index + step) % len(panes)] or panes[0]
+        pane = tabs.get_pane(tabs.active)
+        pane.query_one(DataTable).focus()
+
+    def _table(self) -> DataTable:
+        tabs = self.query_one(TabbedContent)
+        return tabs.get_pane(tabs.active).query_one(DataTable)
+
+    def action_move(self, step: int) -> None:
+        table = self._table()
+        table.move_cursor(row=max(0, table.cursor_row + step))
+
+    def action_ends(self, bottom: bool) -> None:
+        """g / G: the first or the last row loaded (the history loads more from there)."""
+        table = self._table()
+        table.move_cursor(row=table.row_count - 1 if bottom else 0)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_refresh(self) -> None:
+        self.load()

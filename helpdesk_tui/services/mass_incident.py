@@ -1,0 +1,317 @@
+"""Mass incidents: one ticket (the parent) stands for an outage many callers report.
+
+Calls are attached to it as its children (`ticket.parent_id`, a `child` link and an event
+on each child): from the queue (`M` on a ticket, with the marked tickets), from the
+registration form (F8 on a similar open ticket) or one by one (`l`). Resolving the parent
+resolves its open children, each in its own transaction with its own event, with the
+parent's resolution filled for the child (`{{contact.name}}`, `{{ticket.key}}`, …) and
+sent to each customer by the `resolved-*` notification template; a child marked
+*excluded* is left alone (its problem may be different). The parent's timeline then
+notes how many children went with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Integer, and_, case, func, select
+
+from helpdesk_tui.domain.errors import Invalid, NotFound
+from helpdesk_tui.domain.placeholders import fill
+from helpdesk_tui.domain.vocab import EventKind
+from helpdesk_tui.domain.workflow import OPEN
+from helpdesk_tui.services import batch, ticket_actions
+from helpdesk_tui.services.agents import Actor
+from helpdesk_tui.services.catalog import catalog
+from helpdesk_tui.services.notify import placeholder_values
+from helpdesk_tui.services.refusals import guarded, require
+from helpdesk_tui.services.ticket_actions import Changed, changed_result, editing
+from helpdesk_tui.services.ticket_core import apply, load_for_update, normalize_key, utcnow
+from helpdesk_tui.store import models as m
+from helpdesk_tui.store.db import Store
+
+T = m.Ticket
+CHILDREN_SHOWN = 200  # a pane lists at most this many children (the counts are exact)
+
+
+@dataclass(frozen=True)
+class Child:
+    key: str
+    subject: str
+    status: str
+    is_open: bool
+    excluded: bool
+    version: int
+
+
+@dataclass(frozen=True)
+class Children:
+    parent: str
+    total: int
+    open: int
+    excluded: int
+    shown: tuple[Child, ...]
+
+
+@dataclass(frozen=True)
+class Cascade:
+    """What resolving a parent did to its children."""
+
+    result: batch.BatchResult
+    excluded: int  # open children left alone
+
+    def describe(self) -> str:
+        r = self.result
+        text = f"{r.done} child ticket{'s' if r.done != 1 else ''} resolved with it"
+        if self.excluded:
+            text += f", {self.excluded} excluded"
+        if r.failed:
+            text += f", {len(r.failed)} refused"
+        return text
+
+
+@dataclass(frozen=True)
+class MassIncident:
+    key: str
+    subject: str
+    status: str
+    children: int
+    open_children: int
+    excluded: int = 0  # open children left out of the resolution
+
+
+# -- attaching ---------------------------------------------------------------------------------
+
+
+def _check_parent(store: Store, key: str) -> str:
+    with store.read() as s:
+        parent = s.scalars(select(T).where(T.key == key)).first()
+        if parent is None:
+            raise NotFound(f"no ticket {key}")
+        if parent.status not in OPEN:
+            raise Invalid(f"{key} is {parent.status}: a mass incident must be open")
+        if parent.parent_id is not None:
+            grand = s.get(T, parent.parent_id)
+            raise Invalid(f"{key} is itself part of {grand.key}: attach to that one")
+        return parent.key
+
+
+def attach(
+    store: Store,
+    actor: Actor,
+    key: str,
+    children: list[str],
+    *,
+    cancel: batch.CancelFlag | None = None,
+    progress: Callable[[int, int, batch.Outcome], None] | None = None,
+) -> batch.BatchResult:
+    """Make `key` a mass incident and attach `children` to it, each its own change (and
+    each refusal recorded: the run is not inside one guarded call)."""
+    require(store, actor, "ticket.make_parent", key=key)
+    parent = _check_parent(store, normalize_key(key))
+    wanted = [k for k in dict.fromkeys(normalize_key(k) for k in children) if k != parent]
+    if not wanted:
+        raise Invalid(f"nothing to attach to {parent}: mark the calls that belong to it")
+
+    def one(child: str) -> str:
+        with store.read() as s:
+            row = s.execute(select(T.id, T.parent_id).where(T.key == child)).first()
+            if row is None:
+                raise NotFound(f"no ticket {child}")
+            has = s.execute(select(T.id).where(T.parent_id == row.id).limit(1)).first()
+            current = s.get(T, row.parent_id).key if row.parent_id else None
+        if has is not None:
+            raise Invalid(f"{child} is a mass incident itself: resolve or detach its children")
+        if current == parent:
+            raise Invalid(f"{child} is already part of {parent}")
+        return ticket_actions.link(store, actor, child, parent, "child").message
+
+    return batch.run(wanted, one, cancel=cancel, progress=progress)
+
+
+@guarded("ticket.exclude_child")
+def set_excluded(
+    store: Store,
+    actor: Actor,
+    key: str,
+    excluded: bool,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Changed:
+    """Leave a child out of its parent's resolution (or take it back in)."""
+    now = now or utcnow()
+    with editing(store, actor, key, expected_version) as (s, _cat, t):
+        if t.parent_id is None:
+            raise Invalid(f"{t.key} is not part of a mass incident")
+        parent = s.get(T, t.parent_id).key
+        if t.exclude_from_parent == excluded:
+            state = "already excluded from" if excluded else "already included in"
+            raise Invalid(f"{t.key} is {state} the resolution of {parent}")
+        body = (
+            f"left out of the resolution of {parent}"
+            if excluded
+            else f"resolved again with {parent}"
+        )
+        event = apply(
+            s, actor, t, EventKind.FIELDS, {"exclude_from_parent": excluded}, now=now, body=body
+        )
+        return changed_result(s, t, event, f"{t.key} {body}")
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def children(store: Store, key: str, *, limit: int = CHILDREN_SHOWN) -> Children:
+    """A parent's children: counts, and the first `limit` (open ones first)."""
+    key = normalize_key(key)
+    with store.read() as s:
+        parent_id = s.execute(select(T.id).where(T.key == key)).scalar()
+        if parent_id is None:
+            raise NotFound(f"no ticket {key}")
+        total, open_, excluded = s.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(func.cast(T.is_open, Integer)), 0),
+                func.coalesce(func.sum(func.cast(T.exclude_from_parent, Integer)), 0),
+            ).where(T.parent_id == parent_id)
+        ).one()
+        rows = s.execute(
+            select(T.key, T.subject, T.status, T.is_open, T.exclude_from_parent, T.version)
+            .where(T.parent_id == parent_id)
+            .order_by(T.is_open.desc(), T.number)
+            .limit(limit)
+        ).all()
+    return Children(
+        key,
+        int(total),
+        int(open_),
+        int(excluded),
+        tuple(
+            Child(r.key, r.subject, r.status, bool(r.is_open), bool(r[4]), r.version) for r in rows
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Exclusions:
+    """The children a key `x` offers: a parent's own, or a child's siblings and itself."""
+
+    parent: str
+    children: tuple[Child, ...]
+
+
+def exclusions(store: Store, key: str) -> Exclusions:
+    key = normalize_key(key)
+    with store.read() as s:
+        row = s.execute(select(T.id, T.parent_id).where(T.key == key)).first()
+        if row is None:
+            raise NotFound(f"no ticket {key}")
+        parent = key
+        if row.parent_id is not None:
+            parent = s.execute(select(T.key).where(T.id == row.parent_id)).scalar_one()
+    found = children(store, parent)
+    return Exclusions(parent, found.shown)
+
+
+def open_incidents(store: Store, *, limit: int = 8) -> list[MassIncident]:
+    """Open tickets with children, most children first: the board's panel. Read from the
+    parent index (`ix_ticket_parent`): only tickets that have a parent are counted."""
+    p = T.__table__.alias("p")
+    c = T.__table__.alias("c")
+    counted = (
+        select(
+            c.c.parent_id.label("parent_id"),
+            func.count().label("n"),
+            func.sum(func.cast(c.c.is_open, Integer)).label("open_n"),
+            func.sum(
+                case((and_(c.c.is_open.is_(True), c.c.exclude_from_parent.is_(True)), 1), else_=0)
+            ).label("excluded_n"),
+        )
+        .where(c.c.parent_id.is_not(None))
+        .group_by(c.c.parent_id)
+        .subquery("counted")
+    )
+    q = (
+        select(
+            p.c.key,
+            p.c.subject,
+            p.c.status,
+            counted.c.n,
+            counted.c.open_n,
+            counted.c.excluded_n,
+        )
+        .select_from(counted)
+        .join(p, p.c.id == counted.c.parent_id)
+        .where(p.c.is_open.is_(True))
+        .order_by(counted.c.open_n.desc(), counted.c.n.desc(), p.c.id)
+        .limit(limit)
+    )
+    with store.read() as s:
+        rows = s.execute(q).all()
+    return [
+        MassIncident(
+            r.key, r.subject, r.status, int(r.n), int(r.open_n or 0), int(r.excluded_n or 0)
+        )
+        for r in rows
+    ]
+
+
+# -- resolving ---------------------------------------------------------------------------------
+
+
+def cascade(
+    store: Store,
+    actor: Actor,
+    key: str,
+    resolution: str,
+    *,
+    now: datetime | None = None,
+    cancel: batch.CancelFlag | None = None,
+) -> Cascade:
+    """Resolve the open, not excluded children of the resolved parent `key`, each with the
+    parent's resolution filled for it; then note on the parent how it went."""
+    now = now or utcnow()
+    key = normalize_key(key)
+    with store.read() as s:
+        parent_id = s.execute(select(T.id).where(T.key == key)).scalar_one()
+        keys = list(
+            s.execute(
+                select(T.key)
+                .where(T.parent_id == parent_id, T.is_open.is_(True), ~T.exclude_from_parent)
+                .order_by(T.number)
+            ).scalars()
+        )
+        excluded = s.execute(
+            select(func.count()).where(
+                T.parent_id == parent_id, T.is_open.is_(True), T.exclude_from_parent
+            )
+        ).scalar_one()
+
+    def one(child: str) -> str:
+        with store.read() as s:
+            t = s.scalars(select(T).where(T.key == child)).first()
+            contact = s.get(m.Contact, t.contact_id) if t.contact_id else None
+            values = placeholder_values(
+                s,
+                catalog(store, s),
+                t,
+                language=contact.language if contact else "en",
+                agent_name=actor.name,
+            )
+        text = fill(resolution, values) + f"\n\n(Resolved with the mass incident {key}.)"
+        return ticket_actions.resolve(store, actor, child, text, now=now).message
+
+    result = batch.run(keys, one, cancel=cancel)
+    note = f"mass incident resolved: {result.done} of {len(keys)} open children resolved with it"
+    if excluded:
+        note += f", {excluded} excluded left open"
+    if result.failed:
+        first = result.failed[0]
+        note += f"; {len(result.failed)} refused ({first.key}: {first.message})"
+    with store.write() as s:
+        parent = load_for_update(s, key)
+        apply(s, actor, parent, EventKind.NOTE, {}, now=now, body=note)
+    return Cascade(result, excluded)
