@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import traceback
 from collections.abc import Callable
@@ -88,6 +89,8 @@ class HelpdeskApp(App):
         sla_tick: bool = True,
     ) -> None:
         super().__init__()
+        if "TEXTUAL_ANIMATIONS" not in os.environ:  # a key acts at once: nothing slides
+            self.animation_level = "none"
         self.store = store
         self.actor = actor
         self.settings = settings

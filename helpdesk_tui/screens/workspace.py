@@ -138,6 +138,8 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         self._detail_next: str | None = None  # the ticket to load when the cursor stops
         self._keep_key: str | None = None  # after a refresh: the ticket the cursor was on
         self._position_pending = False  # … and its new position is being counted
+        self._opening = False  # a queue's count and first rows are being read
+        self._counts_after = False  # the tabs' counts are due once it is painted
         self.suggester = QuerySuggester()
 
     # -- layout ---------------------------------------------------------------------------
@@ -196,7 +198,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         start = next((t for t in tabs if t.id == self.start), None) or self.start_tab(tabs)
         self.call_after_refresh(setattr, bar, "active", tab_dom_id(start.id))
         self._load_sidebar()
-        self._load_counts()
+        self._opening = self._counts_after = True  # counted once the first queue is shown
 
     def start_tab(self, tabs: list[queue.Tab]) -> queue.Tab:
         """Dispatchers start on line 1's queue, supervisors on everything open, engineers
@@ -331,6 +333,14 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             bar.action_previous_tab()
 
     def _load_counts(self) -> None:
+        """The tabs' counts; while a queue is being opened, after it is painted (they would
+        compete with its first rows for the store and the event loop)."""
+        if self._opening:
+            self._counts_after = True
+        else:
+            self._count_tabs()
+
+    def _count_tabs(self) -> None:
         on_view = self.query_ is not None and self.query_.tab.view is not None
         filters = self.query_.filters if self.query_ and not on_view else Filters()
         self.call(
@@ -365,18 +375,41 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             self.load_groups(q)
             return
 
-        def counted(total: int) -> None:
-            self.table.reset(total, cursor=cursor)
+        target = self.table.cursor if cursor is None else cursor
+
+        def counted(opened: tuple[int, list[QueueRow]]) -> None:
+            total, first = opened
+            self._opening = False
+            self.rows_fetched += len(first)
+            self.table.reset(total, cursor=cursor, first=first)
             self._show_status(total)
+            if self._counts_after:  # once the queue is painted (screens/workspace.py)
+                self._counts_after = False
+                self.call_after_refresh(self._count_tabs)
             if total == 0:  # nothing under the cursor: the pane must not show a stale ticket
                 self.query_one(TicketPane).show(None, None)
                 self.app.handling.shown(None)
             if keep is not None:
                 self._keep_cursor_on(keep)
+                self._follow_kept()  # it may be among the first rows, read with the count
             else:
                 self._keep_key = None
 
-        self.call(queue.count, self.desk.store, q, done=counted, group="count", exclusive=True)
+        def failed(error: Exception) -> bool:
+            self._opening = False
+            return False
+
+        self._opening = True
+        self.call(
+            queue.opening,
+            self.desk.store,
+            q,
+            limit=BLOCK if target < BLOCK else 0,  # the cursor is further down: its block
+            done=counted,
+            failed=failed,
+            group="count",
+            exclusive=True,
+        )
 
     def _show_status(self, total: int) -> None:
         q = self.query_

@@ -152,11 +152,18 @@ class Firing:
 
 def matches(store: Store, session: Session, rule: Rule, ticket_id: int, now: datetime) -> bool:
     """Whether the rule's query holds for the ticket now: the queue's own SQL condition."""
+    return _matching_key(store, session, rule, ticket_id, now) is not None
+
+
+def _matching_key(
+    store: Store, session: Session, rule: Rule, ticket_id: int, now: datetime
+) -> str | None:
+    """The ticket's key if the rule's query holds for it now (one indexed read)."""
     compiled = compile_where(store, rule.query, now=now)
-    query = select(T.id).where(T.id == ticket_id)
+    query = select(T.key).where(T.id == ticket_id)
     if compiled is not None:
         query = query.where(compiled.condition)
-    return session.exec(query).first() is not None
+    return session.exec(query).first()
 
 
 def fire(
@@ -164,14 +171,16 @@ def fire(
 ) -> Firing | None:
     """Fire `rule` on the ticket if its query matches; the firing is recorded on the
     ticket. `store` is joined to `session`'s transaction. None when it does not match."""
-    key = session.exec(select(m.Ticket.key).where(m.Ticket.id == ticket_id)).one()
     actor = rule_actor(rule)
-    firing = Firing(rule.code, key, True)
+    error = ""
     try:
-        if not matches(store, session, rule, ticket_id, now):
+        key = _matching_key(store, session, rule, ticket_id, now)
+        if key is None:
             return None
     except q.QueryError as exc:
-        firing.ok, firing.error = False, f"its query cannot run: {exc}"
+        key = session.exec(select(m.Ticket.key).where(m.Ticket.id == ticket_id)).one()
+        error = f"its query cannot run: {exc}"
+    firing = Firing(rule.code, key, True, ok=not error, error=error)
     ticket = load_for_update(session, key)
     event = record_event(session, actor, ticket, EVENT_KIND, {}, now=now, body="")
     if firing.ok:

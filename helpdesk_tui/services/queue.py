@@ -217,6 +217,25 @@ def counts(
         return out
 
 
+def opening(store: Store, q: QueueQuery, *, limit: int = 100) -> tuple[int, list[QueueRow]]:
+    """`q`'s count and its first `limit` rows, in one read: a queue opens after one round
+    trip to the store instead of a count and then a page (each a worker, a wake-up of the
+    event loop and a repaint apart)."""
+    _check_sort(q)
+    with store.read() as s:
+        total = queries.count(s, q.tab.scope, q.filters)
+        if not total or limit <= 0:
+            return total, []
+        cat = catalog(store, s)
+        rows = queries.page(s, q.tab.scope, q.filters, q.sort, q.descending, limit=limit)
+        return total, [_row(cat, q.sort, r) for r in rows]
+
+
+def _check_sort(q: QueueQuery) -> None:
+    if q.sort not in queries.SORTS:
+        raise Invalid(f"unknown sort {q.sort!r}: use one of {', '.join(queries.SORTS)}")
+
+
 def page(
     store: Store,
     q: QueueQuery,
@@ -227,8 +246,7 @@ def page(
     offset: int | None = None,
     last: bool = False,
 ) -> list[QueueRow]:
-    if q.sort not in queries.SORTS:
-        raise Invalid(f"unknown sort {q.sort!r}: use one of {', '.join(queries.SORTS)}")
+    _check_sort(q)
     if not queries.keyset_ok(q.sort, q.filters) and (after or before):
         raise Invalid(f"sorting by {q.sort} pages by offset")
     with store.read() as s:

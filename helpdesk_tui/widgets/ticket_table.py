@@ -11,7 +11,7 @@ the rows' deadlines and calendars, without touching the database.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -245,18 +245,25 @@ class TicketTable(ScrollView, can_focus=True):
             self.refresh()
 
     # -- data in --------------------------------------------------------------------
-    def reset(self, total: int, *, cursor: int | None = None) -> None:
-        """A new queue (tab, filter, sort) or a refresh: forget rows, keep the cursor."""
+    def reset(
+        self, total: int, *, cursor: int | None = None, first: Sequence[QueueRow] = ()
+    ) -> None:
+        """A new queue (tab, filter, sort) or a refresh: forget rows, keep the cursor.
+        `first`: the queue's first rows, read with its count."""
         self.generation += 1
         self.total = max(0, total)
         self._rows.clear()
         self._asked.clear()
+        self._rows.update(enumerate(first[: self.total]))
         self.virtual_size = Size(self.size.width, self.total + 1)
         new_cursor = self.cursor if cursor is None else cursor
+        before = self.cursor
         self.cursor = min(max(0, new_cursor), max(0, self.total - 1))
         self._scroll_to_cursor(animate=False)
         self.refresh()
         self._schedule_request()
+        if self.cursor == before and self.cursor in self._rows:  # else watch_cursor tells
+            self.post_message(self.Highlighted(self, self._rows[self.cursor]))
 
     def put_rows(self, generation: int, start: int, rows: list[QueueRow]) -> None:
         if generation != self.generation:

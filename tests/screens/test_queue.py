@@ -61,3 +61,31 @@ async def test_markup_and_escape_sequences_in_a_subject_show_literally(app_for, 
         pane_title = str(app.screen.query_one("#pane-title").render())
         assert "[red]x[/red] ␛]0;owned␇" in pane_title
         assert app.is_running  # the [@click=app.quit] did nothing
+
+
+async def test_a_queue_opens_in_one_read_and_counts_its_tabs_after(app_for, monkeypatch):
+    """The count and the first rows come from one service call (`queue.opening`); no page
+    is asked for separately, and the tabs are counted only once the queue is shown."""
+    from helpdesk_tui.services import queue
+
+    calls: list[str] = []
+    for name in ("opening", "page", "counts"):
+        original = getattr(queue, name)
+
+        def spy(*args, _name=name, _original=original, **kwargs):
+            calls.append(_name)
+            return _original(*args, **kwargs)
+
+        monkeypatch.setattr(queue, name, spy)
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(TicketTable)
+        assert 0 < table.total <= table.page_height  # the whole queue fits: one read shows it
+        assert calls.index("opening") < calls.index("counts")
+        assert "page" not in calls
+        assert all(table.row_at(p) is not None for p in range(table.total))
+        calls.clear()
+        await pilot.press("right_square_bracket")  # the next tab
+        await settle(app, pilot)
+        assert calls[0] == "opening" and "page" not in calls
