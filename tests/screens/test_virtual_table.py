@@ -4,7 +4,6 @@ row having read a few hundred rows, not the table."""
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -89,10 +88,8 @@ async def test_the_queue_pages_through_200k_tickets_reading_only_what_is_shown(b
         assert 0 < after_first_page <= 2 * 100
 
         # to the last row, and back, and to the end again by the other key
-        started = time.perf_counter()
         await pilot.press("G")
         await ready(app, pilot)
-        to_the_end = time.perf_counter() - started
         (last,) = _sql(
             big_store, "SELECT key FROM ticket ORDER BY due_at, id LIMIT 1 OFFSET :n", n=TICKETS - 1
         )
@@ -106,7 +103,6 @@ async def test_the_queue_pages_through_200k_tickets_reading_only_what_is_shown(b
         await ready(app, pilot)
         assert table.current.key == last.key
         assert screen.rows_fetched <= FEW, f"{screen.rows_fetched:,} rows read"
-        assert to_the_end < 5, f"{to_the_end:.1f} s to reach the last row"
 
         # open tickets only: pages move by keyset, upwards too, from the rows on screen
         await pilot.press("f")

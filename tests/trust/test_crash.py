@@ -102,11 +102,17 @@ def test_kill_9_of_a_writing_loop_at_random_points_loses_nothing_reported(store,
         proc = ctx.Process(
             target=_crash_writer.write_forever, args=(store.url, str(log), str(started))
         )
+        written = log.stat().st_size if log.exists() else 0
         proc.start()
         deadline = time.monotonic() + 60
-        while not started.exists() and proc.is_alive() and time.monotonic() < deadline:
+
+        def writing(started=started, written=written) -> bool:
+            """Its first write is in (a loaded machine starts a writer slowly)."""
+            return started.exists() and log.exists() and log.stat().st_size > written
+
+        while not writing() and proc.is_alive() and time.monotonic() < deadline:
             time.sleep(0.01)
-        assert started.exists(), f"the writer did not start (exit code {proc.exitcode})"
+        assert writing(), f"the writer did not start writing (exit code {proc.exitcode})"
         time.sleep(rng.uniform(0.02, 0.6))
         os.kill(proc.pid, signal.SIGKILL)
         proc.join(30)
@@ -115,7 +121,7 @@ def test_kill_9_of_a_writing_loop_at_random_points_loses_nothing_reported(store,
     created = {line.split()[1] for line in lines if line.startswith("created ")}
     events = {int(line.split()[1]): line.split()[2] for line in lines if line.startswith("event ")}
     print(f"\nwriting loop on {store.dialect}, {kills} × kill -9: {len(lines)} writes reported")
-    assert len(created) >= kills // 2  # the kills did not all land before the first write
+    assert len(created) >= kills  # each writer wrote before it was killed
     reopened = open_store(store.url)
     try:
         assert created <= keys_in(reopened)
