@@ -78,7 +78,7 @@ class HelpdeskApp(App):
             N_("Macros"),
             id="app.macros",
             show=False,
-            tooltip=N_("List, write and edit macros (named sequences of ticket actions)"),
+            tooltip=N_("List, write and edit macros"),
         ),
         Binding("ctrl+c", "quit", N_("Quit"), show=False, priority=True, id="app.interrupt"),
     ]
