@@ -118,3 +118,23 @@ async def test_an_engineer_reads_macros_but_does_not_write_them(app_for, demo_st
         await pilot.press("tab", "w")
         await settle(app, pilot)
         assert app.screen is screen
+
+
+async def test_the_palette_opens_the_macros(app_for):
+    from textual.command import CommandPalette
+
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CommandPalette)
+        await type_text(pilot, "macros: list")
+        await pilot.pause(0.3)  # the palette searches in the background
+        await settle(app, pilot)
+        first = app.screen.query_one("CommandList").get_option_at_index(0).prompt
+        assert "Macros: list, write and edit macros" in str(first)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MacrosScreen)
