@@ -73,6 +73,14 @@ class HelpdeskApp(App):
             show=False,
             tooltip=N_("List, write and edit reply templates"),
         ),
+        Binding(
+            "ctrl+n",
+            "macros",
+            N_("Macros"),
+            id="app.macros",
+            show=False,
+            tooltip=N_("List, write and edit macros"),
+        ),
         Binding("ctrl+c", "quit", N_("Quit"), show=False, priority=True, id="app.interrupt"),
     ]
 
@@ -310,6 +318,12 @@ class HelpdeskApp(App):
 
         if not isinstance(self.screen, TemplatesScreen):
             self.push_screen(TemplatesScreen())
+
+    def action_macros(self) -> None:
+        from helpdesk_tui.screens.macros import MacrosScreen
+
+        if not isinstance(self.screen, MacrosScreen):
+            self.push_screen(MacrosScreen())
 
     def action_user_key(self, index: int) -> None:
         """A key of the user's own (`[user_keys]` in the config file)."""

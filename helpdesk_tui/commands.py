@@ -13,6 +13,7 @@ from textual.content import Content
 
 from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.services import cards, knowledge, ticket_views, vendors
 from helpdesk_tui.services.ticket_core import normalize_key
 
@@ -94,21 +95,22 @@ class DeskCommands(Provider):
     COMMANDS = (
         ("Knowledge base: search, read and write articles", "knowledge", "key ctrl+k"),
         ("Templates: list, write and edit reply templates", "templates", "key ctrl+t"),
+        (N_("Macros: list, write and edit macros"), "macros", "key ctrl+n"),
     )
     ARTICLES = 5
 
     async def discover(self) -> Hits:
         for title, action, help_text in self.COMMANDS:
-            yield DiscoveryHit(title, partial(self.app.run_action, action), help=help_text)
+            yield DiscoveryHit(_(title), partial(self.app.run_action, action), help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for title, action, help_text in self.COMMANDS:
-            score = matcher.match(title)
+            score = matcher.match(_(title))
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(title),
+                    matcher.highlight(_(title)),
                     partial(self.app.run_action, action),
                     help=help_text,
                 )

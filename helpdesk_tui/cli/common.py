@@ -220,6 +220,7 @@ COLUMN_LABELS = {
         NP_("column", "skill"),
         NP_("column", "skills"),
         NP_("column", "slug"),
+        NP_("column", "source"),
         NP_("column", "sort"),
         NP_("column", "state"),
         NP_("column", "status"),

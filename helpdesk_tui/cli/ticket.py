@@ -26,6 +26,7 @@ from helpdesk_tui.services import (
     escalation,
     mass_incident,
     pauses,
+    plan_change,
     ticket_actions,
     ticket_views,
     views,
@@ -651,6 +652,27 @@ def priority(
             parse_level(urgency, "urgency"),
             reason=reason,
             expected_version=version,
+        ),
+        as_json,
+    )
+
+
+@app.command("plan")
+def plan(
+    ctx: typer.Context,
+    key: str,
+    plan_code: str = typer.Argument(..., metavar="PLAN", help=N_("The new SLA plan's code.")),
+    reason: str = typer.Option("", "--note", "-n", help=N_("Why the plan changes.")),
+    login: str | None = AS,
+    version: int | None = VERSION,
+    as_json: bool = JSON,
+) -> None:
+    """Move an open ticket to another SLA plan; the deadlines count the business time
+    already used, pauses excluded."""
+    c = ctx_obj(ctx)
+    _done(
+        plan_change.change_plan(
+            c.store(), c.actor(login), key, plan_code, reason=reason, expected_version=version
         ),
         as_json,
     )

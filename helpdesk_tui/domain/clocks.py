@@ -57,7 +57,12 @@ class Clocks:
 
 
 def deadline(cal: BusinessCalendar, start: datetime, seconds: float, paused_s: int) -> datetime:
-    return cal.add(start, seconds + paused_s)
+    total = seconds + paused_s
+    if total < 0:
+        # more used than the target in hours this calendar does not count (a ticket moved
+        # to a plan on another calendar, `rebase_pauses`): long past, before the start
+        return start - timedelta(seconds=-total)
+    return cal.add(start, total)
 
 
 def compute(cal: BusinessCalendar, c: ClockInput, now: datetime | None = None) -> Clocks:
@@ -72,7 +77,10 @@ def compute(cal: BusinessCalendar, c: ClockInput, now: datetime | None = None) -
     resolution_risk = deadline(cal, c.created_at, c.resolution_s * c.at_risk, c.paused_s)
     update_due = update_risk = None
     if c.update_s > 0 and c.update_from is not None and c.resolved_at is None:
-        since = max(0, c.paused_s - c.update_paused_base_s)
+        since = c.paused_s - c.update_paused_base_s
+        if c.paused_at is not None:  # a restart during the pause counted it up to then
+            since = max(0, since)
+        # (negative otherwise only after a move to another calendar: see rebase_pauses)
         update_due = deadline(cal, c.update_from, c.update_s, since)
         update_risk = deadline(cal, c.update_from, c.update_s * c.at_risk, since)
     alerts = c.alerts if update_due is not None else c.alerts & ~UPDATE_BITS
@@ -325,3 +333,36 @@ def percent(share: float | None) -> str:
     if share is None:
         return "—"
     return f"{min(999, int(share * 100))}%"
+
+
+def rebase_pauses(
+    old: BusinessCalendar,
+    new: BusinessCalendar,
+    created_at: datetime,
+    paused_s: int,
+    paused_at: datetime | None,
+    now: datetime,
+    update_from: datetime | None = None,
+    update_paused_base_s: int = 0,
+) -> tuple[int, int]:
+    """`paused_s` and `update_paused_base_s` for a ticket moved at `now` from a plan on the
+    calendar `old` to one on `new`, keeping the business time each clock has used.
+
+    Used time is `between(start, now) - paused` (the pause under way counted to `now`), so
+    under `new` the paused total becomes `new.between(start, now) - used`: every deadline
+    `new.add(start, target + paused)` then leaves exactly `target - used` from now, as a
+    priority change does on one calendar. On the same calendar nothing changes. The total
+    may come out negative — time used in hours the new calendar does not count (a 24×7
+    ticket moved to office hours over a weekend) — and is kept so: it is still used."""
+    if old is new:
+        return paused_s, update_paused_base_s
+    paused_now = paused_until(old, paused_s, paused_at, now)
+    used = round(old.between(created_at, now)) - paused_now
+    new_paused_now = round(new.between(created_at, now)) - used
+    # stored without the pause under way, which resuming adds (in the new calendar)
+    new_paused = new_paused_now - paused_until(new, 0, paused_at, now)
+    base = update_paused_base_s
+    if update_from is not None:
+        used_update = round(old.between(update_from, now)) - (paused_now - update_paused_base_s)
+        base = new_paused_now - (round(new.between(update_from, now)) - used_update)
+    return new_paused, base

@@ -1,13 +1,16 @@
-"""Macros: named sequences of ticket actions, defined in data/macros.toml.
+"""Macros: named sequences of ticket actions, defined in data/macros.toml or in the
+application (the macro editor; `helpdesk macro add`).
 
-A macro is checked when the data is loaded (unknown actions, empty steps, bad values are
-errors with the file and the macro named), and run by `services.macros` as the actions an
-agent would take one by one: each step its own audited change, in order, stopping at the
-first that is refused.
+A macro is checked when the data is loaded or the editor saves it (unknown actions, empty
+steps, bad values are errors with the file and the macro named), and run by
+`services.macros` as the actions an agent would take one by one: each step its own
+audited change, in order, stopping at the first that is refused.
 """
 
 from __future__ import annotations
 
+import json
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -51,6 +54,7 @@ class Macro:
     name: str
     steps: tuple[Step, ...]
     name_ru: str = ""
+    origin: str = "data"  # data: data/macros.toml; app: made in the application
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -58,12 +62,15 @@ class Macro:
             "name": self.name,
             "name_ru": self.name_ru,
             "steps": [{"action": s.action, "value": s.value, "note": s.note} for s in self.steps],
+            "origin": self.origin,
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Macro:
         steps = tuple(Step(s["action"], s["value"], s.get("note", "")) for s in data["steps"])
-        return cls(data["code"], data["name"], steps, data.get("name_ru", ""))
+        return cls(
+            data["code"], data["name"], steps, data.get("name_ru", ""), data.get("origin", "data")
+        )
 
 
 def parse_step(data: Any, number: int) -> Step:
@@ -118,3 +125,54 @@ def parse_macro(code: str, name: str, steps: Any, name_ru: str = "") -> Macro:
     except Invalid as exc:
         raise Invalid(f"macro {code!r}, {exc}") from None
     return Macro(code, name, parsed, name_ru)
+
+
+# -- steps typed in the editor or on the command line ----------------------------------------
+
+STEP_HINT = 'one step per line, as in data/macros.toml: take = true, status = "waiting_customer"'
+
+
+def parse_step_lines(text: str) -> list[tuple[int, Any]]:
+    """The steps typed one per line, as the data file writes them, braces optional
+    (`take = true`, `{ escalate = "L3", note = "…" }`), each with its line number; blank
+    lines and `#` comments are skipped. Only the TOML is read here: `parse_typed` checks
+    the steps."""
+    out: list[tuple[int, Any]] = []
+    number = 0
+    for line_no, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        number += 1
+        table = line if line.startswith("{") else "{ " + line + " }"
+        try:
+            out.append((line_no, tomllib.loads("step = " + table)["step"]))
+        except tomllib.TOMLDecodeError:
+            raise Invalid(f"line {line_no}, step {number}: not a step ({STEP_HINT})") from None
+    return out
+
+
+def parse_typed(code: str, name: str, text: str, name_ru: str = "") -> Macro:
+    """A macro from steps typed one per line: checked exactly as `parse_macro` checks the
+    data file's, the error naming the line and the step."""
+    lines = parse_step_lines(text)
+    for number, (line_no, data) in enumerate(lines, 1):
+        try:
+            parse_step(data, number)
+        except Invalid as exc:
+            raise Invalid(f"line {line_no}, {exc}") from None
+    return parse_macro(code, name, [data for _line, data in lines], name_ru)
+
+
+def step_line(step: Step) -> str:
+    """One step as a line of the editor (and of the data file): `reply = "ask-cash-desk"`."""
+    if step.action == "take":
+        return "take = true"
+    text = f"{step.action} = {json.dumps(step.value, ensure_ascii=False)}"
+    if step.note:
+        text += f", note = {json.dumps(step.note, ensure_ascii=False)}"
+    return text
+
+
+def steps_text(steps: tuple[Step, ...]) -> str:
+    return "\n".join(step_line(s) for s in steps)

@@ -190,6 +190,12 @@ RULES: tuple[Rule, ...] = (
         note="workflow",
     ),
     Rule("ticket.priority", "Change a ticket's impact and urgency", ALL_GROUP, frozenset({RULE})),
+    Rule(
+        "ticket.plan",
+        "Change an open ticket's SLA plan",
+        BOSSES,
+        note="the new deadlines count the business time already used, pauses excluded",
+    ),
     Rule("ticket.time", "Log time spent on a ticket", ALL_GROUP),
     Rule("ticket.link", "Link tickets (duplicate, mass incident, related)", ALL_GROUP),
     Rule(
@@ -281,6 +287,13 @@ RULES: tuple[Rule, ...] = (
         BOSSES,
         area="Desk",
         note="every agent uses them; `data load` keeps the ones edited here",
+    ),
+    Rule(
+        "macro.edit",
+        "Write, edit and delete macros in the application",
+        BOSSES,
+        area="Desk",
+        note="every agent runs them; those of `data/macros.toml` are edited in the file",
     ),
     Rule(
         "desk.load_data",

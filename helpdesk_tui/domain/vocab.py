@@ -45,6 +45,7 @@ class EventKind(StrEnum):
     REOPENED = "reopened"
     CLOSED = "closed"
     PRIORITY = "priority"
+    SLA_PLAN = "sla_plan"  # moved to another SLA plan
     FIELDS = "fields"
     LINKED = "linked"
     TIME = "time"

@@ -14,6 +14,7 @@ from helpdesk_tui.domain.errors import Conflict, Invalid
 from helpdesk_tui.domain.pauses import OTHER, PauseReason
 from helpdesk_tui.domain.priority import IMPACTS, URGENCIES, priority_of
 from helpdesk_tui.domain.workflow import Status, allowed_targets
+from helpdesk_tui.i18n import N_, _, localized
 from helpdesk_tui.screens.compose import ComposeScreen
 from helpdesk_tui.screens.dialogs import (
     ConfirmScreen,
@@ -29,6 +30,7 @@ from helpdesk_tui.services import (
     escalation,
     macros,
     pauses,
+    plan_change,
     ticket_actions,
     ticket_views,
 )
@@ -85,6 +87,13 @@ _ACTIONS = [
         "customer",
         "Card",
         "The card of the ticket's customer, contact or asset: contracts, equipment, history",
+        False,
+    ),
+    (
+        "P",
+        "plan",
+        N_("SLA plan"),
+        N_("Move the ticket to another SLA plan (the time already used counts)"),
         False,
     ),
 ]
@@ -664,6 +673,34 @@ class TicketActions:
             self.reload_ticket()
 
         self.call(macros.list_macros, self.desk.store, done=listed)
+
+    def action_plan(self) -> None:
+        if not permissions.allows(self.desk.actor.role, "ticket.plan"):
+            self.notify(_("Supervisors and admins change a ticket's SLA plan."), severity="warning")
+            return
+
+        def pick(key: str, version: int | None, detail: TicketDetail) -> None:
+            plans = sorted(self.desk.catalog.plans.values(), key=lambda p: p.code)
+            choices = [
+                Choice(p.code, localized(p), _("current") if p.code == detail.sla_plan else "")
+                for p in plans
+            ]
+
+            def chosen(code: str | None) -> None:
+                if code and code != detail.sla_plan:
+                    self._run(plan_change.change_plan, key, code, expected_version=version)
+
+            self.app.push_screen(
+                PickerScreen(
+                    _("{key}: the new SLA plan (deadlines keep the time already used)").format(
+                        key=key
+                    ),
+                    choices,
+                ),
+                chosen,
+            )
+
+        self._with_ticket(pick)
 
     def load_articles(self, pane, key: str) -> None:
         """The knowledge base's articles for the ticket in `pane` (a TicketPane)."""

@@ -78,8 +78,9 @@ def changed_result(s: Session, ticket: m.Ticket, event: m.TicketEvent, message: 
 
 def clock_values(cat: Catalog, t: m.Ticket, now: datetime, **facts: Any) -> dict[str, Any]:
     """The ticket's SLA fields after `facts` (paused_s, paused_at, first_response_at,
-    resolved_at, priority targets) change. A clock that was already met keeps its deadline."""
-    plan = cat.plan_for(t.sla_plan_id)
+    resolved_at, priority targets, sla_plan_id) change. A clock that was already met keeps
+    its deadline."""
+    plan = cat.plan_for(facts.get("sla_plan_id", t.sla_plan_id))
     cal = cat.calendar_of(plan)
     get = lambda name: facts.get(name, getattr(t, name))  # noqa: E731
     update_s = get("update_target_s")

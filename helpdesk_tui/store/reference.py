@@ -703,8 +703,12 @@ class _Loader:
     def load_rules(self, f: _File) -> None:
         """Every automation rule in one desk setting (`rules`), in the file's order. The
         agents, groups, lines and macros the actions name must exist."""
-        macros = self.s.get(m.DeskSetting, "macros")
-        macro_codes = {d["code"] for d in (macros.value.get("macros", []) if macros else [])}
+        macro_codes = {  # the data file's and those made in the application
+            d["code"]
+            for key in ("macros", "app_macros")
+            if (setting := self.s.get(m.DeskSetting, key)) is not None
+            for d in setting.value.get("macros", [])
+        }
         logins = self.index(m.Agent, "login")
         groups = self.index(m.SupportGroup)
         lines = self.index(m.Line)

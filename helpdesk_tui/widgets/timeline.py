@@ -30,6 +30,7 @@ LABELS = {
     "reopened": "Reopened",
     "closed": "Closed",
     "priority": "Priority changed",
+    "sla_plan": "SLA plan changed",
     "fields": "Fields changed",
     "linked": "Linked",
     "time": "Time logged",
@@ -113,7 +114,8 @@ def summary(event: EventView) -> str:
     """The field changes of an event in one line (`status: new → assigned`)."""
     parts = []
     for name, (before, after) in event.changes.items():
-        if name in HIDDEN_FIELDS and event.kind != "created":
+        shown_here = event.kind == "sla_plan" and name in ("sla_plan", "resolution_due")
+        if name in HIDDEN_FIELDS and event.kind != "created" and not shown_here:
             continue
         if event.kind == "created":
             if name in ("service", "priority", "group", "assignee", "channel") and after:

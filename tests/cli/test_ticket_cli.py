@@ -343,3 +343,21 @@ def test_waiting_for_the_customer_needs_a_reason_and_records_its_pause(cli, ok, 
     assert pause["reason"] == "access"
     assert pause["reason_text"] == "Waiting for access or a visit window: site closed"
     assert pause["ended_at"] is not None and pause["wall_s"] is not None
+
+
+def test_plan_moves_an_open_ticket_to_another_sla_plan(ok, cli, sqlite_store):
+    key = register(ok)["key"]
+    before = ticket_row(sqlite_store, key)
+    code, _out, err = cli("ticket", "plan", key, "gold", "--as", "lebedev")
+    assert code == 2 and len(err.strip().splitlines()) == 1  # engineers may not
+    code, _out, err = cli("ticket", "plan", key, "platinum", "--as", "morozov")
+    assert code == 2 and "no SLA plan 'platinum'" in err
+    assert ticket_row(sqlite_store, key).version == before.version
+    out = ok("ticket", "plan", key, "gold", "--note", "Gold contract", "--as", "morozov", "--json")
+    assert json.loads(out)["key"] == key
+    after = ticket_row(sqlite_store, key)
+    assert after.resolution_target_s != before.resolution_target_s
+    shown = json.loads(ok("ticket", "show", key, "--json"))
+    assert shown["sla_plan"] == "gold"
+    code, _out, err = cli("ticket", "plan", key, "gold", "--as", "morozov")
+    assert code == 2 and "already" in err

@@ -21,6 +21,9 @@ CONVERTED = (
     "screens/template_editor.py",
     "screens/dialogs.py",
     "screens/picker.py",
+    "screens/macros.py",
+    "screens/macro_editor.py",
+    "services/plan_change.py",
 )
 
 # Still to convert (a later session): every other module that shows text, notably

@@ -31,8 +31,10 @@ from helpdesk_tui.services import (
     drafts,
     escalation,
     knowledge,
+    macros,
     marked,
     mass_incident,
+    plan_change,
     refusals,
     reports,
     setup,
@@ -151,6 +153,7 @@ CASES: dict[str, Case] = {
     "ticket.reopen": Case(Desk.resolved, lambda s, a, k: act.reopen(s, a, k, "Jams again.")),
     "ticket.cancel": Case(Desk.ticket, lambda s, a, k: act.cancel(s, a, k, "A duplicate.")),
     "ticket.priority": Case(Desk.ticket, lambda s, a, k: act.change_priority(s, a, k, 1, 1)),
+    "ticket.plan": Case(Desk.ticket, lambda s, a, k: plan_change.change_plan(s, a, k, "gold")),
     "ticket.time": Case(Desk.ticket, lambda s, a, k: act.log_time(s, a, k, 15)),
     "ticket.read": Case(Desk.ticket, lambda s, a, k: ticket_views.read(s, a, k)),
     "ticket.link": Case(_two, lambda s, a, kk: act.link(s, a, kk[0], kk[1], "related")),
@@ -214,6 +217,13 @@ CASES: dict[str, Case] = {
         lambda d: f"test-thanks-{next(_codes)}",
         lambda s, a, code: templates.save(
             s, a, templates.TemplateInput(code, "Thanks", "Thank you, {{contact.name}}."), new=True
+        ),
+        on_ticket=False,
+    ),
+    "macro.edit": Case(
+        lambda d: f"test-macro-{next(_codes)}",
+        lambda s, a, code: macros.save(
+            s, a, macros.MacroInput(code, "Take it", "take = true"), new=True
         ),
         on_ticket=False,
     ),
