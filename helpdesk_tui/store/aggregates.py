@@ -16,7 +16,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, literal_column, or_, select
+from sqlalchemy import and_, bindparam, case, func, literal, literal_column, or_, select
+from sqlalchemy.sql.elements import ClauseElement
 from sqlmodel import Session
 
 from helpdesk_tui.store import models as m
@@ -34,6 +35,8 @@ def _passed(instant: Any, ref: Any) -> Any:
 def breached(now: Any) -> Any:
     """A running clock past its deadline: as of the pause for paused tickets, else now
     (response only until it is answered)."""
+    if not isinstance(now, ClauseElement):  # stored as the column stores it (UTC, SQLite's text)
+        now = literal(now, type_=T.paused_at.type)
     ref = func.coalesce(T.paused_at, now)
     return or_(
         and_(T.first_response_at.is_(None), _passed(T.response_due, ref)),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 
@@ -64,3 +65,6 @@ def test_open_summary_counts_equal_the_filters_conditions(store):
         assert +late == per_group(agg.breached(NOW))  # (+: without the zeros)
         assert +risk == per_group(agg.at_risk(NOW))
         assert sum(late.values()) > 0 and sum(risk.values()) > 0
+        moscow = NOW.astimezone(ZoneInfo("Europe/Moscow"))  # the same instant, other zone
+        assert per_group(agg.breached(moscow)) == +late
+        assert per_group(agg.at_risk(moscow)) == +risk
