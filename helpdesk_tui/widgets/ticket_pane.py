@@ -393,7 +393,7 @@ class Fields:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         grid = Table.grid(padding=(0, 2))
         if options.max_width >= self.TWO_PAIRS_FROM:
-            for _ in range(2):
+            for _pair in range(2):
                 grid.add_column(style="dim", no_wrap=True)
                 grid.add_column(ratio=1)
             pairs = self.pairs + [("", Text())] * (len(self.pairs) % 2)

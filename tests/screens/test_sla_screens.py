@@ -54,7 +54,7 @@ async def test_waiting_for_the_customer_asks_why_and_records_it(app_for, demo_st
     async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key)
         await pilot.press("s")
-        await _pick(app, pilot, "waiting customer")
+        await _pick(app, pilot, "wait customer")
         await _pick(app, pilot, "information")  # the reasons of data/sla.toml
         assert isinstance(app.screen, InputScreen)
         await paste(app, pilot, "photo of the error screen")
@@ -74,7 +74,7 @@ async def test_other_needs_words_and_esc_changes_nothing(app_for, demo_store):
         await find(app, pilot, key)
         version = ticket(demo_store, key).version
         await pilot.press("s")
-        await _pick(app, pilot, "waiting customer")
+        await _pick(app, pilot, "wait customer")
         await _pick(app, pilot, "other")
         await pilot.press("enter")  # no words
         await settle(app, pilot)
