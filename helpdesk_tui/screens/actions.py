@@ -38,55 +38,121 @@ from helpdesk_tui.services.ticket_actions import Changed
 from helpdesk_tui.services.ticket_core import normalize_key
 from helpdesk_tui.services.ticket_views import TicketDetail
 from helpdesk_tui.services.vendor_cases import VendorTerms
+from helpdesk_tui.widgets.ticket_table import status_label
+
+EXAMPLE_KEY = "HD-1042"  # a ticket key, the same in every language
+
+# the words of domain/priority.py's levels, marked here for the catalogs
+_LEVEL_WORDS = (
+    N_("widespread"),
+    N_("several users"),
+    N_("one user"),
+    N_("work stopped"),
+    N_("work degraded"),
+    N_("can wait"),
+)
+
+
+def impact_name(impact: int) -> str:
+    """`1` → "widespread", in the language in force."""
+    return _(IMPACTS[impact])
+
+
+def urgency_name(urgency: int) -> str:
+    """`1` → "work stopped", in the language in force."""
+    return _(URGENCIES[urgency])
+
 
 # (key, action, short description for the footer, what it does for the help and palette,
 #  shown in the footer)
 _ACTIONS = [
-    ("t", "take", "Take", "Take the ticket: it becomes yours", True),
-    ("a", "assign", "Assign", "Assign the ticket to an agent of its group (with their load)", True),
+    ("t", "take", N_("Take"), N_("Take the ticket: it becomes yours"), True),
+    (
+        "a",
+        "assign",
+        N_("Assign"),
+        N_("Assign the ticket to an agent of its group (with their load)"),
+        True,
+    ),
     (
         "e",
         "escalate",
-        "Escalate",
-        "Escalate or de-escalate to another line or group, with a note of what was tried",
+        N_("Escalate"),
+        N_("Escalate or de-escalate to another line or group, with a note of what was tried"),
         True,
     ),
     (
         "exclamation_mark",
         "supervisor",
-        "Supervisor",
-        "Tell a supervisor (hierarchical escalation)",
+        N_("Supervisor"),
+        N_("Tell a supervisor (hierarchical escalation)"),
         False,
     ),
-    ("r", "reply", "Reply", "Reply to the customer (from a template or from scratch)", True),
-    ("i", "note", "Note", "Add an internal note (never sent to the customer)", True),
-    ("s", "status", "Status", "Change the status (waiting for the customer pauses the SLA)", True),
-    ("R", "resolve", "Resolve", "Resolve the ticket with a resolution text", True),
-    ("O", "reopen", "Reopen", "Reopen a resolved ticket", False),
+    (
+        "r",
+        "reply",
+        N_("Reply"),
+        N_("Reply to the customer (from a template or from scratch)"),
+        True,
+    ),
+    ("i", "note", N_("Note"), N_("Add an internal note (never sent to the customer)"), True),
+    (
+        "s",
+        "status",
+        N_("Status"),
+        N_("Change the status (waiting for the customer pauses the SLA)"),
+        True,
+    ),
+    ("R", "resolve", N_("Resolve"), N_("Resolve the ticket with a resolution text"), True),
+    ("O", "reopen", N_("Reopen"), N_("Reopen a resolved ticket"), False),
     (
         "c",
         "close",
-        "Close",
-        "Close a resolved ticket (confirmed by the customer, or without an answer)",
+        N_("Close"),
+        N_("Close a resolved ticket (confirmed by the customer, or without an answer)"),
         False,
     ),
-    ("l", "link", "Link", "Link to another ticket (duplicate, mass incident, related)", False),
-    ("p", "priority", "Priority", "Change impact and urgency (the SLA is recomputed)", False),
-    ("T", "time", "Log time", "Log time spent on the ticket", False),
+    (
+        "l",
+        "link",
+        N_("Link"),
+        N_("Link to another ticket (duplicate, mass incident, related)"),
+        False,
+    ),
+    (
+        "p",
+        "priority",
+        N_("Priority"),
+        N_("Change impact and urgency (the SLA is recomputed)"),
+        False,
+    ),
+    ("T", "time", N_("Log time"), N_("Log time spent on the ticket"), False),
     (
         "K",
         "articles",
-        "Articles",
-        "Knowledge-base articles for the ticket: open one, or put it into the reply",
+        N_("Articles"),
+        N_("Knowledge-base articles for the ticket: open one, or put it into the reply"),
         False,
     ),
-    ("A", "article", "Write up", "Draft a knowledge-base article from the resolved ticket", False),
-    ("m", "macro", "Macro", "Run a macro: a named sequence of actions (data/macros.toml)", False),
+    (
+        "A",
+        "article",
+        N_("Write up"),
+        N_("Draft a knowledge-base article from the resolved ticket"),
+        False,
+    ),
+    (
+        "m",
+        "macro",
+        N_("Macro"),
+        N_("Run a macro: a named sequence of actions (data/macros.toml)"),
+        False,
+    ),
     (
         "C",
         "customer",
-        "Card",
-        "The card of the ticket's customer, contact or asset: contracts, equipment, history",
+        N_("Card"),
+        N_("The card of the ticket's customer, contact or asset: contracts, equipment, history"),
         False,
     ),
     (
@@ -111,7 +177,7 @@ TICKET_BINDINGS = [
     for key, action, short, long, show in _ACTIONS
 ]
 
-# the palette's entries: action and what it does
+# the palette's entries: action and what it does (marked `N_`: translate where shown)
 COMMANDS = [(action, long) for _key, action, _short, long, _show in _ACTIONS]
 
 
@@ -132,7 +198,7 @@ class TicketActions:
     def _with_ticket(self, then: Callable[[str, int | None, TicketDetail], None]) -> None:
         target = self.target()
         if target is None:
-            self.notify("No ticket selected.", severity="warning")
+            self.notify(_("No ticket selected."), severity="warning")
             return
         key, version = target
         self.call(
@@ -209,12 +275,14 @@ class TicketActions:
     def action_assign(self) -> None:
         def pick(key: str, version: int | None, detail: TicketDetail) -> None:
             def show(rows: list[agents.AgentRow]) -> None:
-                choices = [Choice("-", "— back to the queue (nobody)")] + [
+                choices = [Choice("-", _("— back to the queue (nobody)"))] + [
                     Choice(
                         a.login,
                         f"{a.name} ({a.login})",
-                        f"{a.load} open · {'on shift' if a.on_shift else 'OFF shift'}"
-                        + (" · holds it" if a.login == detail.assignee else ""),
+                        _("{n} open").format(n=a.load)
+                        + " · "
+                        + (_("on shift") if a.on_shift else _("OFF shift"))
+                        + (" · " + _("holds it") if a.login == detail.assignee else ""),
                     )
                     for a in sorted(rows, key=lambda a: (not a.on_shift, a.load, a.login))
                 ]
@@ -229,7 +297,11 @@ class TicketActions:
                         )
 
                 self.app.push_screen(
-                    PickerScreen(f"Assign {key} within {detail.group_name}", choices), chosen
+                    PickerScreen(
+                        _("Assign {key} within {group}").format(key=key, group=detail.group_name),
+                        choices,
+                    ),
+                    chosen,
                 )
 
             self.call(agents.members, self.desk.store, detail.group, done=show)
@@ -247,19 +319,21 @@ class TicketActions:
                 if g.code == detail.group:
                     continue
                 direction = (
-                    "↑ up"
+                    _("↑ up")
                     if here and g.level > here.level
-                    else "↓ down"
+                    else _("↓ down")
                     if here and g.level < here.level
-                    else "→ same line"
+                    else _("→ same line")
                 )
                 choices.append(
-                    Choice(g.code, f"{g.line_code} · {g.name}", f"{direction} · {g.code}")
+                    Choice(g.code, f"{g.line_code} · {localized(g)}", f"{direction} · {g.code}")
                 )
 
             def note(group: str, terms: VendorTerms | None) -> None:
                 self._write(
-                    f"Escalate {key} to {group}: what was already tried?",
+                    _("Escalate {key} to {group}: what was already tried?").format(
+                        key=key, group=group
+                    ),
                     key,
                     "escalation",
                     lambda text: self._run(
@@ -272,7 +346,7 @@ class TicketActions:
                         draft=("escalation", key),
                     ),
                     min_length=escalation.MIN_NOTE,
-                    hint="The next line needs to know what was checked and what happened.",
+                    hint=_("The next line needs to know what was checked and what happened."),
                 )
 
             def chosen(group: str | None) -> None:
@@ -288,11 +362,17 @@ class TicketActions:
                         note(group, terms if terms.case else None)
 
                 self.app.push_screen(
-                    VendorCaseScreen(f"Escalate {key} to the vendor {info.name}: their case"),
+                    VendorCaseScreen(
+                        _("Escalate {key} to the vendor {vendor}: their case").format(
+                            key=key, vendor=localized(info)
+                        )
+                    ),
                     with_case,
                 )
 
-            self.app.push_screen(PickerScreen(f"Escalate {key} to…", choices), chosen)
+            self.app.push_screen(
+                PickerScreen(_("Escalate {key} to…").format(key=key), choices), chosen
+            )
 
         self._with_ticket(pick)
 
@@ -300,13 +380,17 @@ class TicketActions:
         def pick(key: str, version: int | None, detail: TicketDetail) -> None:
             choices = []
             if detail.customer:
-                choices.append(Choice("customer", f"Customer: {detail.customer_name}"))
+                said = _("Customer: {name}").format(name=detail.customer_name)
+                choices.append(Choice("customer", said))
             if detail.contact_id is not None:
-                choices.append(Choice("contact", f"Contact: {detail.contact_name}"))
+                said = _("Contact: {name}").format(name=detail.contact_name)
+                choices.append(Choice("contact", said))
             if detail.asset:
-                choices.append(Choice("asset", f"Asset: {detail.asset_name} ({detail.asset})"))
+                said = _("Asset: {name} ({tag})").format(name=detail.asset_name, tag=detail.asset)
+                choices.append(Choice("asset", said))
             if detail.vendor is not None:
-                choices.append(Choice("vendor", f"Vendor: {detail.vendor.vendor_name}"))
+                said = _("Vendor: {name}").format(name=detail.vendor.vendor_name)
+                choices.append(Choice("vendor", said))
             idents = {
                 "customer": detail.customer,
                 "contact": detail.contact_id,
@@ -314,7 +398,10 @@ class TicketActions:
                 "vendor": detail.vendor.vendor if detail.vendor else None,
             }
             if not choices:
-                self.notify(f"{key} has no customer, contact or asset.", severity="warning")
+                self.notify(
+                    _("{key} has no customer, contact or asset.").format(key=key),
+                    severity="warning",
+                )
                 return
 
             def chosen(kind: str | None) -> None:
@@ -324,7 +411,9 @@ class TicketActions:
             if len(choices) == 1:
                 chosen(choices[0].id)
             else:
-                self.app.push_screen(PickerScreen(f"The card of {key}'s…", choices), chosen)
+                self.app.push_screen(
+                    PickerScreen(_("The card of {key}'s…").format(key=key), choices), chosen
+                )
 
         self._with_ticket(pick)
 
@@ -333,7 +422,7 @@ class TicketActions:
         if target:
             key, version = target
             self._write(
-                f"Tell a supervisor about {key}: why?",
+                _("Tell a supervisor about {key}: why?").format(key=key),
                 key,
                 "supervisor",
                 lambda text: self._run(
@@ -348,10 +437,15 @@ class TicketActions:
     def action_reply(self) -> None:
         def write(key: str, version: int | None, detail: TicketDetail) -> None:
             if detail.status in (Status.CLOSED, Status.CANCELLED):
-                self.notify(f"{key} is {detail.status}: reopen it to reply.", severity="warning")
+                self.notify(
+                    _("{key} is {status}: reopen it to reply.").format(
+                        key=key, status=status_label(detail.status)
+                    ),
+                    severity="warning",
+                )
                 return
             self._write(
-                f"Reply to the customer on {key}",
+                _("Reply to the customer on {key}").format(key=key),
                 key,
                 "reply",
                 lambda text, code: self._run(
@@ -372,7 +466,7 @@ class TicketActions:
         if target:
             key, version = target
             self._write(
-                f"Internal note on {key} (never sent to the customer)",
+                _("Internal note on {key} (never sent to the customer)").format(key=key),
                 key,
                 "note",
                 lambda text: self._run(
@@ -380,23 +474,22 @@ class TicketActions:
                 ),
             )
 
-    def _may(self, key: str, detail: TicketDetail, status: Status, doing: str) -> bool:
+    def _may(self, key: str, detail: TicketDetail, status: Status, refusal: str) -> bool:
         """Whether the workflow lets this agent move the ticket to `status`; says why not
-        before the agent writes a text for nothing."""
+        before the agent writes a text for nothing (`refusal`, translated, takes the key
+        and the status: "{key} is {status}: resolving it is not open to you.")."""
         if status in allowed_targets(detail.status, self.desk.actor.role):
             return True
-        self.notify(
-            f"{key} is {detail.status.replace('_', ' ')}: {doing} is not open to you.",
-            severity="warning",
-        )
+        self.notify(refusal.format(key=key, status=status_label(detail.status)), severity="warning")
         return False
 
     def action_resolve(self) -> None:
         def write(key: str, version: int | None, detail: TicketDetail) -> None:
-            if not self._may(key, detail, Status.RESOLVED, "resolving it"):
+            refusal = _("{key} is {status}: resolving it is not open to you.")
+            if not self._may(key, detail, Status.RESOLVED, refusal):
                 return
             self._write(
-                f"Resolve {key}: how was it solved?",
+                _("Resolve {key}: how was it solved?").format(key=key),
                 key,
                 "resolution",
                 lambda text, code: self._run(
@@ -408,17 +501,18 @@ class TicketActions:
                     draft=("resolution", key),
                 ),
                 templates=("resolution", "reply"),
-                hint="The customer gets this text and is asked to confirm.",
+                hint=_("The customer gets this text and is asked to confirm."),
             )
 
         self._with_ticket(write)
 
     def action_reopen(self) -> None:
         def write(key: str, version: int | None, detail: TicketDetail) -> None:
-            if not self._may(key, detail, Status.REOPENED, "reopening it"):
+            refusal = _("{key} is {status}: reopening it is not open to you.")
+            if not self._may(key, detail, Status.REOPENED, refusal):
                 return
             self._write(
-                f"Reopen {key}: why is it not solved?",
+                _("Reopen {key}: why is it not solved?").format(key=key),
                 key,
                 "reopen",
                 lambda text: self._run(
@@ -440,16 +534,18 @@ class TicketActions:
             ]
             if not targets:
                 self.notify(
-                    f"{key} is {detail.status}: no status change is open to you "
-                    "(resolve, reopen or close have their own keys).",
+                    _(
+                        "{key} is {status}: no status change is open to you "
+                        "(resolve, reopen or close have their own keys)."
+                    ).format(key=key, status=status_label(detail.status)),
                     severity="warning",
                 )
                 return
             choices = [
                 Choice(
                     s.value,
-                    s.value.replace("_", " "),
-                    "pauses the SLA" if s == Status.WAITING_CUSTOMER else "",
+                    status_label(s.value),
+                    _("pauses the SLA") if s == Status.WAITING_CUSTOMER else "",
                 )
                 for s in targets
             ]
@@ -459,7 +555,7 @@ class TicketActions:
                     return
                 if status == Status.CANCELLED:
                     self._write(
-                        f"Cancel {key}: why?",
+                        _("Cancel {key}: why?").format(key=key),
                         key,
                         "cancel",
                         lambda text: self._run(
@@ -477,7 +573,13 @@ class TicketActions:
                     self._run(ticket_actions.set_status, key, status, expected_version=version)
 
             self.app.push_screen(
-                PickerScreen(f"{key} is {detail.status}: move to…", choices), chosen
+                PickerScreen(
+                    _("{key} is {status}: move to…").format(
+                        key=key, status=status_label(detail.status)
+                    ),
+                    choices,
+                ),
+                chosen,
             )
 
         self._with_ticket(pick)
@@ -494,7 +596,7 @@ class TicketActions:
                     return
 
                 def check(value: str) -> str | None:
-                    return "say why, in a few words" if code == OTHER and not value else None
+                    return _("say why, in a few words") if code == OTHER and not value else None
 
                 def worded(words: str | None) -> None:
                     if words is None:
@@ -511,32 +613,39 @@ class TicketActions:
                 name = next(r.name for r in reasons if r.code == code)
                 self.app.push_screen(
                     InputScreen(
-                        f"{key} waits for the customer: {name}",
-                        placeholder="details (optional)" if code != OTHER else "why?",
+                        _("{key} waits for the customer: {reason}").format(key=key, reason=name),
+                        placeholder=_("details (optional)") if code != OTHER else _("why?"),
                         validate=check,
-                        hint="Enter: pause the SLA · Esc: cancel",
+                        hint=_("Enter: pause the SLA · Esc: cancel"),
                     ),
                     worded,
                 )
 
-            self.app.push_screen(PickerScreen(f"{key}: why does it wait?", choices), chosen)
+            self.app.push_screen(
+                PickerScreen(_("{key}: why does it wait?").format(key=key), choices), chosen
+            )
 
         self.call(pauses.reasons, self.desk.store, done=listed)
 
     def action_close(self) -> None:
         def pick(key: str, version: int | None, detail: TicketDetail) -> None:
             if detail.status != Status.RESOLVED:
-                self.notify(f"{key} is {detail.status}: resolve it first.", severity="warning")
+                self.notify(
+                    _("{key} is {status}: resolve it first.").format(
+                        key=key, status=status_label(detail.status)
+                    ),
+                    severity="warning",
+                )
                 return
-            choices = [Choice("confirm", "The customer confirmed")]
+            choices = [Choice("confirm", _("The customer confirmed"))]
             if permissions.allows(self.desk.actor.role, "ticket.rate"):
                 # engineers do not record ratings of their own work
                 choices += [
-                    Choice(f"rate{n}", f"The customer confirmed and rated {n} of 5")
+                    Choice(f"rate{n}", _("The customer confirmed and rated {n} of 5").format(n=n))
                     for n in range(5, 0, -1)
                 ]
             if permissions.allows(self.desk.actor.role, "ticket.close"):
-                choices.append(Choice("close", "Close without the customer's answer"))
+                choices.append(Choice("close", _("Close without the customer's answer")))
 
             def chosen(what: str | None) -> None:
                 if what == "close":
@@ -548,7 +657,7 @@ class TicketActions:
                         ticket_actions.confirm, key, rating=int(what[4:]), expected_version=version
                     )
 
-            self.app.push_screen(PickerScreen(f"Close {key}", choices), chosen)
+            self.app.push_screen(PickerScreen(_("Close {key}").format(key=key), choices), chosen)
 
         self._with_ticket(pick)
 
@@ -563,18 +672,19 @@ class TicketActions:
                 other = normalize_key(value)
             except Invalid as exc:
                 return str(exc)
-            return "a ticket cannot be linked to itself" if other == key else None
+            return _("a ticket cannot be linked to itself") if other == key else None
 
         def got_other(other: str | None) -> None:
             if not other:
                 return
+            keys = {"key": key, "other": normalize_key(other)}
             choices = [
-                Choice("duplicate", f"{key} duplicates {normalize_key(other)}"),
-                Choice("child", f"{key} is part of the mass incident {normalize_key(other)}"),
-                Choice("related", f"{key} is related to {normalize_key(other)}"),
+                Choice("duplicate", _("{key} duplicates {other}").format(**keys)),
+                Choice("child", _("{key} is part of the mass incident {other}").format(**keys)),
+                Choice("related", _("{key} is related to {other}").format(**keys)),
             ]
             self.app.push_screen(
-                PickerScreen("How are they linked?", choices),
+                PickerScreen(_("How are they linked?"), choices),
                 lambda kind: (
                     kind
                     and self._run(ticket_actions.link, key, other, kind, expected_version=version)
@@ -582,19 +692,32 @@ class TicketActions:
             )
 
         self.app.push_screen(
-            InputScreen(f"Link {key} to which ticket?", placeholder="HD-1042", validate=check),
+            InputScreen(
+                _("Link {key} to which ticket?").format(key=key),
+                placeholder=EXAMPLE_KEY,
+                validate=check,
+            ),
             got_other,
         )
 
     def action_priority(self) -> None:
         def pick(key: str, version: int | None, detail: TicketDetail) -> None:
             matrix = self.desk.catalog.matrix
+            said = _(
+                "{priority}: impact {impact} ({impact_name}), urgency {urgency} ({urgency_name})"
+            )
+            current = _("current")
             choices = [
                 Choice(
                     f"{i}{u}",
-                    f"P{priority_of(matrix, i, u)}: impact {i} ({IMPACTS[i]}), "
-                    f"urgency {u} ({URGENCIES[u]})",
-                    "current" if (i, u) == (detail.impact, detail.urgency) else "",
+                    said.format(
+                        priority=f"P{priority_of(matrix, i, u)}",
+                        impact=i,
+                        impact_name=impact_name(i),
+                        urgency=u,
+                        urgency_name=urgency_name(u),
+                    ),
+                    current if (i, u) == (detail.impact, detail.urgency) else "",
                 )
                 for i in IMPACTS
                 for u in URGENCIES
@@ -612,8 +735,10 @@ class TicketActions:
 
             self.app.push_screen(
                 PickerScreen(
-                    f"{key} is {detail.priority}: new impact and urgency "
-                    "(the SLA deadlines are recomputed)",
+                    _(
+                        "{key} is {priority}: new impact and urgency "
+                        "(the SLA deadlines are recomputed)"
+                    ).format(key=key, priority=detail.priority),
                     choices,
                 ),
                 chosen,
@@ -628,10 +753,14 @@ class TicketActions:
         key, version = target
 
         def check(value: str) -> str | None:
-            return None if value.isdigit() and 1 <= int(value) <= 1440 else ("minutes, 1 to 1440")
+            return None if value.isdigit() and 1 <= int(value) <= 1440 else _("minutes, 1 to 1440")
 
         self.app.push_screen(
-            InputScreen(f"Time spent on {key}, in minutes", placeholder="15", validate=check),
+            InputScreen(
+                _("Time spent on {key}, in minutes").format(key=key),
+                placeholder="15",
+                validate=check,
+            ),
             lambda value: (
                 value
                 and self._run(ticket_actions.log_time, key, int(value), expected_version=version)
@@ -646,7 +775,7 @@ class TicketActions:
 
         def listed(found: list) -> None:
             if not found:
-                self.notify("No macros: see data/macros.toml.", severity="warning")
+                self.notify(_("No macros: see data/macros.toml."), severity="warning")
                 return
             choices = [
                 Choice(
@@ -656,7 +785,9 @@ class TicketActions:
                 )
                 for mac in found
             ]
-            self.app.push_screen(PickerScreen(f"Run a macro on {key}", choices), chosen)
+            self.app.push_screen(
+                PickerScreen(_("Run a macro on {key}").format(key=key), choices), chosen
+            )
 
         def chosen(code: str | None) -> None:
             if code:
@@ -742,8 +873,10 @@ class TicketActions:
 
             if draft.existing:
                 self.confirm(
-                    f"{draft.source_ticket} already has an article drafted from it "
-                    f"({', '.join(draft.existing)}). Draft another one?",
+                    _(
+                        "{key} already has an article drafted from it ({articles}). "
+                        "Draft another one?"
+                    ).format(key=draft.source_ticket, articles=", ".join(draft.existing)),
                     edit,
                 )
             else:

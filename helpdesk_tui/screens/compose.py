@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
+from helpdesk_tui.i18n import N_, _, n_
 from helpdesk_tui.screens.base import WorkerCalls
 from helpdesk_tui.screens.picker import Choice, PickerScreen
 from helpdesk_tui.services import drafts, templates
@@ -26,9 +27,9 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
     """Returns the text on Ctrl+S, None on Esc (the draft stays)."""
 
     BINDINGS = [
-        Binding("ctrl+s", "send", "Send", id="compose.send", priority=True),
-        Binding("ctrl+t", "template", "Template", id="compose.template", priority=True),
-        Binding("escape", "close", "Close (keep draft)", id="compose.close"),
+        Binding("ctrl+s", "send", N_("Send"), id="compose.send", priority=True),
+        Binding("ctrl+t", "template", N_("Template"), id="compose.template", priority=True),
+        Binding("escape", "close", N_("Close (keep draft)"), id="compose.close"),
     ]
 
     DEFAULT_CSS = """
@@ -68,9 +69,9 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
         self._typed_early = False  # text typed before the draft was loaded
 
     def compose(self) -> ComposeResult:
-        keys = "Ctrl+S send · Esc close (the draft is kept)"
+        keys = _("Ctrl+S send · Esc close (the draft is kept)")
         if self.template_kinds:
-            keys += " · Ctrl+T template"
+            keys += " · " + _("Ctrl+T template")
         with Vertical():
             yield Static(Text(self.title_text), id="compose-title")
             yield TextArea(id="compose-text", soft_wrap=True, show_line_numbers=False)
@@ -102,7 +103,7 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
             typed = area.text  # typed while the draft was on its way: keep both
             area.text = body + ("\n" + typed if typed.strip() else "")
             area.move_cursor(area.document.end)
-            self.notify("Your draft is back.", timeout=3)
+            self.notify(_("Your draft is back."), timeout=3)
         self._loaded = True
         if self._typed_early:
             self._schedule_save()
@@ -132,9 +133,13 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
         text = self.text.strip()
         if len(text) < self.min_length:
             need = (
-                "Write something first."
+                _("Write something first.")
                 if self.min_length <= 1
-                else (f"Write at least {self.min_length} characters.")
+                else n_(
+                    "Write at least {n} character.",
+                    "Write at least {n} characters.",
+                    self.min_length,
+                ).format(n=self.min_length)
             )
             self.query_one("#compose-error", Static).update(need)
             return
@@ -143,7 +148,7 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
         if self._save_timer is not None:
             self._save_timer.stop()
         self.desk.kept_drafts.forget(self.kind, self.ticket)  # this save supersedes it
-        self.call(drafts.save, *drafts_save, done=lambda _: self.dismiss(text), group="draft")
+        self.call(drafts.save, *drafts_save, done=lambda _saved: self.dismiss(text), group="draft")
 
     def action_close(self) -> None:
         if self._save_timer is not None:
@@ -167,13 +172,18 @@ class ComposeScreen(WorkerCalls, ModalScreen[str | None]):
 
     def _pick_template(self, choices: list[templates.TemplateChoice]) -> None:
         if not choices:
-            self.notify("No templates for this service and line.", severity="warning")
+            self.notify(_("No templates for this service and line."), severity="warning")
             return
         by_code = {c.code: c for c in choices}
         picker = PickerScreen(
-            "Insert a template",
+            _("Insert a template"),
             [
-                Choice(c.code, c.name, f"{c.language} · {c.kind} · used {c.use_count}×", c.body)
+                Choice(
+                    c.code,
+                    c.name,
+                    f"{c.language} · {c.kind} · " + _("used {n}×").format(n=c.use_count),
+                    c.body,
+                )
                 for c in choices
             ],
         )

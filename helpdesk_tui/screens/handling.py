@@ -17,13 +17,14 @@ from helpdesk_tui.domain.handling import (
     Stopwatch,
     minutes_to_log,
 )
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services import ticket_actions
 from helpdesk_tui.services.ticket_views import TicketDetail
 
 if TYPE_CHECKING:
     from helpdesk_tui.app import HelpdeskApp
 
-NOTE = "handling time, measured"
+NOTE = "handling time, measured"  # stored with the time-log entry: data, not translated
 
 
 def _minutes(settings, name: str, default_s: int) -> int:
@@ -115,14 +116,16 @@ class HandlingTimer:
         def check(value: str) -> str | None:
             if value.isdigit() and 1 <= int(value) <= 1440:
                 return None
-            return "minutes, 1 to 1440 (Esc: log nothing)"
+            return _("minutes, 1 to 1440 (Esc: log nothing)")
 
         self.app.push_screen(
             InputScreen(
-                f"Handling time on {watch.key}: {minutes} min measured. Log it?",
+                _("Handling time on {key}: {minutes} min measured. Log it?").format(
+                    key=watch.key, minutes=minutes
+                ),
                 value=str(minutes),
                 validate=check,
-                hint="Enter: log · edit the minutes first if they are off · Esc: log nothing",
+                hint=_("Enter: log · edit the minutes first if they are off · Esc: log nothing"),
             ),
             lambda value: value and self._log(watch.key, int(value)),
         )
@@ -135,7 +138,10 @@ class HandlingTimer:
                 result = ticket_actions.log_time(store, actor, key, minutes, note=NOTE, now=now)
             except HelpdeskError as error:
                 self.app.call_from_thread(
-                    self.app.notify, f"Handling time not logged: {error}", severity="warning"
+                    self.app.notify,
+                    _("Handling time not logged: {error}").format(error=error),
+                    severity="warning",
+                    markup=False,
                 )
                 return
             self.app.call_from_thread(self.app.notify, result.message, timeout=4, markup=False)

@@ -12,6 +12,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from helpdesk_tui.domain.errors import HelpdeskError, StoreError
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services import drafts
 
 if TYPE_CHECKING:
@@ -82,7 +83,7 @@ class KeptDrafts:
             del self._texts[key]
         if not self._texts and self._told:
             self._told = False
-            self.app.notify("Your drafts are saved.", timeout=3)
+            self.app.notify(_("Your drafts are saved."), timeout=3)
 
     def _dropped(self, key: Key, text: str, append: bool, error: HelpdeskError) -> None:
         if self._texts.get(key) == (text, append):
@@ -94,8 +95,11 @@ class KeptDrafts:
             return  # once per outage, not on every pause in the typing
         self._told = True
         self.app.notify(
-            f"Your draft could not be saved ({error}); it is kept here, and saved as soon "
-            "as the database takes it.",
+            _(
+                "Your draft could not be saved ({error}); it is kept here, and saved as soon "
+                "as the database takes it."
+            ).format(error=error),
             severity="warning",
             timeout=8,
+            markup=False,
         )

@@ -34,6 +34,8 @@ from textual.widgets.option_list import Option
 from helpdesk_tui.domain.priority import IMPACTS, URGENCIES
 from helpdesk_tui.domain.text import visible_line
 from helpdesk_tui.domain.vocab import Channel, TicketType
+from helpdesk_tui.i18n import N_, _, localized
+from helpdesk_tui.screens.actions import impact_name, urgency_name
 from helpdesk_tui.screens.base import DeskScreen, WorkerCalls
 from helpdesk_tui.screens.compose import ComposeScreen
 from helpdesk_tui.screens.dialogs import ConfirmScreen
@@ -47,6 +49,7 @@ from helpdesk_tui.services.registration import (
     preview,
     register,
 )
+from helpdesk_tui.widgets.ticket_table import status_label
 
 LOOKUP_DELAY = 0.05  # seconds of quiet typing before the caller search runs
 
@@ -79,8 +82,8 @@ class NewCallerScreen(WorkerCalls, ModalScreen[dict[str, str] | None]):
     """Add an unknown caller without leaving the form: name, phone, e-mail, customer."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="newcaller.cancel"),
-        Binding("ctrl+s", "save", "Add", id="newcaller.save", priority=True),
+        Binding("escape", "cancel", N_("Cancel"), id="newcaller.cancel"),
+        Binding("ctrl+s", "save", N_("Add"), id="newcaller.save", priority=True),
     ]
     DEFAULT_CSS = """
     NewCallerScreen { align: center middle; }
@@ -99,17 +102,17 @@ class NewCallerScreen(WorkerCalls, ModalScreen[dict[str, str] | None]):
     def compose(self) -> ComposeResult:
         digits = sum(ch.isdigit() for ch in self.typed)
         with Vertical():
-            yield Static("A new caller", classes="dialog-title")
-            yield Label("Name")
+            yield Static(_("A new caller"), classes="dialog-title")
+            yield Label(_("Name"))
             yield Input(value="" if digits > 3 else self.typed, id="nc-name")
-            yield Label("Phone")
+            yield Label(_("Phone"))
             yield Input(value=self.typed if digits > 3 else "", id="nc-phone")
-            yield Label("E-mail (optional)")
+            yield Label(_("E-mail (optional)"))
             yield Input(id="nc-email")
-            yield Label("Customer")
-            yield Select([], prompt="pick the organisation", id="nc-customer")
+            yield Label(_("Customer"))
+            yield Select([], prompt=_("pick the organisation"), id="nc-customer")
             yield Static("", id="newcaller-error")
-            yield Static("Ctrl+S add · Esc cancel", classes="dialog-hint")
+            yield Static(_("Ctrl+S add · Esc cancel"), classes="dialog-hint")
 
     def on_mount(self) -> None:
         self.query_one("#nc-name", Input).focus()
@@ -127,11 +130,11 @@ class NewCallerScreen(WorkerCalls, ModalScreen[dict[str, str] | None]):
         customer = self.query_one("#nc-customer", Select).value
         problem = None
         if not name:
-            problem = "The name is needed."
+            problem = _("The name is needed.")
         elif not phone and not email:
-            problem = "A phone or an e-mail is needed."
+            problem = _("A phone or an e-mail is needed.")
         elif customer is Select.BLANK:
-            problem = "Which organisation is calling?"
+            problem = _("Which organisation is calling?")
         if problem:
             self.query_one("#newcaller-error", Static).update(problem)
             return
@@ -145,9 +148,9 @@ class RegisteredScreen(ModalScreen[str]):
     """The new key, big enough to read out over the phone."""
 
     BINDINGS = [
-        Binding("enter,n", "next", "Next call", id="registered.next"),
-        Binding("o", "open", "Open the ticket", id="registered.open"),
-        Binding("escape", "back", "Back to the queue", id="registered.back"),
+        Binding("enter,n", "next", N_("Next call"), id="registered.next"),
+        Binding("o", "open", N_("Open the ticket"), id="registered.open"),
+        Binding("escape", "back", N_("Back to the queue"), id="registered.back"),
     ]
     DEFAULT_CSS = """
     RegisteredScreen { align: center middle; }
@@ -167,30 +170,38 @@ class RegisteredScreen(ModalScreen[str]):
         r = self.result
         prefix, number = r.key.split("-", 1)
         lines = [
-            f"P{r.priority} · {r.line} / {r.group}"
-            + (f" · offered to {r.assignee}" if r.assignee else " · in the queue")
+            f"P{r.priority} · {r.line} / {r.group} · "
+            + (
+                _("offered to {agent}").format(agent=r.assignee)
+                if r.assignee
+                else _("in the queue")
+            )
         ]
         if r.status == "resolved":
-            lines.append("Solved on first contact.")
+            lines.append(_("Solved on first contact."))
         elif r.status == "cancelled":
-            lines.append("Recorded as a duplicate.")
+            lines.append(_("Recorded as a duplicate."))
         else:
             lines.append(
-                f"Respond by {r.response_due.astimezone():%d.%m %H:%M}, resolve by "
-                f"{r.resolution_due.astimezone():%d.%m %H:%M}"
+                _("Respond by {respond}, resolve by {resolve}").format(
+                    respond=f"{r.response_due.astimezone():%d.%m %H:%M}",
+                    resolve=f"{r.resolution_due.astimezone():%d.%m %H:%M}",
+                )
             )
         lines.append(
-            "The caller gets an e-mail with the key."
+            _("The caller gets an e-mail with the key.")
             if r.acknowledged
-            else "No e-mail on file: tell the caller the key."
+            else _("No e-mail on file: tell the caller the key.")
         )
         lines.extend(r.warnings)
         with Vertical():
-            yield Static(f"Registered as {prefix}-", classes="dialog-title")
+            yield Static(
+                Text(_("Registered as {prefix}-").format(prefix=prefix)), classes="dialog-title"
+            )
             yield Digits(number)
             yield Static(Text("\n".join(lines)))
             yield Static(
-                "Enter / n: next call · o: open the ticket · Esc: back to the queue",
+                _("Enter / n: next call · o: open the ticket · Esc: back to the queue"),
                 classes="dialog-hint",
             )
 
@@ -206,16 +217,16 @@ class RegisteredScreen(ModalScreen[str]):
 
 class RegisterScreen(DeskScreen):
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save & route", id="register.save", priority=True),
-        Binding("f2", "solved", "Solved on first contact", id="register.solved", priority=True),
-        Binding("ctrl+d", "draft", "Save as draft", id="register.draft", priority=True),
-        Binding("f3", "new_caller", "New caller", id="register.new_caller", priority=True),
-        Binding("f4", "service", "Service", id="register.service", priority=True),
-        Binding("f5", "asset", "Asset", id="register.asset", priority=True, show=False),
+        Binding("ctrl+s", "save", N_("Save & route"), id="register.save", priority=True),
+        Binding("f2", "solved", N_("Solved on first contact"), id="register.solved", priority=True),
+        Binding("ctrl+d", "draft", N_("Save as draft"), id="register.draft", priority=True),
+        Binding("f3", "new_caller", N_("New caller"), id="register.new_caller", priority=True),
+        Binding("f4", "service", N_("Service"), id="register.service", priority=True),
+        Binding("f5", "asset", N_("Asset"), id="register.asset", priority=True, show=False),
         Binding(
             "f7",
             "link('duplicate')",
-            "Duplicate of suggested",
+            N_("Duplicate of suggested"),
             id="register.duplicate",
             priority=True,
             show=False,
@@ -223,7 +234,7 @@ class RegisterScreen(DeskScreen):
         Binding(
             "f8",
             "link('child')",
-            "Attach to this incident",
+            N_("Attach to this incident"),
             id="register.child",
             priority=True,
             show=False,
@@ -231,12 +242,12 @@ class RegisterScreen(DeskScreen):
         Binding(
             "ctrl+r",
             "restore",
-            "Restore kept call",
+            N_("Restore kept call"),
             id="register.restore",
             priority=True,
             show=False,
         ),
-        Binding("escape", "leave", "Close", id="register.close"),
+        Binding("escape", "leave", N_("Close"), id="register.close"),
     ]
 
     DEFAULT_CSS = """
@@ -290,44 +301,44 @@ class RegisterScreen(DeskScreen):
         with VerticalScroll(id="form"):
             with Horizontal(id="top"):
                 with Vertical(id="caller-box", classes="box"):
-                    yield Label("Caller — phone, name, e-mail or shop", classes="field-label")
-                    yield Input(placeholder="who is calling?", id="caller", compact=True)
+                    yield Label(_("Caller — phone, name, e-mail or shop"), classes="field-label")
+                    yield Input(placeholder=_("who is calling?"), id="caller", compact=True)
                     yield OptionList(id="matches")
                     yield Static("", id="caller-card")
                 with Vertical(id="context-box", classes="box"):
                     yield Static(
-                        "Their open tickets, recent history and nearby incidents show here.",
+                        _("Their open tickets, recent history and nearby incidents show here."),
                         id="context",
                     )
                     yield OptionList(id="nearby")
             with Horizontal(id="classify", classes="box"):
                 with Vertical():
-                    yield Label("Service (F4)", classes="field-label")
+                    yield Label(_("Service (F4)"), classes="field-label")
                     yield Static("—", id="service-field")
                 with Vertical():
-                    yield Label("Category", classes="field-label")
+                    yield Label(_("Category"), classes="field-label")
                     yield Select([], prompt="—", id="category", compact=True)
                 with Vertical():
-                    yield Label("Asset (F5)", classes="field-label")
+                    yield Label(_("Asset (F5)"), classes="field-label")
                     yield Static("—", id="asset-field")
                 with Vertical():
-                    yield Label("Impact", classes="field-label")
+                    yield Label(_("Impact"), classes="field-label")
                     yield Select(
-                        [(Text(f"{i} {n}"), i) for i, n in IMPACTS.items()],
+                        [(Text(f"{i} {impact_name(i)}"), i) for i in IMPACTS],
                         prompt="—",
                         id="impact",
                         compact=True,
                     )
                 with Vertical():
-                    yield Label("Urgency", classes="field-label")
+                    yield Label(_("Urgency"), classes="field-label")
                     yield Select(
-                        [(Text(f"{u} {n}"), u) for u, n in URGENCIES.items()],
+                        [(Text(f"{u} {urgency_name(u)}"), u) for u in URGENCIES],
                         prompt="—",
                         id="urgency",
                         compact=True,
                     )
                 with Vertical():
-                    yield Label("Channel", classes="field-label")
+                    yield Label(_("Channel"), classes="field-label")
                     yield Select(
                         [(c.value, c.value) for c in Channel],
                         value="phone",
@@ -336,25 +347,27 @@ class RegisterScreen(DeskScreen):
                         compact=True,
                     )
                 with Vertical():
-                    yield Label("Type", classes="field-label")
+                    yield Label(_("Type"), classes="field-label")
                     yield Select(
                         [(t.value, t.value) for t in TicketType],
-                        prompt="default",
+                        prompt=_("default"),
                         id="type",
                         compact=True,
                     )
             yield Static(
-                "Pick the caller and the service to see the priority, the group and "
-                "the promised times.",
+                _(
+                    "Pick the caller and the service to see the priority, the group and "
+                    "the promised times."
+                ),
                 id="preview",
             )
             with Horizontal(id="words", classes="box"):
                 with Vertical():
-                    yield Label("Subject", classes="field-label")
+                    yield Label(_("Subject"), classes="field-label")
                     yield Input(
-                        placeholder="what is wrong, in one line", id="subject", compact=True
+                        placeholder=_("what is wrong, in one line"), id="subject", compact=True
                     )
-                    yield Label("Description", classes="field-label")
+                    yield Label(_("Description"), classes="field-label")
                     yield TextArea(id="description", soft_wrap=True)
                 yield SelectionList(id="checklist")
         yield Footer()
@@ -363,7 +376,7 @@ class RegisterScreen(DeskScreen):
         self.set_class(event.size.width < 100, "-narrow")
 
     def on_mount(self) -> None:
-        self.title = "Register a call"
+        self.title = _("Register a call")
         self.query_one("#caller", Input).focus()
         self.call(
             drafts.load,
@@ -380,18 +393,19 @@ class RegisterScreen(DeskScreen):
         if draft is None or not draft.data:
             return
         self.kept = draft
-        subject = visible_line(draft.data.get("subject", "")) or "(no subject yet)"
+        subject = visible_line(draft.data.get("subject", "")) or _("(no subject yet)")
         self.query_one("#kept", Static).update(
             Text(
-                f"A call you started {draft.updated_at.astimezone():%d.%m %H:%M} was kept: "
-                f"“{subject}” — Ctrl+R brings it back."
+                _("A call you started {at} was kept: “{subject}” — Ctrl+R brings it back.").format(
+                    at=f"{draft.updated_at.astimezone():%d.%m %H:%M}", subject=subject
+                )
             )
         )
         self.query_one("#kept", Static).display = True
 
     def action_restore(self) -> None:
         if self.kept is None:
-            self.notify("There is no kept call.")
+            self.notify(_("There is no kept call."))
             return
         data = self.kept.data
         self.kept = None
@@ -498,7 +512,7 @@ class RegisterScreen(DeskScreen):
             options.add_option(Option(prompt, id=str(match.id)))
         if not matches and self.query_one("#caller", Input).value.strip():
             options.add_option(
-                Option(Text("No such caller — F3 adds a new one", style="dim"), disabled=True)
+                Option(Text(_("No such caller — F3 adds a new one"), style="dim"), disabled=True)
             )
         elif matches:
             options.highlighted = 0
@@ -545,7 +559,7 @@ class RegisterScreen(DeskScreen):
         card.append(visible_line(c.name), style="bold")
         card.append("\n" + visible_line(" · ".join(x for x in (c.phone, c.email) if x)))
         card.append("\n" + visible_line(" · ".join(x for x in (c.customer, c.site) if x)))
-        card.append(f"\nSLA: {ctx.plan}", style="dim")
+        card.append("\n" + _("SLA: {plan}").format(plan=ctx.plan), style="dim")
         self.query_one("#caller-card", Static).update(card)
         self.query_one("#matches", OptionList).display = False
         self._show_context(ctx)
@@ -559,22 +573,25 @@ class RegisterScreen(DeskScreen):
     def _show_context(self, ctx: contacts.CallerContext) -> None:
         text = Text()
         if ctx.open_tickets:
-            text.append(f"Open tickets of {visible_line(ctx.contact.name)}:\n", style="bold")
+            name = visible_line(ctx.contact.name)
+            text.append(_("Open tickets of {name}:").format(name=name) + "\n", style="bold")
             for t in ctx.open_tickets[:4]:
                 text.append(
-                    f"  {t.key} {t.status.replace('_', ' ')} · {visible_line(t.subject)[:60]}\n"
+                    f"  {t.key} {status_label(t.status)} · {visible_line(t.subject)[:60]}\n"
                 )
         else:
-            text.append("No open tickets.\n", style="dim")
+            text.append(_("No open tickets.") + "\n", style="dim")
         if ctx.recent_closed:
-            text.append("Recently closed: ", style="bold")
+            text.append(_("Recently closed:") + " ", style="bold")
             text.append(", ".join(t.key for t in ctx.recent_closed[:5]) + "\n")
         nearby = self.query_one("#nearby", OptionList)
         nearby.clear_options()
         if ctx.nearby:
             text.append(
-                f"Open on {visible_line(ctx.contact.site)} in the last hours — the same "
-                "problem? F8 attach to this incident, F7 record as a duplicate:",
+                _(
+                    "Open on {site} in the last hours — the same problem? F8 attach to this "
+                    "incident, F7 record as a duplicate:"
+                ).format(site=visible_line(ctx.contact.site)),
                 style="bold",
             )
             for t in ctx.nearby:
@@ -607,20 +624,20 @@ class RegisterScreen(DeskScreen):
         data = self.form.new_contact or {}
         card = Text()
         card.append(visible_line(data.get("name", "")), style="bold")
-        card.append(" (new caller)\n", style="dim")
+        card.append(" " + _("(new caller)") + "\n", style="dim")
         card.append(
             visible_line(" · ".join(x for x in (data.get("phone"), data.get("email")) if x))
         )
         self.query_one("#caller-card", Static).update(card)
         self.query_one("#matches", OptionList).display = False
-        self.query_one("#context", Static).update(Text("A new caller: no history.", style="dim"))
+        self.query_one("#context", Static).update(Text(_("A new caller: no history."), style="dim"))
 
     # -- classification ------------------------------------------------------------------------
     def action_service(self) -> None:
         cat = self.desk.catalog
         choices = [
-            Choice(s.code, s.name, s.name_ru)
-            for s in sorted(cat.services.values(), key=lambda s: s.name)
+            Choice(s.code, localized(s), s.name if localized(s) != s.name else s.name_ru)
+            for s in sorted(cat.services.values(), key=localized)
         ]
 
         def chosen(code: str | None) -> None:
@@ -630,15 +647,15 @@ class RegisterScreen(DeskScreen):
                 self._service_changed()
                 self._remember()
 
-        self.app.push_screen(PickerScreen("Which service?", choices), chosen)
+        self.app.push_screen(PickerScreen(_("Which service?"), choices), chosen)
 
     def action_asset(self) -> None:
         if self.context is None or not self.context.assets:
             self.notify(
-                "Pick a known caller first: assets are those of their site.", severity="warning"
+                _("Pick a known caller first: assets are those of their site."), severity="warning"
             )
             return
-        choices = [Choice("-", "— no asset")] + [
+        choices = [Choice("-", _("— no asset"))] + [
             Choice(tag, name, f"{tag} · {service or ''}")
             for tag, name, service in self.context.assets
         ]
@@ -656,7 +673,7 @@ class RegisterScreen(DeskScreen):
                 self._refresh_preview()
             self._remember()
 
-        self.app.push_screen(PickerScreen("Which asset?", choices), chosen)
+        self.app.push_screen(PickerScreen(_("Which asset?"), choices), chosen)
 
     def _show_asset(self) -> None:
         name = "—"
@@ -671,13 +688,13 @@ class RegisterScreen(DeskScreen):
         cat = self.desk.catalog
         service = next((s for s in cat.services.values() if s.code == code), None)
         self.query_one("#service-field", Static).update(
-            Text(service.name if service else "— (F4 to pick)")
+            Text(localized(service) if service else _("— (F4 to pick)"))
         )
         category = self.query_one("#category", Select)
         checklist = self.query_one("#checklist", SelectionList)
         self._filling = True
         category.set_options(
-            [(Text(c.name), c.code) for c in service.categories] if service else []
+            [(Text(localized(c)), c.code) for c in service.categories] if service else []
         )
         if keep_fields and self.form.category:
             category.value = self.form.category
@@ -747,10 +764,14 @@ class RegisterScreen(DeskScreen):
         self.preview = p
         text = Text()
         text.append(f"P{p.priority}", style="bold")
-        text.append(f" · {p.line} / {p.group_name}")
-        text.append(f" (offered to {p.offered_to})" if p.offered_to else " (queue)")
-        text.append(f" · respond by {p.response_due.astimezone():%d.%m %H:%M}")
-        text.append(f" · resolve by {p.resolution_due.astimezone():%d.%m %H:%M}")
+        text.append(f" · {p.line} / {p.group_name} ")
+        text.append(
+            _("(offered to {agent})").format(agent=p.offered_to) if p.offered_to else _("(queue)")
+        )
+        respond = f"{p.response_due.astimezone():%d.%m %H:%M}"
+        resolve = f"{p.resolution_due.astimezone():%d.%m %H:%M}"
+        text.append(" · " + _("respond by {at}").format(at=respond))
+        text.append(" · " + _("resolve by {at}").format(at=resolve))
         text.append(f" · {p.plan}", style="dim")
         for warning in p.warnings:
             text.append(f"\n⚠ {warning}")
@@ -764,15 +785,16 @@ class RegisterScreen(DeskScreen):
         f = self.form
         if not (f.contact_id or f.new_contact):
             self.notify(
-                "Who is calling? Type in the caller box (F3 adds a new caller).", severity="warning"
+                _("Who is calling? Type in the caller box (F3 adds a new caller)."),
+                severity="warning",
             )
             self.query_one("#caller", Input).focus()
             return None
         if not f.service:
-            self.notify("Which service? F4 picks it.", severity="warning")
+            self.notify(_("Which service? F4 picks it."), severity="warning")
             return None
         if not f.subject.strip():
-            self.notify("The subject is empty.", severity="warning")
+            self.notify(_("The subject is empty."), severity="warning")
             self.query_one("#subject", Input).focus()
             return None
         new_contact = None
@@ -806,7 +828,7 @@ class RegisterScreen(DeskScreen):
     def action_link(self, kind: str) -> None:
         nearby = self.query_one("#nearby", OptionList)
         if self.context is None or not self.context.nearby:
-            self.notify("No open ticket nearby to link to.", severity="warning")
+            self.notify(_("No open ticket nearby to link to."), severity="warning")
             return
         index = nearby.highlighted or 0
         key = self.context.nearby[index].key
@@ -837,8 +859,11 @@ class RegisterScreen(DeskScreen):
         return self.desk.lang
 
     def _pick_resolution(self, ticket: NewTicket, choices) -> None:
-        picks = [Choice("-", "— write it from scratch")] + [
-            Choice(c.code, c.name, f"{c.language} · used {c.use_count}×", c.body) for c in choices
+        picks = [Choice("-", _("— write it from scratch"))] + [
+            Choice(
+                c.code, c.name, f"{c.language} · " + _("used {n}×").format(n=c.use_count), c.body
+            )
+            for c in choices
         ]
 
         def chosen(code: str | None) -> None:
@@ -846,7 +871,7 @@ class RegisterScreen(DeskScreen):
                 return
             body = next((c.body for c in choices if c.code == code), "")
             editor = ComposeScreen(
-                "How was it solved? (the caller gets this text)",
+                _("How was it solved? (the caller gets this text)"),
                 ticket=None,
                 kind="resolution",
                 initial=body,
@@ -861,7 +886,7 @@ class RegisterScreen(DeskScreen):
             self.app.push_screen(editor, written)
 
         self.app.push_screen(
-            PickerScreen("Solved on first contact: start from a template", picks), chosen
+            PickerScreen(_("Solved on first contact: start from a template"), picks), chosen
         )
 
     def _register(self, ticket: NewTicket) -> None:
@@ -929,14 +954,14 @@ class RegisterScreen(DeskScreen):
     def action_draft(self) -> None:
         self._collect()
         if self.form.is_empty():
-            self.notify("Nothing to keep yet.")
+            self.notify(_("Nothing to keep yet."))
             return
         if self._draft_timer is not None:
             self._draft_timer.stop()
         data = dict(self.form.__dict__)
 
-        def kept(_: object) -> None:
-            self.notify("Kept as a draft: it comes back when you next press n.")
+        def kept(_saved: object) -> None:
+            self.notify(_("Kept as a draft: it comes back when you next press n."))
             self.dismiss()
 
         self.call(
@@ -980,5 +1005,6 @@ class RegisterScreen(DeskScreen):
                 self.dismiss()
 
         self.app.push_screen(
-            ConfirmScreen("Discard this call?", "Ctrl+D keeps it as a draft instead."), answer
+            ConfirmScreen(_("Discard this call?"), _("Ctrl+D keeps it as a draft instead.")),
+            answer,
         )

@@ -7,23 +7,24 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header
 
 from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.i18n import N_
 from helpdesk_tui.screens.actions import TICKET_BINDINGS, TicketActions
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.mass_incident_actions import EXCLUDE_BINDING, MassIncidentActions
 from helpdesk_tui.services import ticket_views
 from helpdesk_tui.services.ticket_actions import Changed
 from helpdesk_tui.widgets.ticket_pane import TicketPane
-from helpdesk_tui.widgets.ticket_table import STATUS_LABELS
+from helpdesk_tui.widgets.ticket_table import status_label
 
 
 class TicketScreen(MassIncidentActions, TicketActions, DeskScreen):
     BINDINGS = [
-        Binding("escape,backspace", "back", "Back", id="ticket.back"),
-        Binding("j", "scroll(1)", "Down", show=False, id="ticket.down"),
-        Binding("k", "scroll(-1)", "Up", show=False, id="ticket.up"),
-        Binding("g", "top", "Top", show=False, id="ticket.top"),
-        Binding("G", "bottom", "Bottom", show=False, id="ticket.bottom"),
-        Binding("ctrl+r", "refresh", "Refresh", show=False, id="ticket.refresh"),
+        Binding("escape,backspace", "back", N_("Back"), id="ticket.back"),
+        Binding("j", "scroll(1)", N_("Down"), show=False, id="ticket.down"),
+        Binding("k", "scroll(-1)", N_("Up"), show=False, id="ticket.up"),
+        Binding("g", "top", N_("Top"), show=False, id="ticket.top"),
+        Binding("G", "bottom", N_("Bottom"), show=False, id="ticket.bottom"),
+        Binding("ctrl+r", "refresh", N_("Refresh"), show=False, id="ticket.refresh"),
         *TICKET_BINDINGS,
         EXCLUDE_BINDING,
     ]
@@ -64,7 +65,7 @@ class TicketScreen(MassIncidentActions, TicketActions, DeskScreen):
         # the key, the state and the subject stay in the header however far the timeline
         # is scrolled (it opens on the newest events)
         self.title = detail.key
-        status = STATUS_LABELS.get(detail.status, detail.status)
+        status = status_label(detail.status)
         self.sub_title = f"{detail.priority} · {status} · {visible_line(detail.subject)}"
         pane = self.query_one(TicketPane)
         pane.show(detail, self.desk.calendars.get(detail.calendar_id))

@@ -15,6 +15,7 @@ from textual.events import Resize
 from textual.widgets import Footer, Header, Input, Static, Tab, Tabs
 
 from helpdesk_tui.domain.query import QueryError
+from helpdesk_tui.i18n import N_, _, localized, n_
 from helpdesk_tui.screens.actions import TICKET_BINDINGS, TicketActions
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.dialogs import InputScreen
@@ -30,22 +31,22 @@ from helpdesk_tui.widgets.grouped_table import GroupedTable, MarkableTable
 from helpdesk_tui.widgets.query_suggester import QuerySuggester
 from helpdesk_tui.widgets.sla_sidebar import SlaSidebar
 from helpdesk_tui.widgets.ticket_pane import TicketPane
-from helpdesk_tui.widgets.ticket_table import BLOCK, TicketTable
+from helpdesk_tui.widgets.ticket_table import BLOCK, TicketTable, status_label
 
 WIDE = 120  # columns from which the ticket pane sits beside the queue
 SIDEBAR_WIDE = 190  # columns from which the SLA sidebar shows by default
 DETAIL_QUIET = 0.08  # seconds: while the cursor moves faster, the pane waits for it to stop
 ONLY_ME = "-only-me-"  # the view-sharing picker's first choice (no group code has dashes round)
-SORT_LABELS = {
-    "sla": "SLA deadline",
-    "priority": "priority",
-    "key": "key",
-    "created": "created",
-    "updated": "last change",
-    "status": "status",
-    "subject": "subject",
-    "assignee": "assignee",
-    "customer": "customer",
+SORT_LABELS = {  # shown with `_`: "sorted by {sort}", "Sort by {sort}"
+    "sla": N_("SLA deadline"),
+    "priority": N_("priority"),
+    "key": N_("key"),
+    "created": N_("created"),
+    "updated": N_("last change"),
+    "status": N_("status"),
+    "subject": N_("subject"),
+    "assignee": N_("assignee"),
+    "customer": N_("customer"),
 }
 STATUS_FILTERS = (
     "new",
@@ -63,24 +64,24 @@ def tab_dom_id(tab_id: str) -> str:
 
 class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketActions, DeskScreen):
     BINDINGS = [
-        Binding("slash", "search", "Search", id="queue.search", key_display="/"),
+        Binding("slash", "search", N_("Search"), id="queue.search", key_display="/"),
         Binding(
             "colon",
             "search",
-            "Query",
+            N_("Query"),
             id="queue.query",
             key_display=":",
             show=False,
-            tooltip="Filter by a query: priority<=P2 sla:at-risk age>4h assignee:me",
+            tooltip=N_("Filter by a query: priority<=P2 sla:at-risk age>4h assignee:me"),
         ),
-        Binding("f", "filter", "Filter", id="queue.filter"),
-        Binding("o", "sort", "Sort", id="queue.sort"),
+        Binding("f", "filter", N_("Filter"), id="queue.filter"),
+        Binding("o", "sort", N_("Sort"), id="queue.sort"),
         # `O` is reopen (a ticket action): reversing the order is ctrl+o, or in the sort picker
-        Binding("ctrl+o", "reverse", "Reverse the order", id="queue.reverse", show=False),
+        Binding("ctrl+o", "reverse", N_("Reverse the order"), id="queue.reverse", show=False),
         Binding(
             "right_square_bracket,L",
             "tab(1)",
-            "Next tab",
+            N_("Next tab"),
             id="queue.next_tab",
             key_display="]",
             show=False,
@@ -88,7 +89,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         Binding(
             "left_square_bracket,H",
             "tab(-1)",
-            "Previous tab",
+            N_("Previous tab"),
             id="queue.prev_tab",
             key_display="[",
             show=False,
@@ -96,15 +97,15 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         Binding(
             "V",
             "save_view",
-            "Save view",
+            N_("Save view"),
             id="queue.save_view",
             show=False,
-            tooltip="Save what the queue shows (tab, filters, query, sort) as a view: a tab",
+            tooltip=N_("Save what the queue shows (tab, filters, query, sort) as a view: a tab"),
         ),
-        Binding("S", "sidebar", "SLA sidebar", id="queue.sidebar", show=False),
-        Binding("J", "jump_nearest", "Nearest breach", id="queue.jump", show=False),
-        Binding("ctrl+r", "refresh", "Refresh", id="queue.refresh", show=False),
-        Binding("escape", "clear", "Clear search", id="queue.clear", show=False),
+        Binding("S", "sidebar", N_("SLA sidebar"), id="queue.sidebar", show=False),
+        Binding("J", "jump_nearest", N_("Nearest breach"), id="queue.jump", show=False),
+        Binding("ctrl+r", "refresh", N_("Refresh"), id="queue.refresh", show=False),
+        Binding("escape", "clear", N_("Clear search"), id="queue.clear", show=False),
         *TICKET_BINDINGS,
         *GROUPING_BINDINGS,
         *MARK_BINDINGS,
@@ -164,8 +165,10 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             yield TicketPane(clock=self.desk.clock, id="pane")
             yield SlaSidebar(self.desk.calendars, clock=self.desk.clock, id="sidebar")
         yield Input(
-            placeholder="search: key or words — or a query: priority<=P2 sla:at-risk age>4h "
-            "assignee:me (→ completes) — Enter to apply",
+            placeholder=_(
+                "search: key or words — or a query: priority<=P2 sla:at-risk age>4h "
+                "assignee:me (→ completes) — Enter to apply"
+            ),
             id="queue-search",
             suggester=self.suggester,
         )
@@ -194,7 +197,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         self.tabs = tabs
         bar = self.query_one(Tabs)
         for tab in tabs:
-            bar.add_tab(Tab(Text(tab.label), id=tab_dom_id(tab.id)))  # names are data
+            bar.add_tab(Tab(Text(self.tab_title(tab)), id=tab_dom_id(tab.id)))  # names are data
         start = next((t for t in tabs if t.id == self.start), None) or self.start_tab(tabs)
         self.call_after_refresh(setattr, bar, "active", tab_dom_id(start.id))
         self._load_sidebar()
@@ -216,6 +219,24 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         if role in ("supervisor", "admin"):
             return next((t for t in tabs if t.id == "all"), tabs[0])
         return tabs[0]
+
+    def tab_title(self, tab: queue.Tab) -> str:
+        """The tab's name in the language in force: the agent's own tabs, lines and groups
+        are named here; a view's name (and an agent's work) is shown as the service gave it."""
+        kind, _sep, code = tab.id.partition(":")
+        cat = self.desk.catalog
+        if tab.id == "mine":
+            return _("My work")
+        if tab.id == "unassigned":
+            return _("Unassigned")
+        if tab.id == "all":
+            return _("All open")
+        if kind == "line":
+            return _("{line} all").format(line=code)
+        group = cat.groups.get(tab.scope.group_id) if kind == "group" else None
+        if group is not None:
+            return f"{cat.lines[group.line_id].code} {localized(group)}"
+        return tab.label
 
     @on(Tabs.TabActivated, "#queue-tabs")
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
@@ -255,7 +276,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         if q is None:
             return
         if not text:
-            self.notify("Nothing to save: filter or search the queue first.", severity="warning")
+            self.notify(_("Nothing to save: filter or search the queue first."), severity="warning")
             return
 
         def named(name: str | None) -> None:
@@ -265,10 +286,10 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         default = q.tab.view.name if q.tab.view is not None else ""
         self.app.push_screen(
             InputScreen(
-                f"Save as a view: {text}",
-                placeholder="a name for the tab",
+                _("Save as a view: {query}").format(query=text),
+                placeholder=_("a name for the tab"),
                 value=default,
-                validate=lambda v: None if v.strip() else "a view needs a name",
+                validate=lambda v: None if v.strip() else _("a view needs a name"),
             ),
             named,
         )
@@ -280,8 +301,9 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             (g for g in cat.groups.values() if actor.sees_everything or g.id in actor.group_ids),
             key=lambda g: (g.level, g.code),
         )
-        choices = [Choice(ONLY_ME, "Only me")] + [
-            Choice(g.code, f"Shared with {g.name}", g.code) for g in groups
+        choices = [Choice(ONLY_ME, _("Only me"))] + [
+            Choice(g.code, _("Shared with {group}").format(group=localized(g)), g.code)
+            for g in groups
         ]
 
         def chosen(group: str | None) -> None:
@@ -299,7 +321,9 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
                 done=self._view_saved,
             )
 
-        self.app.push_screen(PickerScreen(f"Who sees the view {name!r}?", choices), chosen)
+        self.app.push_screen(
+            PickerScreen(_("Who sees the view “{name}”?").format(name=name), choices), chosen
+        )
 
     def _view_saved(self, view: views.View) -> None:
         tab = queue.Tab(f"view:{view.id}", view.name, Scope(), view)
@@ -308,14 +332,14 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             self.tabs = [tab if t.id == tab.id else t for t in self.tabs]
         else:
             self.tabs.append(tab)
-            bar.add_tab(Tab(Text(tab.label), id=tab_dom_id(tab.id)))  # names are data
+            bar.add_tab(Tab(Text(self.tab_title(tab)), id=tab_dom_id(tab.id)))  # names are data
         bar.active = tab_dom_id(tab.id)
-        self.notify(
-            f"Saved the view {view.name!r}"
-            + (f", shared with {view.group}" if view.group else "")
-            + f": {view.query}",
-            markup=False,
+        saved = (
+            _("Saved the view “{name}”, shared with {group}: {query}")
+            if view.group
+            else _("Saved the view “{name}”: {query}")
         )
+        self.notify(saved.format(name=view.name, group=view.group, query=view.query), markup=False)
         self._load_counts()
 
     def open_tab(self, tab_id: str) -> bool:
@@ -361,9 +385,8 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             widgets = bar.query(f"#{tab_dom_id(tab.id)}")
             if widgets:
                 n = counts.get(tab.id, 0)
-                widgets.first(Tab).label = Text(
-                    f"{tab.label} {n:,}" if n >= 0 else f"{tab.label} !"
-                )
+                title = self.tab_title(tab)
+                widgets.first(Tab).label = Text(f"{title} {n:,}" if n >= 0 else f"{title} !")
 
     # -- the queue ------------------------------------------------------------------------
     def open_query(
@@ -416,22 +439,26 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         if q is None:
             return
         parts = [
-            f"{total:,} ticket" + ("" if total == 1 else "s"),
-            f"sorted by {SORT_LABELS[q.sort]}" + (" ↓" if q.descending else " ↑"),
+            n_("{n} ticket", "{n} tickets", total).format(n=f"{total:,}"),
+            _("sorted by {sort}").format(sort=_(SORT_LABELS[q.sort]))
+            + (" ↓" if q.descending else " ↑"),
         ]
         f = q.filters
         if f.statuses:
-            parts.append("status " + ", ".join(s.replace("_", " ") for s in f.statuses))
+            statuses = ", ".join(status_label(s) for s in f.statuses)
+            parts.append(_("status {statuses}").format(statuses=statuses))
         if f.all_statuses:
-            parts.append("including closed")
+            parts.append(_("including closed"))
         if f.priorities:
-            parts.append("priority " + ", ".join(f"P{p}" for p in f.priorities))
+            priorities = ", ".join(f"P{p}" for p in f.priorities)
+            parts.append(_("priority {priorities}").format(priorities=priorities))
         if f.service_id is not None:
-            parts.append("service " + self.desk.catalog.services[f.service_id].name)
+            service = localized(self.desk.catalog.services[f.service_id])
+            parts.append(_("service {service}").format(service=service))
         if f.search:
-            parts.append(f"search “{f.search}” (Esc clears)")
+            parts.append(_("search “{text}” (Esc clears)").format(text=f.search))
         if f.where:
-            parts.append(f"query “{f.where}” (Esc clears)")
+            parts.append(_("query “{text}” (Esc clears)").format(text=f.where))
         parts += self.grouping_status() + self.marks_status()
         self.query_one("#queue-status", Static).update(Text(" · ".join(parts)))
 
@@ -568,25 +595,39 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         if self.query_ is None:
             return
         f = self.query_.filters
-        choices = [Choice("clear", "Show all open tickets (clear filters)")]
+        on = _("on")
+        choices = [Choice("clear", _("Show all open tickets (clear filters)"))]
         choices += [
-            Choice(f"status:{s}", f"Status: {s.replace('_', ' ')}", "on" if s in f.statuses else "")
+            Choice(
+                f"status:{s}",
+                _("Status: {status}").format(status=status_label(s)),
+                on if s in f.statuses else "",
+            )
             for s in STATUS_FILTERS
         ]
         choices += [
             Choice(
                 "status:all",
-                "Include resolved, closed and cancelled",
-                "on" if f.all_statuses else "",
+                _("Include resolved, closed and cancelled"),
+                on if f.all_statuses else "",
             )
         ]
         choices += [
-            Choice(f"priority:{p}", f"Priority: P{p}", "on" if p in f.priorities else "")
+            Choice(
+                f"priority:{p}",
+                _("Priority: {priority}").format(priority=f"P{p}"),
+                on if p in f.priorities else "",
+            )
             for p in (1, 2, 3, 4)
         ]
+        services = sorted(self.desk.catalog.services.values(), key=localized)
         choices += [
-            Choice(f"service:{s.id}", f"Service: {s.name}", "on" if f.service_id == s.id else "")
-            for s in sorted(self.desk.catalog.services.values(), key=lambda s: s.name)
+            Choice(
+                f"service:{s.id}",
+                _("Service: {service}").format(service=localized(s)),
+                on if f.service_id == s.id else "",
+            )
+            for s in services
         ]
 
         def chosen(value: str | None) -> None:
@@ -620,17 +661,24 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             self._load_counts()
 
         self.app.push_screen(
-            PickerScreen("Filter the queue (choose again to turn off)", choices), chosen
+            PickerScreen(_("Filter the queue (choose again to turn off)"), choices), chosen
         )
 
     def action_sort(self) -> None:
         if self.query_ is None:
             return
-        order = "descending" if self.query_.descending else "ascending"
+        order = (
+            _("now descending · ctrl+o") if self.query_.descending else _("now ascending · ctrl+o")
+        )
+        current = _("current")
         choices = [
-            Choice("-reverse", "Reverse the order", f"now {order} · ctrl+o"),
+            Choice("-reverse", _("Reverse the order"), order),
             *(
-                Choice(name, f"Sort by {label}", "current" if name == self.query_.sort else "")
+                Choice(
+                    name,
+                    _("Sort by {sort}").format(sort=_(label)),
+                    current if name == self.query_.sort else "",
+                )
                 for name, label in SORT_LABELS.items()
             ),
         ]
@@ -641,7 +689,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             elif name and self.query_ is not None:
                 self.open_query(replace(self.query_, sort=name), cursor=0)
 
-        self.app.push_screen(PickerScreen("Sort the queue by…", choices), chosen)
+        self.app.push_screen(PickerScreen(_("Sort the queue by…"), choices), chosen)
 
     def action_reverse(self) -> None:
         if self.query_ is not None:
@@ -673,7 +721,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         if key:
             self.desk.open_ticket(key)
         else:
-            self.notify("Nothing is close to its deadline.")
+            self.notify(_("Nothing is close to its deadline."))
 
     # -- live ---------------------------------------------------------------------------------
     def action_refresh(self) -> None:

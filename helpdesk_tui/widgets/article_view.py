@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widgets import Markdown
 
 from helpdesk_tui.domain.text import visible, visible_line
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services.knowledge import ArticleHit
 
 SAFE_LINKS = ("http://", "https://", "mailto:")
@@ -29,12 +30,16 @@ class ArticleMarkdown(Markdown):
         if href.lower().startswith(SAFE_LINKS):
             self.app.open_url(href)
         else:
-            self.notify(f"Not opened (not a web or mail address): {href[:80]}", severity="warning")
+            self.notify(
+                _("Not opened (not a web or mail address): {link}").format(link=href[:80]),
+                severity="warning",
+                markup=False,
+            )
 
 
 def scope_label(services: tuple[str, ...], groups: tuple[str, ...]) -> str:
-    where = ", ".join(services) if services else "every service"
-    who = "only " + ", ".join(groups) if groups else "everybody"
+    where = ", ".join(services) if services else _("every service")
+    who = _("only {groups}").format(groups=", ".join(groups)) if groups else _("everybody")
     return f"{where} · {who}"
 
 
@@ -44,7 +49,8 @@ def hit_prompt(hit: ArticleHit, *, mark: str = "") -> Text:
     if mark:
         prompt.append(mark + " ", style="bold")
     prompt.append(visible_line(hit.title), style="bold")
-    detail = f"{hit.language} · {scope_label(hit.services, hit.groups)} · used {hit.use_count}×"
+    used = _("used {n}×").format(n=hit.use_count)
+    detail = f"{hit.language} · {scope_label(hit.services, hit.groups)} · {used}"
     prompt.append("\n" + detail, style="dim")
     if hit.excerpt:
         prompt.append("\n" + visible_line(hit.excerpt), style="italic")

@@ -22,8 +22,8 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
-from helpdesk_tui.domain.sla import format_duration
 from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.i18n import N_, _, format_duration
 from helpdesk_tui.services.grouped_queue import Group
 from helpdesk_tui.services.queue import QueueRow
 from helpdesk_tui.widgets.ticket_table import BLOCK, TicketTable
@@ -75,7 +75,7 @@ class GroupedTable(MarkableTable):
     """Group headers and, under each expanded group, its tickets (virtual, by block)."""
 
     BINDINGS = [
-        Binding("enter", "select", "Open / fold", id="grouped.open", show=False),
+        Binding("enter", "select", N_("Open / fold"), id="grouped.open", show=False),
     ]
 
     DEFAULT_CSS = """
@@ -267,13 +267,15 @@ class GroupedTable(MarkableTable):
         if state in ("breached", "at-risk", "running"):
             sla = self._style(state, partial=True)
         parts = [(f"{fold} {visible_line(g.name)}", Style())]
-        parts.append((f"  {g.count:,} open", Style()))
+        parts.append(("  " + _("{n} open").format(n=f"{g.count:,}"), Style()))
         if g.breached:
-            parts.append((f" · {g.breached:,} breached", self._style("breached", partial=True)))
+            breached = " · " + _("{n} breached").format(n=f"{g.breached:,}")
+            parts.append((breached, self._style("breached", partial=True)))
         if g.at_risk:
-            parts.append((f" · {g.at_risk:,} at risk", self._style("at-risk", partial=True)))
+            at_risk = " · " + _("{n} at risk").format(n=f"{g.at_risk:,}")
+            parts.append((at_risk, self._style("at-risk", partial=True)))
         if g.first_due is not None:
-            parts.append((f" · due {self._due(g.first_due)}", sla))
+            parts.append((" · " + _("due {left}").format(left=self._due(g.first_due)), sla))
         segments = [Segment(" ", group_style)]
         for text, style in parts:
             cell = group_style + style + over if over is not None else group_style + style

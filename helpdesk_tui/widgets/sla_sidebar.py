@@ -17,8 +17,16 @@ from textual.widgets.option_list import Option
 from helpdesk_tui.domain.clocks import percent
 from helpdesk_tui.domain.sla import BusinessCalendar
 from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.services.queue import QueueRow
 from helpdesk_tui.widgets.ticket_table import STATE_STYLES, clock_uses, sla_left, sla_state
+
+# a clock in three letters, like the queue's columns (Rsp% Res% Upd%)
+CLOCK_SHORT = {"response": N_("rsp"), "resolution": N_("res"), "update": N_("upd")}
+
+
+def clock_short(name: str) -> str:
+    return _(CLOCK_SHORT[name]) if name in CLOCK_SHORT else name[:3]
 
 
 class SlaSidebar(Vertical):
@@ -63,7 +71,7 @@ class SlaSidebar(Vertical):
         self.rows: list[QueueRow] = []
 
     def compose(self) -> ComposeResult:
-        yield Static("Nearest to breach", id="sla-title")
+        yield Static(_("Nearest to breach"), id="sla-title")
         yield OptionList(id="sla-list")
 
     def on_mount(self) -> None:
@@ -96,7 +104,7 @@ class SlaSidebar(Vertical):
             worst = max(uses, key=lambda u: u.share or 0.0, default=None)
             if worst is not None and worst.state is not None:
                 text.append(
-                    f"{percent(worst.share):>4} {worst.name[:3]} ",
+                    f"{percent(worst.share):>4} {clock_short(worst.name)} ",
                     style=self.get_component_rich_style(
                         f"sla-sidebar--{STATE_STYLES[worst.state]}"
                     ),
@@ -111,7 +119,7 @@ class SlaSidebar(Vertical):
                 options.highlighted = min(highlighted, len(prompts) - 1)
         else:
             options.add_option(
-                Option(Text("Nothing is close to its deadline.", style="dim"), disabled=True)
+                Option(Text(_("Nothing is close to its deadline."), style="dim"), disabled=True)
             )
 
     def action_list_down(self) -> None:

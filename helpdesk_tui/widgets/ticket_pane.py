@@ -15,15 +15,30 @@ from textual.widgets import Static
 
 from helpdesk_tui.domain.clocks import clock_use, percent
 from helpdesk_tui.domain.handling import Stopwatch, format_elapsed
-from helpdesk_tui.domain.sla import BusinessCalendar, format_duration
+from helpdesk_tui.domain.sla import BusinessCalendar
 from helpdesk_tui.domain.text import visible, visible_line
+from helpdesk_tui.i18n import N_, NP_, _, format_datetime, format_duration, n_, pgettext
 from helpdesk_tui.services.knowledge import TicketArticles
 from helpdesk_tui.services.mass_incident import Children
 from helpdesk_tui.services.ticket_views import TicketDetail, VendorView
-from helpdesk_tui.widgets.ticket_table import STATUS_LABELS
+from helpdesk_tui.widgets.ticket_table import status_label
 from helpdesk_tui.widgets.timeline import Timeline
 
 STATES = ("met", "running", "at-risk", "breached", "paused", "none")
+CLOCK_NAMES = {"response": N_("Response"), "resolution": N_("Resolution"), "update": N_("Update")}
+# a link as seen from the ticket (services/ticket_views.py names the incoming ones)
+LINK_LABELS = {
+    "duplicate": NP_("link", "duplicate"),
+    "child": NP_("link", "child"),
+    "related": NP_("link", "related"),
+    "duplicated by": NP_("link", "duplicated by"),
+    "parent of": NP_("link", "parent of"),
+}
+
+
+def link_label(kind: str) -> str:
+    label = LINK_LABELS.get(kind)
+    return pgettext("link", label) if label else kind
 
 
 def clock_line(
@@ -35,41 +50,49 @@ def clock_line(
     calendar: BusinessCalendar | None,
     now: datetime,
 ) -> tuple[str, str]:
-    """(text, state) for one SLA clock: state is met, missed, paused, running, at-risk,
-    breached or none."""
+    """(text, state) for one SLA clock (`name` as shown): state is met, missed, paused,
+    running, at-risk, breached or none."""
     if due is None:
         return f"{name}: —", "none"
     due_text = due.astimezone().strftime("%d.%m %H:%M")
     if done is not None:
         on_time = done <= due
-        return (
-            f"{name}: {'met' if on_time else 'missed'} ({done.astimezone():%d.%m %H:%M}, "
-            f"due {due_text})",
-            "met" if on_time else "breached",
+        said = (
+            _("{clock}: met ({at}, due {due})")
+            if on_time
+            else _("{clock}: missed ({at}, due {due})")
         )
+        at = done.astimezone().strftime("%d.%m %H:%M")
+        return said.format(clock=name, at=at, due=due_text), "met" if on_time else "breached"
     start = paused_at or now
     left = calendar.between(start, due) if calendar else (due - start).total_seconds()
     if paused_at is not None and due > paused_at:
-        return f"{name}: ⏸ paused, {format_duration(left)} left (due {due_text} + pause)", "paused"
+        said = _("{clock}: ⏸ paused, {left} left (due {due} + pause)")
+        return said.format(clock=name, left=format_duration(left), due=due_text), "paused"
     if left <= 0:
-        return f"{name}: breached {format_duration(-left)} ago (due {due_text})", "breached"
+        said = _("{clock}: breached {late} ago (due {due})")
+        return said.format(clock=name, late=format_duration(-left), due=due_text), "breached"
     state = "at-risk" if risk_at is not None and now >= risk_at else "running"
-    return f"{name}: {format_duration(left)} left (due {due_text})", state
+    said = _("{clock}: {left} left (due {due})")
+    return said.format(clock=name, left=format_duration(left), due=due_text), state
 
 
 def vendor_line(vendor: VendorView, now: datetime) -> tuple[str, str]:
     """(text, state) of the vendor's promise, shown under our own clocks: `running` while
     it holds, `breached` once it passed, `none` when the case is closed or has no date."""
-    head = f"Vendor: {vendor.vendor_name}, case {vendor.case}"
+    head = _("Vendor: {vendor}, case {case}").format(vendor=vendor.vendor_name, case=vendor.case)
     if vendor.closed_at is not None:
-        return f"{head} (closed {vendor.closed_at.astimezone():%d.%m %H:%M})", "none"
+        closed = vendor.closed_at.astimezone().strftime("%d.%m %H:%M")
+        return _("{vendor} (closed {at})").format(vendor=head, at=closed), "none"
     if vendor.promised_at is None:
-        return f"{head}, no date promised", "none"
+        return _("{vendor}, no date promised").format(vendor=head), "none"
     when = vendor.promised_at.astimezone().strftime("%d.%m %H:%M")
     left = (vendor.promised_at - now).total_seconds()
     if left <= 0:
-        return f"{head}: promise LATE by {format_duration(-left)} (promised {when})", "breached"
-    return f"{head}: promised by {when} ({format_duration(left)} left)", "running"
+        said = _("{vendor}: promise LATE by {late} (promised {at})")
+        return said.format(vendor=head, late=format_duration(-left), at=when), "breached"
+    said = _("{vendor}: promised by {at} ({left} left)")
+    return said.format(vendor=head, at=when, left=format_duration(left)), "running"
 
 
 class Clocks(Static):
@@ -123,7 +146,7 @@ class Clocks(Static):
         ended = d.resolved_at or (d.closed_at if d.status == "cancelled" else None)
         for name, due, risk, done, target, took in (
             (
-                "Response",
+                "response",
                 d.response_due,
                 d.response_risk_at,
                 d.first_response_at,
@@ -131,18 +154,19 @@ class Clocks(Static):
                 d.response_business_s,
             ),
             (
-                "Resolution",
+                "resolution",
                 d.resolution_due,
                 d.resolution_risk_at,
                 ended,
                 d.resolution_target_s,
                 d.resolution_business_s,
             ),
-            ("Update", d.update_due, d.update_risk_at, ended, d.update_target_s, None),
+            ("update", d.update_due, d.update_risk_at, ended, d.update_target_s, None),
         ):
-            if name == "Update" and not d.update_target_s:
+            if name == "update" and not d.update_target_s:
                 continue  # the plan keeps no update clock for this priority
-            line, state = clock_line(name, due, risk, done, d.paused_at, self.calendar, now)
+            shown = _(CLOCK_NAMES[name])
+            line, state = clock_line(shown, due, risk, done, d.paused_at, self.calendar, now)
             if text:
                 text.append("\n")
             style = self.get_component_rich_style(f"clocks--{state}")
@@ -152,16 +176,22 @@ class Clocks(Static):
                     self.calendar, now, name, due, risk, target, done, d.paused_at, took
                 )
                 if use.share is not None:
-                    text.append(f" · {percent(use.share)} used", style=style)
+                    used = _(" · {percent} used").format(percent=percent(use.share))
+                    text.append(used, style=style)
         if d.vendor is not None and d.is_open:
             line, state = vendor_line(d.vendor, now)
             text.append("\n")
             text.append(visible_line(line), style=self.get_component_rich_style(f"clocks--{state}"))
         if self.stopwatch is not None and self.stopwatch.key == d.key:
-            held = "" if self.stopwatch.running else " (held: the terminal is not focused)"
+            elapsed = format_elapsed(self.stopwatch.elapsed(now))
+            handling = (
+                _("Handling: ⏱ {elapsed}")
+                if self.stopwatch.running
+                else _("Handling: ⏱ {elapsed} (held: the terminal is not focused)")
+            )
             text.append("\n")
             text.append(
-                f"Handling: ⏱ {format_elapsed(self.stopwatch.elapsed(now))}{held}",
+                handling.format(elapsed=elapsed),
                 style=self.get_component_rich_style("clocks--timer"),
             )
         if text == self._shown:
@@ -202,7 +232,7 @@ class TicketPane(VerticalScroll, can_focus=True):
         self.detail: TicketDetail | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("Pick a ticket: j/k to move, Enter to open.", id="pane-empty")
+        yield Static(_("Pick a ticket: j/k to move, Enter to open."), id="pane-empty")
         yield Static(id="pane-title")
         yield Static(id="pane-fields")
         yield Static(id="pane-children")
@@ -233,11 +263,12 @@ class TicketPane(VerticalScroll, can_focus=True):
         title.append(visible_line(detail.subject))
         self.query_one("#pane-title", Static).update(title)
         self.query_one("#pane-fields", Static).update(self._fields(detail))
-        description = visible(detail.description) or "(no description)"
+        description = visible(detail.description) or _("(no description)")
         if detail.checklist:
-            description += "\n\nChecked on the call: " + ", ".join(detail.checklist)
+            checked = ", ".join(detail.checklist)
+            description += "\n\n" + _("Checked on the call: {items}").format(items=checked)
         if detail.resolution:
-            description += "\n\nResolution: " + detail.resolution
+            description += "\n\n" + _("Resolution: {text}").format(text=detail.resolution)
         self.query_one("#pane-description", Static).update(Text(visible(description)))
         if not same_ticket:
             self.show_articles(None)
@@ -258,8 +289,8 @@ class TicketPane(VerticalScroll, can_focus=True):
         if not hits or found is None:
             articles.update("")
             return
-        text = Text("Knowledge base", style="bold")  # a line an article, cut to fit (CSS)
-        text.append(" · K to read or use one", style="dim")
+        text = Text(_("Knowledge base"), style="bold")  # a line an article, cut to fit (CSS)
+        text.append(_(" · K to read or use one"), style="dim")
         linked = {h.slug for h in found.linked}
         for hit in hits[: self.ARTICLES]:
             text.append("\n✓ " if hit.slug in linked else "\n· ", style="bold")
@@ -275,63 +306,77 @@ class TicketPane(VerticalScroll, can_focus=True):
         if not found or not found.total:
             part.update("")
             return
-        text = Text("Mass incident", style="bold")
-        text.append(f" · {found.total:,} children, {found.open:,} open")
+        text = Text(_("Mass incident"), style="bold")
+        children = n_("{n} child", "{n} children", found.total).format(n=f"{found.total:,}")
+        text.append(
+            " · " + _("{children}, {n} open").format(children=children, n=f"{found.open:,}")
+        )
         if found.excluded:
-            text.append(f", {found.excluded:,} excluded", style="bold")
-        text.append(" · x excludes one", style="dim")
+            excluded = _(", {n} excluded").format(n=f"{found.excluded:,}")
+            text.append(excluded, style="bold")
+        text.append(_(" · x excludes one"), style="dim")
         for child in found.shown[: self.CHILDREN]:
             text.append(f"\n{child.key} ", style="bold")
-            text.append(STATUS_LABELS.get(child.status, child.status))
+            text.append(status_label(child.status))
             if child.excluded:
-                text.append(" EXCLUDED", style="bold")
+                text.append(" " + _("EXCLUDED"), style="bold")
             text.append(" · " + visible_line(child.subject)[:60])
         if found.total > self.CHILDREN:
-            text.append(f"\n… {found.total - self.CHILDREN:,} more", style="dim")
+            more = _("… {n} more").format(n=f"{found.total - self.CHILDREN:,}")
+            text.append("\n" + more, style="dim")
         part.update(text)
 
     @staticmethod
     def _fields(d: TicketDetail) -> Fields:
         contact = " · ".join(x for x in (d.contact_name, d.contact_phone, d.contact_email) if x)
-        status = STATUS_LABELS.get(d.status, d.status)
+        status = status_label(d.status)
         if d.status == "waiting_vendor" and d.vendor is not None and d.vendor.closed_at is None:
-            status = f"waiting for vendor: {d.vendor.vendor_name}, case {d.vendor.case}"
+            status = _("waiting for vendor: {vendor}, case {case}").format(
+                vendor=d.vendor.vendor_name, case=d.vendor.case
+            )
+        priority = _("{priority} (impact {impact}, urgency {urgency})").format(
+            priority=d.priority, impact=d.impact, urgency=d.urgency
+        )
         pairs = [
-            ("Status", status),
-            ("Priority", f"{d.priority} (impact {d.impact}, urgency {d.urgency})"),
-            ("Customer", d.customer_name or "—"),
-            ("Site", d.site or "—"),
-            ("Contact", contact or "—"),
-            ("Asset", d.asset_name or "—"),
-            ("Service", d.service_name),
-            ("Channel", d.channel),
-            ("Line / group", f"{d.line} / {d.group_name}"),
-            ("Assignee", d.assignee_name or "unassigned"),
-            ("Created", d.created_at.astimezone().strftime("%d.%m.%Y %H:%M")),
-            ("SLA plan", f"{d.sla_plan} ⚠ {d.plan_note}" if d.plan_note else d.sla_plan),
+            (_("Status"), status),
+            (_("Priority"), priority),
+            (_("Customer"), d.customer_name or "—"),
+            (_("Site"), d.site or "—"),
+            (_("Contact"), contact or "—"),
+            (_("Asset"), d.asset_name or "—"),
+            (_("Service"), d.service_name),
+            (_("Channel"), d.channel),
+            (_("Line / group"), f"{d.line} / {d.group_name}"),
+            (_("Assignee"), d.assignee_name or _("unassigned")),
+            (_("Created"), format_datetime(d.created_at.astimezone())),
+            (_("SLA plan"), f"{d.sla_plan} ⚠ {d.plan_note}" if d.plan_note else d.sla_plan),
         ]
         if d.reopen_count:
-            pairs.append(("Reopened", f"{d.reopen_count}×"))
+            pairs.append((_("Reopened"), f"{d.reopen_count}×"))
         if d.escalation_count:
-            pairs.append(("Escalated", f"{d.escalation_count}×"))
+            pairs.append((_("Escalated"), f"{d.escalation_count}×"))
         if d.time_spent_s:
-            pairs.append(("Time spent", format_duration(d.time_spent_s)))
+            pairs.append((_("Time spent"), format_duration(d.time_spent_s)))
         if d.update_target_s:
-            every = f"every {format_duration(d.update_target_s)}"
             n = d.updates_on_time + d.updates_late
-            pairs.append(("Updates", f"{every}; {d.updates_on_time} of {n} on time"))
+            updates = _("every {every}; {on_time} of {n} on time").format(
+                every=format_duration(d.update_target_s), on_time=d.updates_on_time, n=n
+            )
+            pairs.append((_("Updates"), updates))
         for p in d.pauses[-3:]:
             length = (
-                f"{format_duration(p.business_s or 0)} business, "
-                f"{format_duration(p.wall_s or 0)} wall"
+                _("{business} business, {wall} wall").format(
+                    business=format_duration(p.business_s or 0),
+                    wall=format_duration(p.wall_s or 0),
+                )
                 if p.ended_at is not None
-                else "under way"
+                else _("under way")
             )
             when = p.started_at.astimezone().strftime("%d.%m %H:%M")
-            pairs.append(("Paused", f"{when} {p.reason_text} ({length}, {p.by})"))
+            pairs.append((_("Paused"), f"{when} {p.reason_text} ({length}, {p.by})"))
         if d.parent or d.links:
-            links = ", ".join(f"{link.kind} {link.key}" for link in d.links[:6])
-            pairs += [("Parent", d.parent or "—"), ("Links", links or "—")]
+            links = ", ".join(f"{link_label(link.kind)} {link.key}" for link in d.links[:6])
+            pairs += [(_("Parent"), d.parent or "—"), (_("Links"), links or "—")]
         return Fields([(label, Text(visible_line(value))) for label, value in pairs])
 
 
@@ -348,7 +393,7 @@ class Fields:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         grid = Table.grid(padding=(0, 2))
         if options.max_width >= self.TWO_PAIRS_FROM:
-            for _ in range(2):
+            for _pair in range(2):
                 grid.add_column(style="dim", no_wrap=True)
                 grid.add_column(ratio=1)
             pairs = self.pairs + [("", Text())] * (len(self.pairs) % 2)

@@ -27,8 +27,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from helpdesk_tui.domain.clocks import ClockUse, clock_use, percent
-from helpdesk_tui.domain.sla import BusinessCalendar, ClockState, format_duration
+from helpdesk_tui.domain.sla import BusinessCalendar, ClockState
 from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.i18n import N_, NP_, _, format_duration, language, pgettext
 from helpdesk_tui.services.queue import QueueRow
 
 BLOCK = 100  # rows fetched per request
@@ -37,37 +38,45 @@ BLOCK = 100  # rows fetched per request
 @dataclass(frozen=True)
 class Column:
     key: str
-    label: str
+    label: str  # marked `N_`, shown with `_`
     width: int  # 0: takes the rest
     min_table_width: int = 0  # hidden when the table is narrower
+    width_ru: int = 0  # a wider column in Russian (its durations are longer: "2 ч 15 мин")
 
 
 COLUMNS = (
-    Column("key", "Key", 9),
-    Column("priority", "P", 3),
-    Column("sla", "SLA left", 10),
+    Column("key", N_("Key"), 9),
+    Column("priority", N_("P"), 3),
+    Column("sla", N_("SLA left"), 10, width_ru=12),
     # % of each clock's target used: response, resolution, update
-    Column("use_response", "Rsp%", 4),
-    Column("use_resolution", "Res%", 4),
-    Column("use_update", "Upd%", 4),
-    Column("status", "Status", 13),
-    Column("subject", "Subject", 0),
-    Column("where", "Customer / site", 26, 100),
-    Column("assignee", "Assignee", 11, 90),
-    Column("age", "Age", 5, 70),
+    Column("use_response", N_("Rsp%"), 4),
+    Column("use_resolution", N_("Res%"), 4),
+    Column("use_update", N_("Upd%"), 4),
+    Column("status", N_("Status"), 13),
+    Column("subject", N_("Subject"), 0),
+    Column("where", N_("Customer / site"), 26, 100),
+    Column("assignee", N_("Assignee"), 11, 90),
+    Column("age", N_("Age"), 5, 70),
 )
 
+# a status as the queue's narrow column shows it (`pgettext("status", …)`, see status_label)
 STATUS_LABELS = {
-    "new": "new",
-    "assigned": "assigned",
-    "in_progress": "in progress",
-    "waiting_customer": "wait customer",
-    "waiting_vendor": "wait vendor",
-    "resolved": "resolved",
-    "reopened": "reopened",
-    "closed": "closed",
-    "cancelled": "cancelled",
+    "new": NP_("status", "new"),
+    "assigned": NP_("status", "assigned"),
+    "in_progress": NP_("status", "in progress"),
+    "waiting_customer": NP_("status", "wait customer"),
+    "waiting_vendor": NP_("status", "wait vendor"),
+    "resolved": NP_("status", "resolved"),
+    "reopened": NP_("status", "reopened"),
+    "closed": NP_("status", "closed"),
+    "cancelled": NP_("status", "cancelled"),
 }
+
+
+def status_label(status: str) -> str:
+    """A ticket's status in a few words, in the language in force."""
+    label = STATUS_LABELS.get(status)
+    return pgettext("status", label) if label else status.replace("_", " ")
 
 
 def sla_state(row: QueueRow, now: datetime) -> str:
@@ -132,25 +141,26 @@ def clock_uses(
 
 
 def age(created: datetime, now: datetime) -> str:
+    """How old a ticket is, in its largest unit: "40m", "5h", "3d" ("40м", "5ч", "3д")."""
     seconds = max(0, (now - created).total_seconds())
     if seconds < 3600:
-        return f"{int(seconds // 60)}m"
+        return _("{n}m").format(n=int(seconds // 60))
     if seconds < 86400:
-        return f"{int(seconds // 3600)}h"
-    return f"{int(seconds // 86400)}d"
+        return _("{n}h").format(n=int(seconds // 3600))
+    return _("{n}d").format(n=int(seconds // 86400))
 
 
 class TicketTable(ScrollView, can_focus=True):
     """The queue's rows; keyboard first (j/k, g/G, page keys, enter)."""
 
     BINDINGS = [
-        Binding("j,down", "cursor(1)", "Down", show=False, id="table.down"),
-        Binding("k,up", "cursor(-1)", "Up", show=False, id="table.up"),
-        Binding("g,home", "first", "First", show=False, id="table.first"),
-        Binding("G,end", "last", "Last", show=False, id="table.last"),
-        Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="table.page_down"),
-        Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="table.page_up"),
-        Binding("enter", "select", "Open", id="table.open", tooltip="Open the ticket"),
+        Binding("j,down", "cursor(1)", N_("Down"), show=False, id="table.down"),
+        Binding("k,up", "cursor(-1)", N_("Up"), show=False, id="table.up"),
+        Binding("g,home", "first", N_("First"), show=False, id="table.first"),
+        Binding("G,end", "last", N_("Last"), show=False, id="table.last"),
+        Binding("pagedown,ctrl+f", "page(1)", N_("Page down"), show=False, id="table.page_down"),
+        Binding("pageup,ctrl+b", "page(-1)", N_("Page up"), show=False, id="table.page_up"),
+        Binding("enter", "select", N_("Open"), id="table.open", tooltip=N_("Open the ticket")),
     ]
 
     COMPONENT_CLASSES = {
@@ -378,17 +388,22 @@ class TicketTable(ScrollView, can_focus=True):
 
     def _layout(self) -> list[tuple[Column, int]]:
         width = self.scrollable_content_region.width
-        shown = [c for c in COLUMNS if width >= c.min_table_width]
-        fixed = sum(c.width + 1 for c in shown if c.width)
+        russian = language() == "ru"
+        shown = [
+            (c, c.width_ru if russian and c.width_ru else c.width)
+            for c in COLUMNS
+            if width >= c.min_table_width
+        ]
+        fixed = sum(w + 1 for _c, w in shown if w)
         flex = max(10, width - fixed - 1)
-        return [(c, c.width or flex) for c in shown]
+        return [(c, w or flex) for c, w in shown]
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
         if y == 0:
             header = self._style("header")
-            cells = [(c.label, w, header) for c, w in self._layout()]
+            cells = [(_(c.label), w, header) for c, w in self._layout()]
             return self._strip(cells, width, base + header)
         position = int(self.scroll_y) + y - 1
         if position >= self.total:
@@ -423,7 +438,7 @@ class TicketTable(ScrollView, can_focus=True):
             "key": (row.key, Style()),
             "priority": (f"P{row.priority}", prio_style),
             "sla": (sla_left(row, calendar, now), sla_style),
-            "status": (STATUS_LABELS.get(row.status, row.status), Style()),
+            "status": (status_label(row.status), Style()),
             "subject": (visible_line(row.subject), Style()),
             "where": (visible_line(row.where), Style()),
             "assignee": (row.assignee or "—", mine),

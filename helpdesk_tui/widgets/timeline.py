@@ -10,35 +10,37 @@ from rich.text import Text
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from helpdesk_tui.domain.sla import format_duration
 from helpdesk_tui.domain.text import visible, visible_line
+from helpdesk_tui.i18n import N_, _, format_duration
 from helpdesk_tui.services.ticket_views import EventView
+from helpdesk_tui.widgets.ticket_table import status_label
 
+# an event's kind as the timeline says it (marked `N_`, shown with `_`)
 LABELS = {
-    "created": "Registered",
-    "taken": "Taken",
-    "assigned": "Assigned",
-    "status": "Status changed",
-    "escalated": "Escalated",
-    "deescalated": "De-escalated",
-    "supervisor": "Supervisor told",
-    "reply": "Reply to the customer",
-    "note": "Internal note",
-    "customer_reply": "The customer wrote",
-    "resolved": "Resolved",
-    "confirmed": "Confirmed by the customer",
-    "reopened": "Reopened",
-    "closed": "Closed",
-    "priority": "Priority changed",
-    "sla_plan": "SLA plan changed",
-    "fields": "Fields changed",
-    "linked": "Linked",
-    "time": "Time logged",
-    "sla_at_risk": "SLA at risk",
-    "sla_breached": "SLA breached",
-    "rated": "Rated",
-    "rule": "Automation rule fired",
-    "vendor_late": "Vendor's promise passed",
+    "created": N_("Registered"),
+    "taken": N_("Taken"),
+    "assigned": N_("Assigned"),
+    "status": N_("Status changed"),
+    "escalated": N_("Escalated"),
+    "deescalated": N_("De-escalated"),
+    "supervisor": N_("Supervisor told"),
+    "reply": N_("Reply to the customer"),
+    "note": N_("Internal note"),
+    "customer_reply": N_("The customer wrote"),
+    "resolved": N_("Resolved"),
+    "confirmed": N_("Confirmed by the customer"),
+    "reopened": N_("Reopened"),
+    "closed": N_("Closed"),
+    "priority": N_("Priority changed"),
+    "sla_plan": N_("SLA plan changed"),
+    "fields": N_("Fields changed"),
+    "linked": N_("Linked"),
+    "time": N_("Time logged"),
+    "sla_at_risk": N_("SLA at risk"),
+    "sla_breached": N_("SLA breached"),
+    "rated": N_("Rated"),
+    "rule": N_("Automation rule fired"),
+    "vendor_late": N_("Vendor's promise passed"),
 }
 
 KIND_CLASS = {
@@ -86,27 +88,47 @@ def _value(value: Any) -> str:
     )
 
 
-# recorded field names as people say them
+# recorded field names as people say them (marked `N_`, shown with `_`)
 FIELD_LABELS = {
-    "time_spent_s": "time spent",
-    "escalation_count": "escalations",
-    "reopen_count": "reopened",
-    "fcr": "solved on first contact",
-    "satisfaction": "rating",
-    "vendor_case": "vendor case",
-    "vendor_promised": "promised by",
-    "vendor_contact": "vendor contact",
-    "vendor_late": "late case",
+    "service": N_("service"),
+    "priority": N_("priority"),
+    "group": N_("group"),
+    "line": N_("line"),
+    "assignee": N_("assignee"),
+    "channel": N_("channel"),
+    "status": N_("status"),
+    "impact": N_("impact"),
+    "urgency": N_("urgency"),
+    "category": N_("category"),
+    "asset": N_("asset"),
+    "subject": N_("subject"),
+    "type": N_("type"),
+    "time_spent_s": N_("time spent"),
+    "escalation_count": N_("escalations"),
+    "reopen_count": N_("reopened"),
+    "fcr": N_("solved on first contact"),
+    "satisfaction": N_("rating"),
+    "vendor_case": N_("vendor case"),
+    "vendor_promised": N_("promised by"),
+    "vendor_contact": N_("vendor contact"),
+    "vendor_late": N_("late case"),
 }
+
+
+def _label(name: str) -> str:
+    label = FIELD_LABELS.get(name)
+    return _(label) if label else name
 
 
 def _field(name: str, value: Any) -> str:
     if name == "priority" and isinstance(value, int):
         return f"P{value}"
+    if name == "status" and isinstance(value, str) and value:
+        return status_label(value)
     if name == "time_spent_s" and isinstance(value, int | float):
         return format_duration(value)
     if name == "fcr" and isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return _value(value)
 
 
@@ -119,10 +141,9 @@ def summary(event: EventView) -> str:
             continue
         if event.kind == "created":
             if name in ("service", "priority", "group", "assignee", "channel") and after:
-                parts.append(f"{name}: {_field(name, after)}")
+                parts.append(f"{_label(name)}: {_field(name, after)}")
             continue
-        label = FIELD_LABELS.get(name, name)
-        parts.append(f"{label}: {_field(name, before)} → {_field(name, after)}")
+        parts.append(f"{_label(name)}: {_field(name, before)} → {_field(name, after)}")
     return visible_line("; ".join(parts))
 
 
@@ -146,7 +167,7 @@ class EventBlock(Static):
     @staticmethod
     def _render_event(event: EventView) -> Text:
         when = event.at.astimezone().strftime("%d.%m %H:%M")
-        label = LABELS.get(event.kind, event.kind)
+        label = _(LABELS[event.kind]) if event.kind in LABELS else event.kind
         if event.kind in ("sla_at_risk", "sla_breached") and event.body:
             label = f"{label}: {event.body}"
         text = Text()
@@ -156,7 +177,7 @@ class EventBlock(Static):
         text.append("  ")
         text.append(label, style="italic")
         if event.kind == "note":
-            text.append("  (not shown to the customer)", style="dim")
+            text.append("  " + _("(not shown to the customer)"), style="dim")
         changes = summary(event)
         if changes:
             text.append("\n")

@@ -5,7 +5,8 @@ Checked, in the converted modules: `Binding(…)` descriptions and tooltips; `no
 `Static`, `Label`, `Checkbox`, `Button` texts; `Input(placeholder=…)`; typer's `help=`;
 `add_column(…)` headers; `say(…)`; `print_table(…, title=…)`; the messages of errors raised
 to users (`Invalid`, `NotAllowed`, `NotFound`, `Conflict`, `TryLater`, `BadParameter`,
-`HelpdeskError`); the dialogs' and the picker's titles; `self.title`/`self.sub_title`; and
+`HelpdeskError`); the dialogs', the picker's and the editors' titles; a picker `Choice`'s
+label and detail; `Select(prompt=…)`; `self.title`/`self.sub_title`; and
 the column names of `print_table`/`print_csv` tables, which need a label in
 `cli/common.COLUMN_LABELS`.
 
@@ -35,7 +36,16 @@ ERRORS = {
     "HelpdeskError",
     "StoreError",
 }
-FIRST_ARG = {"notify", "say", "add_column", "PickerScreen", "ConfirmScreen", "InputScreen"}
+FIRST_ARG = {
+    "notify",
+    "say",
+    "add_column",
+    "PickerScreen",
+    "ConfirmScreen",
+    "InputScreen",
+    "ComposeScreen",
+    "VendorCaseScreen",
+}
 HEADER_NAMES = {"headers", "heads"}
 
 
@@ -100,7 +110,10 @@ def _call_findings(call: ast.Call) -> Iterator[tuple[str, ast.expr | None]]:
         yield f"{name}(…)", call.args[0] if call.args else None
     if name in TEXT_WIDGETS or name in ("notify",):
         yield f"{name}(message=…)", _kw(call, "message")
-    for keyword in ("help", "placeholder", "title", "hint", "short_help", "epilog"):
+    if name == "Choice":  # the picker's option: Choice(id, label, detail, preview)
+        yield "Choice label", call.args[1] if len(call.args) > 1 else _kw(call, "label")
+        yield "Choice detail", call.args[2] if len(call.args) > 2 else _kw(call, "detail")
+    for keyword in ("help", "placeholder", "title", "hint", "short_help", "epilog", "prompt"):
         if keyword in ("title",) and name not in ("print_table", "notify"):
             continue
         yield f"{name}({keyword}=…)", _kw(call, keyword)

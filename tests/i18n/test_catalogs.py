@@ -142,6 +142,10 @@ def test_the_converted_modules_show_no_bare_text():
         'print_table(("key", "mystery column"), rows)',
         'self.title = "Templates"',
         'self.sub_title = "read only" if x else ""',
+        'Choice("all", "Show everything")',
+        'Choice(code, name, f"used {n}×")',
+        'Select([], prompt="pick the organisation")',
+        'ComposeScreen(f"Reply on {key}", ticket=key, kind="reply")',
     ],
 )
 def test_the_lint_finds_bare_text(source):
@@ -161,6 +165,9 @@ def test_the_lint_finds_bare_text(source):
         'raise Invalid(_("no password given"))',
         'print_table(("key", "subject"), rows)',
         'self.title = _("KPIs")',
+        'Choice("-", _("— no asset"))',
+        "Choice(c.code, c.name, c.detail)",
+        'Select([], prompt="—")',
     ],
 )
 def test_the_lint_lets_translated_text_and_data_pass(source):

@@ -186,7 +186,7 @@ async def test_waiting_for_the_customer_pauses_the_clock_and_back_resumes_it(app
     async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key)
         await pilot.press("s")
-        await _pick(app, pilot, "waiting customer")
+        await _pick(app, pilot, "wait customer")
         await _pick(app, pilot, "confirm")  # why it waits: a reason of data/sla.toml
         assert isinstance(app.screen, InputScreen)
         await pilot.press("enter")  # no more words needed

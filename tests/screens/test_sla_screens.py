@@ -54,7 +54,7 @@ async def test_waiting_for_the_customer_asks_why_and_records_it(app_for, demo_st
     async with app.run_test(size=(120, 30)) as pilot:
         await find(app, pilot, key)
         await pilot.press("s")
-        await _pick(app, pilot, "waiting customer")
+        await _pick(app, pilot, "wait customer")
         await _pick(app, pilot, "information")  # the reasons of data/sla.toml
         assert isinstance(app.screen, InputScreen)
         await paste(app, pilot, "photo of the error screen")
@@ -74,7 +74,7 @@ async def test_other_needs_words_and_esc_changes_nothing(app_for, demo_store):
         await find(app, pilot, key)
         version = ticket(demo_store, key).version
         await pilot.press("s")
-        await _pick(app, pilot, "waiting customer")
+        await _pick(app, pilot, "wait customer")
         await _pick(app, pilot, "other")
         await pilot.press("enter")  # no words
         await settle(app, pilot)
@@ -209,7 +209,7 @@ async def test_a_ticket_not_held_starts_no_watch_until_taken(app_for, demo_store
 
 
 async def test_the_sidebar_shows_the_share_used_of_the_clock_furthest_along(app_for, demo_store):
-    from helpdesk_tui.widgets.sla_sidebar import SlaSidebar
+    from helpdesk_tui.widgets.sla_sidebar import SlaSidebar, clock_short
     from helpdesk_tui.widgets.ticket_table import clock_uses
 
     clock = FakeClock()
@@ -227,7 +227,7 @@ async def test_the_sidebar_shows_the_share_used_of_the_clock_furthest_along(app_
         worst = max(uses, key=lambda u: u.share)
         prompt = str(sidebar.query_one("OptionList").get_option_at_index(0).prompt)
         share = f"{min(999, int(worst.share * 100))}%"
-        assert f"{share} {worst.name[:3]}" in prompt and first.key in prompt
+        assert f"{share} {clock_short(worst.name)}" in prompt and first.key in prompt
 
 
 async def test_quitting_logs_the_running_stopwatch(app_for, demo_store):
