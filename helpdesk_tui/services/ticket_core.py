@@ -23,6 +23,7 @@ from helpdesk_tui.domain.workflow import OPEN, RULE, Status
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.changes import announce
+from helpdesk_tui.store.db import held
 from helpdesk_tui.store.keys import PREFIX
 
 
@@ -214,7 +215,7 @@ def recorded(session: Session, attr: str, value: Any, cat: Any = None) -> Any:
             return code
     if attr in _REFS:
         model, column = _REFS[attr]
-        row = session.get(model, value)
+        row = held(session, model, value)
         return getattr(row, column) if row is not None else value
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
@@ -254,9 +255,12 @@ def apply(
         "version": ticket.version + 1,
         "is_open": Status(status) in OPEN,
     }
+    # the table, not the ORM entity: the ticket is detached, so there is nothing in the
+    # session to synchronise, and the ORM's bulk-update path costs more than the UPDATE
+    table = m.Ticket.__table__
     result = session.execute(
-        update(m.Ticket)
-        .where(m.Ticket.id == ticket.id, m.Ticket.version == ticket.version)
+        update(table)
+        .where(table.c.id == ticket.id, table.c.version == ticket.version)
         .values(**full)
     )
     if result.rowcount != 1:
