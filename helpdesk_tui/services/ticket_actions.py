@@ -43,7 +43,7 @@ from helpdesk_tui.services.ticket_core import (
     utcnow,
 )
 from helpdesk_tui.store import models as m
-from helpdesk_tui.store.db import Store, held
+from helpdesk_tui.store.db import Store, held, store_cache
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,17 @@ def editing(
 
 
 def changed_result(s: Session, ticket: m.Ticket, event: m.TicketEvent, message: str) -> Changed:
-    assignee = held(s, m.Agent, ticket.assignee_id)
-    login = assignee.login if assignee is not None else None
+    login = _login(s, ticket.assignee_id) if ticket.assignee_id is not None else None
     return Changed(ticket.key, ticket.version, ticket.status, login, event.id, message)
+
+
+def _login(s: Session, agent_id: int) -> str:
+    """An agent's login. Agents are never removed nor renamed, so a login once read is kept
+    for the store: a run over a thousand tickets asks for the same few, one query each."""
+    logins = store_cache(s).setdefault("agent_logins", {})
+    if agent_id not in logins:
+        logins[agent_id] = s.exec(select(m.Agent.login).where(m.Agent.id == agent_id)).one()
+    return logins[agent_id]
 
 
 # -- the SLA side of a change -------------------------------------------------------------

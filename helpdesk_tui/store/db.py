@@ -176,6 +176,13 @@ def held(session: Session, model: type, row_id: int | None) -> Any:
     return rows[model, row_id]
 
 
+def store_cache(session: Session) -> dict:
+    """The per-process cache of the store whose write transaction `session` is (a dict
+    of its own outside one: nothing is kept)."""
+    store = session.info.get(_STORE)
+    return store.cache if store is not None else {}
+
+
 def open_store(url: str, *, pool_size: int = 5) -> Store:
     return Store(make_engine(url, pool_size=pool_size), url)
 
