@@ -424,3 +424,42 @@ async def test_a_parent_resolution_runs_its_children_with_progress_and_cancel(ap
         assert app.screen.result.done == 41 - result.done
     assert {ticket(demo_store, k).status for k in calls} == {"resolved"}
     assert mass_incident.pending(demo_store, parent).keys == ()
+
+
+async def test_a_child_refused_in_the_resolution_is_listed_with_why(app_for, demo_store):
+    """petrov (line 2, software) resolves an incident one of whose calls is a printer's
+    (line 2, hardware): that child is refused, said so in the summary and audited."""
+    from helpdesk_tui.services import refusals
+
+    ivanova = resolve(demo_store, "ivanova")
+    parent = new_ticket(demo_store, "Магазин 4: кассы зависают", assignee="petrov")
+    pos = new_ticket(demo_store, "Касса 1 зависает", assignee="petrov")
+    printer = new_ticket(
+        demo_store, "Принтер чеков не печатает", assignee=None, service="receipt-printer"
+    )
+    mass_incident.attach(demo_store, ivanova, parent, [pos, printer])
+    app = app_for("petrov")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_ticket(parent)
+        await settle(app, pilot)
+        assert isinstance(app.screen, TicketScreen)
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ComposeScreen), app.screen
+        await paste(app, pilot, "Перезагрузили сервер касс.")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen), app.screen
+        result = app.screen.result
+        assert result.done == 1 and [o.key for o in result.failed] == [printer]
+        title = str(app.screen.query_one(".dialog-title").render())
+        assert "1 of 2 changed, 1 refused" in title
+        listed = app.screen.query_one("#batch-outcomes")
+        first = str(listed.get_option_at_index(0).prompt)
+        assert first.startswith(f"✗ {printer}") and "l2-hardware" in first
+    assert ticket(demo_store, pos).status == "resolved"
+    assert ticket(demo_store, printer).status != "resolved"
+    found = refusals.recent(demo_store, limit=1)[0]
+    assert (found.login, found.action, found.ticket) == ("petrov", "ticket.resolve", printer)
+    assert printer in events(demo_store, parent, "note")[-1].body
