@@ -215,7 +215,9 @@ def recorded(session: Session, attr: str, value: Any, cat: Any = None) -> Any:
             return code
     if attr in _REFS:
         model, column = _REFS[attr]
-        row = held(session, model, value)
+        # reference rows are held for the transaction; a ticket (a parent) is not: the
+        # change may load and update it next, and a held copy would go stale
+        row = session.get(model, value) if model is m.Ticket else held(session, model, value)
         return getattr(row, column) if row is not None else value
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
