@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from datetime import datetime
 
@@ -45,17 +46,20 @@ VERSION = typer.Option(
 )
 
 
-def _done(result: Changed, as_json: bool) -> None:
+def _done(result: Changed, as_json: bool, *, children: batch.BatchResult | None = None) -> None:
     if as_json:
-        print_json(
-            {
-                "key": result.key,
-                "version": result.version,
-                "status": result.status,
-                "assignee": result.assignee,
-                "event": result.event_id,
-            }
-        )
+        row = {
+            "key": result.key,
+            "version": result.version,
+            "status": result.status,
+            "assignee": result.assignee,
+            "event": result.event_id,
+        }
+        if children is not None:  # a mass incident's: what happened to each
+            row["children"] = [
+                {"key": o.key, "ok": o.ok, "message": o.message} for o in children.outcomes
+            ]
+        print_json(row)
     else:
         say(result.message)
 
@@ -525,19 +529,86 @@ def resolve(
     version: int | None = VERSION,
     as_json: bool = JSON,
 ) -> None:
-    """Resolve; the customer is asked to confirm."""
+    """Resolve; the customer is asked to confirm. A mass incident's open children go with
+    it, each its own change, a line each on standard error as they go; Ctrl+C stops after
+    the child in hand (`ticket cascade PARENT` resolves the rest). Exit status 1 if a
+    child refused or the run was stopped."""
     c = ctx_obj(ctx)
-    _done(
-        ticket_actions.resolve(
-            c.store(),
-            c.actor(login),
-            key,
-            read_text_arg(resolution) or "",
-            template=template,
-            expected_version=version,
-        ),
-        as_json,
+    store, actor = c.store(), c.actor(login)
+    text = read_text_arg(resolution) or ""
+    result = ticket_actions.resolve(
+        store, actor, key, text, template=template, expected_version=version, cascade=False
     )
+    if not as_json:
+        say(result.message)
+    went = _resolve_children(store, actor, result.key, text)
+    if as_json:
+        _done(result, as_json, children=went)
+    if went is not None and (went.failed or went.cancelled):
+        raise typer.Exit(1)
+
+
+@app.command("cascade")
+def cascade(
+    ctx: typer.Context,
+    key: str = typer.Argument(..., help=N_("A resolved mass incident.")),
+    login: str | None = AS,
+    as_json: bool = JSON,
+) -> None:
+    """Resolve the open children of a resolved mass incident with its resolution: the rest
+    of a run that was stopped. Exit status 1 if a child refused or the run was stopped."""
+    c = ctx_obj(ctx)
+    store, actor = c.store(), c.actor(login)
+    went = _resolve_children(store, actor, key, None)
+    if went is None:
+        raise Invalid(_("{key} has no open children to resolve with it").format(key=key))
+    if as_json:
+        print_json([{"key": o.key, "ok": o.ok, "message": o.message} for o in went.outcomes])
+    if went.failed or went.cancelled:
+        raise typer.Exit(1)
+
+
+def _resolve_children(store, actor, key: str, resolution: str | None) -> batch.BatchResult | None:
+    """A resolved mass incident's open children (None: it has none), with a line on
+    standard error per child; the first Ctrl+C stops the run after the child in hand."""
+    todo = mass_incident.pending(store, key)
+    if not todo.keys:
+        return None
+    flag = batch.CancelFlag()
+
+    def interrupted(_signal, _frame) -> None:
+        flag.cancel()
+        signal.signal(signal.SIGINT, previous)  # a second Ctrl+C stops at once
+        say(_("stopping after the ticket in hand…"), err=True)
+
+    def progress(done: int, total: int, o: batch.Outcome) -> None:
+        line = o.message if o.ok else _("{key} refused: {why}").format(key=o.key, why=o.message)
+        say(f"[{done}/{total}] {line}", err=True)
+
+    say(
+        n_(
+            "{key} is a mass incident: resolving its {n} open child ticket",
+            "{key} is a mass incident: resolving its {n} open child tickets",
+            len(todo.keys),
+        ).format(key=key, n=len(todo.keys)),
+        err=True,
+    )
+    previous = signal.signal(signal.SIGINT, interrupted)
+    try:
+        went = mass_incident.cascade(
+            store, actor, key, resolution, cancel=flag, progress=progress
+        ).result
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    summary = _("{done} of {total} children resolved, {failed} refused").format(
+        done=went.done, total=went.total, failed=len(went.failed)
+    )
+    if todo.excluded:
+        summary += _(", {n} excluded left open").format(n=todo.excluded)
+    if went.cancelled:
+        summary += _(", stopped with {n} left open").format(n=went.skipped)
+    say(summary, err=True)
+    return went
 
 
 @app.command("confirm")

@@ -185,13 +185,19 @@ class TicketActions:
     """Mixin for screens that have a current ticket.
 
     The screen provides `target()` → (key, version) of the ticket the agent is looking at
-    (or None), and `changed(result)` to refresh itself after a change.
+    (or None), and `changed(result)` to refresh itself after a change; `MassIncidentActions`
+    (on every screen with this mixin) resolves a resolved mass incident's children.
     """
 
     def target(self) -> tuple[str, int | None] | None:  # pragma: no cover - overridden
         raise NotImplementedError
 
     def changed(self, result: Changed) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def resolve_children(  # pragma: no cover - MassIncidentActions, beside this mixin
+        self, key: str, resolution: str | None, otherwise: Callable[[], None] | None = None
+    ) -> None:
         raise NotImplementedError
 
     # -- helpers ----------------------------------------------------------------------
@@ -215,9 +221,11 @@ class TicketActions:
         fn: Callable[..., Changed],
         *args: Any,
         draft: tuple[str, str] | None = None,
+        then: Callable[[Changed], None] | None = None,
         **kwargs: Any,
     ) -> None:
-        """Call an action service; on success refresh and drop the draft it came from."""
+        """Call an action service; on success refresh, drop the draft it came from, and
+        `then(result)`."""
 
         def done(result: Changed) -> None:
             self.notify(result.message, timeout=4, markup=False)  # names, keys: never markup
@@ -226,6 +234,8 @@ class TicketActions:
             if draft is not None:
                 self.call(drafts.discard, self.desk.store, self.desk.actor, *draft, group="draft")
             self.changed(result)
+            if then is not None:
+                then(result)
 
         def failed(error: Exception) -> bool:
             if isinstance(error, Conflict) and hasattr(error, "seen"):
@@ -486,6 +496,12 @@ class TicketActions:
     def action_resolve(self) -> None:
         def write(key: str, version: int | None, detail: TicketDetail) -> None:
             refusal = _("{key} is {status}: resolving it is not open to you.")
+            if detail.status in (Status.RESOLVED, Status.CLOSED):
+                # a mass incident whose children's run was cancelled: the rest of them
+                self.resolve_children(
+                    key, None, lambda: self._may(key, detail, Status.RESOLVED, refusal)
+                )
+                return
             if not self._may(key, detail, Status.RESOLVED, refusal):
                 return
             self._write(
@@ -499,6 +515,8 @@ class TicketActions:
                     template=code,
                     expected_version=version,
                     draft=("resolution", key),
+                    cascade=False,  # a mass incident's children: with a progress bar
+                    then=lambda result: self.resolve_children(result.key, text),
                 ),
                 templates=("resolution", "reply"),
                 hint=_("The customer gets this text and is asked to confirm."),

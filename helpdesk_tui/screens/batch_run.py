@@ -46,6 +46,7 @@ class ProgressScreen(ModalScreen[batch.BatchResult | None]):
         self.runner = runner
         self.flag = batch.CancelFlag()
         self._done = 0
+        self._total = total
         self._failed = 0
         self._lock = threading.Lock()
         self.error: BaseException | None = None
@@ -66,9 +67,10 @@ class ProgressScreen(ModalScreen[batch.BatchResult | None]):
             self._run, thread=True, group="batch", exit_on_error=False, description="batch"
         )
 
-    def _progress(self, done: int, _total: int, outcome: batch.Outcome) -> None:
+    def _progress(self, done: int, total: int, outcome: batch.Outcome) -> None:
         with self._lock:  # called in the worker thread
             self._done = done
+            self._total = total  # the runner's own count (a cascade reads its children again)
             self._failed += not outcome.ok
 
     def _run(self) -> batch.BatchResult:
@@ -76,9 +78,9 @@ class ProgressScreen(ModalScreen[batch.BatchResult | None]):
 
     def _show(self) -> None:
         with self._lock:
-            done, failed = self._done, self._failed
-        self.query_one(ProgressBar).update(progress=done)
-        text = f"{done:,} of {self.total:,}" + (f" · {failed:,} refused" if failed else "")
+            done, failed, total = self._done, self._failed, self._total
+        self.query_one(ProgressBar).update(total=max(1, total), progress=done)
+        text = f"{done:,} of {total:,}" + (f" · {failed:,} refused" if failed else "")
         if self.flag.cancelled:
             text += " · cancelling after the current ticket…"
         self.query_one("#batch-count", Static).update(text)

@@ -1,12 +1,22 @@
-"""A mass incident's children in the ticket pane, and `x` to leave one out of (or take it
-back into) the incident's resolution: on the workspace and on the ticket screen."""
+"""A mass incident's children in the ticket pane, `x` to leave one out of (or take it back
+into) the incident's resolution, and that resolution itself: on the workspace and on the
+ticket screen.
+
+Resolving a parent (R) resolves the parent alone; its open children then go with it one
+by one under a progress bar that can be cancelled between children (Esc or c), and a
+summary lists each child resolved or refused, and why. R on a resolved parent whose run
+was cancelled offers to resolve the rest with the parent's resolution."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.binding import Binding
 
+from helpdesk_tui.screens.batch_run import ProgressScreen, SummaryScreen
+from helpdesk_tui.screens.dialogs import ConfirmScreen
 from helpdesk_tui.screens.picker import Choice, PickerScreen
-from helpdesk_tui.services import mass_incident
+from helpdesk_tui.services import batch, mass_incident
 
 EXCLUDE_BINDING = Binding(
     "x",
@@ -84,3 +94,60 @@ class MassIncidentActions:
             )
 
         self.call(mass_incident.exclusions, self.desk.store, key, done=listed)
+
+    def resolve_children(
+        self, key: str, resolution: str | None, otherwise: Callable[[], None] | None = None
+    ) -> None:
+        """After `key` was resolved with `resolution`: its open, not excluded children, with
+        a progress bar. `resolution` None: the rest of a cancelled run, after asking (the
+        parent's own resolution is used); `otherwise()` when there is nothing to resolve."""
+        store = self.desk.store
+
+        def found(todo: mass_incident.Pending) -> None:
+            if not todo.keys:
+                if otherwise is not None:
+                    otherwise()
+                elif todo.excluded:
+                    self.notify(
+                        f"{key}: {todo.excluded} excluded child tickets are left open.",
+                        markup=False,
+                    )
+                return
+            if resolution is not None:
+                self._run_children(key, resolution, todo)
+                return
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"{key} is resolved, but {len(todo.keys):,} of its children are still "
+                    "open: resolve them with its resolution?",
+                    "Each child is resolved on its own, as if you did it by hand; the "
+                    "excluded ones stay open.",
+                ),
+                lambda yes: yes and self._run_children(key, None, todo),
+            )
+
+        self.call(mass_incident.pending, store, key, done=found)
+
+    def _run_children(self, key: str, resolution: str | None, todo: mass_incident.Pending) -> None:
+        store, actor = self.desk.store, self.desk.actor
+        title = f"Resolve the children of {key} with it"
+        if todo.excluded:
+            title += f" ({todo.excluded:,} excluded, left open)"
+
+        def runner(cancel, progress) -> batch.BatchResult:
+            return mass_incident.cascade(
+                store, actor, key, resolution, cancel=cancel, progress=progress
+            ).result
+
+        screen = ProgressScreen(title, len(todo.keys), runner)
+        self.batch_running = True  # the workspace's live refresh waits for the end
+
+        def finished(result: batch.BatchResult | None) -> None:
+            self.batch_running = False
+            if result is None:
+                self.desk.report_error(screen.error)
+            else:
+                self.app.push_screen(SummaryScreen(title, result))
+            self.reload_ticket()  # type: ignore[attr-defined]
+
+        self.app.push_screen(screen, finished)

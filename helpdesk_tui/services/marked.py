@@ -16,11 +16,8 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from helpdesk_tui.domain.errors import Invalid, NotFound
-from helpdesk_tui.domain.placeholders import fill
 from helpdesk_tui.services import batch, escalation, macros, ticket_actions
 from helpdesk_tui.services.agents import Actor
-from helpdesk_tui.services.catalog import catalog
-from helpdesk_tui.services.notify import placeholder_values
 from helpdesk_tui.services.refusals import require
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
@@ -63,7 +60,7 @@ def per_ticket(store: Store, actor: Actor, change: Change) -> Callable[[str], st
         body = _template_body(store, change.template)
         return lambda key: (
             ticket_actions.reply(
-                store, actor, key, _filled(store, actor, key, body), template=change.template
+                store, actor, key, body, template=change.template, fill_in=True
             ).message
         )
     if change.kind == "priority":
@@ -113,22 +110,6 @@ def _template_body(store: Store, code: str) -> str:
     if row is None:
         raise NotFound(f"no active template {code!r}")
     return row.body
-
-
-def _filled(store: Store, actor: Actor, key: str, body: str) -> str:
-    with store.read() as s:
-        t = s.exec(select(m.Ticket).where(m.Ticket.key == key)).first()
-        if t is None:
-            raise NotFound(f"no ticket {key}")
-        contact = s.get(m.Contact, t.contact_id) if t.contact_id else None
-        values = placeholder_values(
-            s,
-            catalog(store, s),
-            t,
-            language=contact.language if contact else "en",
-            agent_name=actor.name,
-        )
-    return fill(body, values)
 
 
 def reply_templates(store: Store) -> list[tuple[str, str, str]]:

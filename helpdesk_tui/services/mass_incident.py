@@ -19,14 +19,11 @@ from datetime import datetime
 from sqlalchemy import Integer, and_, case, func, select
 
 from helpdesk_tui.domain.errors import Invalid, NotFound
-from helpdesk_tui.domain.placeholders import fill
 from helpdesk_tui.domain.vocab import EventKind
-from helpdesk_tui.domain.workflow import OPEN
+from helpdesk_tui.domain.workflow import OPEN, Status
 from helpdesk_tui.services import batch, ticket_actions
 from helpdesk_tui.services.agents import Actor
-from helpdesk_tui.services.catalog import catalog
-from helpdesk_tui.services.notify import placeholder_values
-from helpdesk_tui.services.refusals import guarded, require
+from helpdesk_tui.services.refusals import each_alone, guarded, require
 from helpdesk_tui.services.ticket_actions import Changed, changed_result, editing
 from helpdesk_tui.services.ticket_core import apply, load_for_update, normalize_key, utcnow
 from helpdesk_tui.store import models as m
@@ -261,23 +258,27 @@ def open_incidents(store: Store, *, limit: int = 8) -> list[MassIncident]:
 
 # -- resolving ---------------------------------------------------------------------------------
 
+NOTE_FAILURES = 20  # the parent's note names at most this many refused children (and why)
 
-def cascade(
-    store: Store,
-    actor: Actor,
-    key: str,
-    resolution: str,
-    *,
-    now: datetime | None = None,
-    cancel: batch.CancelFlag | None = None,
-) -> Cascade:
-    """Resolve the open, not excluded children of the resolved parent `key`, each with the
-    parent's resolution filled for it; then note on the parent how it went."""
-    now = now or utcnow()
+
+@dataclass(frozen=True)
+class Pending:
+    """What a parent's resolution has to do: its open children that go with it, in order,
+    and how many open ones are excluded (they stay open)."""
+
+    parent: str
+    keys: tuple[str, ...]
+    excluded: int
+
+
+def pending(store: Store, key: str) -> Pending:
+    """The open, not excluded children of `key` (none for a ticket that is no parent)."""
     key = normalize_key(key)
     with store.read() as s:
-        parent_id = s.execute(select(T.id).where(T.key == key)).scalar_one()
-        keys = list(
+        parent_id = s.execute(select(T.id).where(T.key == key)).scalar()
+        if parent_id is None:
+            raise NotFound(f"no ticket {key}")
+        keys = tuple(
             s.execute(
                 select(T.key)
                 .where(T.parent_id == parent_id, T.is_open.is_(True), ~T.exclude_from_parent)
@@ -289,29 +290,79 @@ def cascade(
                 T.parent_id == parent_id, T.is_open.is_(True), T.exclude_from_parent
             )
         ).scalar_one()
+    return Pending(key, keys, int(excluded))
+
+
+def cascade(
+    store: Store,
+    actor: Actor,
+    key: str,
+    resolution: str | None = None,
+    *,
+    now: datetime | None = None,
+    cancel: batch.CancelFlag | None = None,
+    progress: Callable[[int, int, batch.Outcome], None] | None = None,
+) -> Cascade:
+    """Resolve the open, not excluded children of the resolved parent `key`, one after
+    another, each with the parent's resolution filled for it; then note on the parent how
+    it went.
+
+    Each child is resolved as if alone: its own transaction, event and permission check,
+    and a refusal is audited on that child (`refusals.each_alone`), even when this runs
+    inside the parent's guarded resolution. A refused child does not stop the others; a
+    cancel stops between children. Without `resolution`, the parent's own is used: the
+    rest of a cancelled run, on a parent already resolved."""
+    now = now or utcnow()
+    key = normalize_key(key)
+    resuming = resolution is None
+    if resolution is None:
+        require(store, actor, "ticket.resolve", key=key)
+        resolution = _resolution_of(store, key)
+    todo = pending(store, key)
+    if resuming and not todo.keys:
+        raise Invalid(f"{key} has no open children left to resolve with it")
+    text = f"{resolution}\n\n(Resolved with the mass incident {key}.)"
 
     def one(child: str) -> str:
-        with store.read() as s:
-            t = s.scalars(select(T).where(T.key == child)).first()
-            contact = s.get(m.Contact, t.contact_id) if t.contact_id else None
-            values = placeholder_values(
-                s,
-                catalog(store, s),
-                t,
-                language=contact.language if contact else "en",
-                agent_name=actor.name,
-            )
-        text = fill(resolution, values) + f"\n\n(Resolved with the mass incident {key}.)"
-        return ticket_actions.resolve(store, actor, child, text, now=now).message
+        return ticket_actions.resolve(
+            store, actor, child, text, fill_in=True, cascade=False, now=now
+        ).message
 
-    result = batch.run(keys, one, cancel=cancel)
-    note = f"mass incident resolved: {result.done} of {len(keys)} open children resolved with it"
+    with each_alone():
+        result = batch.run(todo.keys, one, cancel=cancel, progress=progress)
+    if todo.keys or todo.excluded:
+        with store.write() as s:
+            parent = load_for_update(s, key)
+            body = _note(result, todo.excluded, resuming)
+            apply(s, actor, parent, EventKind.NOTE, {}, now=now, body=body)
+    return Cascade(result, todo.excluded)
+
+
+def _resolution_of(store: Store, key: str) -> str:
+    with store.read() as s:
+        row = s.execute(select(T.status, T.resolution).where(T.key == key)).first()
+    if row is None:
+        raise NotFound(f"no ticket {key}")
+    if row.status not in (Status.RESOLVED, Status.CLOSED) or not (row.resolution or "").strip():
+        raise Invalid(f"{key} is {row.status}: resolve it first, its children go with it")
+    return row.resolution
+
+
+def _note(result: batch.BatchResult, excluded: int, resuming: bool) -> str:
+    """The parent's timeline: how many children went with it, which did not and why."""
+    head = "the rest of the mass incident's children" if resuming else "mass incident resolved"
+    note = f"{head}: {result.done} of {result.total} open children resolved with it"
     if excluded:
         note += f", {excluded} excluded left open"
-    if result.failed:
-        first = result.failed[0]
-        note += f"; {len(result.failed)} refused ({first.key}: {first.message})"
-    with store.write() as s:
-        parent = load_for_update(s, key)
-        apply(s, actor, parent, EventKind.NOTE, {}, now=now, body=note)
-    return Cascade(result, excluded)
+    if result.cancelled:
+        note += (
+            f"; cancelled with {result.skipped} left open "
+            "(R on the parent, or `helpdesk ticket cascade`, resolves them)"
+        )
+    failed = result.failed
+    if failed:
+        note += f"; {len(failed)} refused:"
+        note += "".join(f"\n- {o.key}: {o.message}" for o in failed[:NOTE_FAILURES])
+        if len(failed) > NOTE_FAILURES:
+            note += f"\n… and {len(failed) - NOTE_FAILURES} more"
+    return note

@@ -18,6 +18,7 @@ from helpdesk_tui.domain.placeholders import fill
 from helpdesk_tui.domain.vocab import priority_label
 from helpdesk_tui.services.catalog import Catalog
 from helpdesk_tui.store import models as m
+from helpdesk_tui.store.db import held
 
 _FALLBACK = {
     "ack": (
@@ -62,10 +63,10 @@ def placeholder_values(
     service = cat.services.get(ticket.service_id)
     plan = cat.plan_for(ticket.sla_plan_id)
     tz = cat.calendar_of(plan).spec.timezone
-    contact = session.get(m.Contact, ticket.contact_id) if ticket.contact_id else None
-    customer = session.get(m.Customer, ticket.customer_id) if ticket.customer_id else None
-    site = session.get(m.Site, ticket.site_id) if ticket.site_id else None
-    asset = session.get(m.Asset, ticket.asset_id) if ticket.asset_id else None
+    contact = held(session, m.Contact, ticket.contact_id)
+    customer = held(session, m.Customer, ticket.customer_id)
+    site = held(session, m.Site, ticket.site_id)
+    asset = held(session, m.Asset, ticket.asset_id)
     service_name = ""
     if service is not None:
         service_name = service.name_ru if language == "ru" and service.name_ru else service.name
@@ -142,7 +143,7 @@ def notify_customer(
 
     A contact without an e-mail gets none (they are told on the phone); that is not an error.
     """
-    contact = session.get(m.Contact, ticket.contact_id) if ticket.contact_id else None
+    contact = held(session, m.Contact, ticket.contact_id)
     if contact is None or not contact.email:
         return None
     language = contact.language or "en"

@@ -24,7 +24,8 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -180,6 +181,18 @@ def guarded(action: str) -> Callable[[F], F]:
         return inner  # type: ignore[return-value]
 
     return wrap
+
+
+@contextmanager
+def each_alone() -> Iterator[None]:
+    """Guarded calls inside this block are audited as if each were called alone, even
+    within a guarded call: a mass incident's resolution resolves each child as its own
+    action, and a child that refuses is a refusal of its own on that child."""
+    token = _depth.set(0)
+    try:
+        yield
+    finally:
+        _depth.reset(token)
 
 
 # -- the record -----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from helpdesk_tui.domain import clocks
 from helpdesk_tui.domain.errors import Conflict, Invalid, NotAllowed, NotFound
 from helpdesk_tui.domain.pauses import describe as describe_pause
 from helpdesk_tui.domain.pauses import parse_reason
+from helpdesk_tui.domain.placeholders import fill
 from helpdesk_tui.domain.priority import priority_of
 from helpdesk_tui.domain.sla import format_duration
 from helpdesk_tui.domain.text import clean
@@ -42,7 +43,7 @@ from helpdesk_tui.services.ticket_core import (
     utcnow,
 )
 from helpdesk_tui.store import models as m
-from helpdesk_tui.store.db import Store
+from helpdesk_tui.store.db import Store, held, store_cache
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,17 @@ def editing(
 
 
 def changed_result(s: Session, ticket: m.Ticket, event: m.TicketEvent, message: str) -> Changed:
-    login = s.get(m.Agent, ticket.assignee_id).login if ticket.assignee_id else None
+    login = _login(s, ticket.assignee_id) if ticket.assignee_id is not None else None
     return Changed(ticket.key, ticket.version, ticket.status, login, event.id, message)
+
+
+def _login(s: Session, agent_id: int) -> str:
+    """An agent's login. Agents are never removed nor renamed, so a login once read is kept
+    for the store: a run over a thousand tickets asks for the same few, one query each."""
+    logins = store_cache(s).setdefault("agent_logins", {})
+    if agent_id not in logins:
+        logins[agent_id] = s.exec(select(m.Agent.login).where(m.Agent.id == agent_id)).one()
+    return logins[agent_id]
 
 
 # -- the SLA side of a change -------------------------------------------------------------
@@ -444,14 +454,21 @@ def resolve(
     resolution: str,
     *,
     template: str | None = None,
+    fill_in: bool = False,
+    cascade: bool = True,
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Changed:
-    """Resolve with a resolution text; the customer is asked to confirm."""
+    """Resolve with a resolution text; the customer is asked to confirm. `fill_in`: the
+    text's `{{…}}` placeholders are filled for this ticket (one text for many tickets).
+    A mass incident's open children are resolved with it unless `cascade` is False (the
+    caller then runs `mass_incident.cascade` itself, with a progress bar)."""
     now = now or utcnow()
     text = require_text(resolution, "the resolution")
     with editing(store, actor, key, expected_version) as (s, cat, t):
         check_transition(t.status, Status.RESOLVED, actor.role)
+        if fill_in:
+            text = _filled(s, cat, t, actor, text)
         plan = cat.plan_for(t.sla_plan_id)
         cal = cat.calendar_of(plan)
         values = _status_values(cat, t, Status.RESOLVED, now)
@@ -492,13 +509,23 @@ def resolve(
             count_template_use(s, template)
         notify.notify_customer(s, cat, t, "resolved", now=now, body=text, agent_name=actor.name)
         result = changed_result(s, t, event, f"{t.key} resolved; the customer is asked to confirm")
-        parent = _has_children(s, t.id)
+        parent = cascade and _has_children(s, t.id)
     if parent:  # a mass incident: its open children go with it, each its own change
         from helpdesk_tui.services import mass_incident
 
         went = mass_incident.cascade(store, actor, result.key, text, now=now)
         result = replace(result, message=f"{result.message}; {went.describe()}")
     return result
+
+
+def _filled(s: Session, cat: Catalog, t: m.Ticket, actor: Actor, text: str) -> str:
+    """`text` with its placeholders filled for `t` in its contact's language, read in the
+    change's own transaction (the notice to the customer then finds the same rows)."""
+    contact = held(s, m.Contact, t.contact_id)
+    values = notify.placeholder_values(
+        s, cat, t, language=contact.language if contact else "en", agent_name=actor.name
+    )
+    return fill(text, values)
 
 
 def _has_children(s: Session, ticket_id: int) -> bool:
@@ -666,15 +693,19 @@ def reply(
     body: str,
     *,
     template: str | None = None,
+    fill_in: bool = False,
     expected_version: int | None = None,
     now: datetime | None = None,
 ) -> Changed:
-    """A public reply to the customer: mailed, and the first one answers the response clock."""
+    """A public reply to the customer: mailed, and the first one answers the response clock.
+    `fill_in`: the body's `{{…}}` placeholders are filled for this ticket."""
     now = now or utcnow()
     text = require_text(body, "the reply")
     with editing(store, actor, key, expected_version) as (s, cat, t):
         if t.status in (Status.CLOSED, Status.CANCELLED):
             raise NotAllowed(f"{t.key} is {t.status}: reopen it to reply")
+        if fill_in:
+            text = _filled(s, cat, t, actor, text)
         values: dict[str, Any] = {}
         if t.first_response_at is None:
             values["first_response_at"] = now

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
 
 from helpdesk_tui.domain.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -23,6 +23,7 @@ from helpdesk_tui.domain.workflow import OPEN, RULE, Status
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.changes import announce
+from helpdesk_tui.store.db import held
 from helpdesk_tui.store.keys import PREFIX
 
 
@@ -214,13 +215,26 @@ def recorded(session: Session, attr: str, value: Any, cat: Any = None) -> Any:
             return code
     if attr in _REFS:
         model, column = _REFS[attr]
-        row = session.get(model, value)
+        # reference rows are held for the transaction; a ticket (a parent) is not: the
+        # change may load and update it next, and a held copy would go stale
+        row = session.get(model, value) if model is m.Ticket else held(session, model, value)
         return getattr(row, column) if row is not None else value
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+# One UPDATE statement for every change: the columns set are the parameters given. Built
+# once, on the table rather than the ORM entity: the ticket is detached, so the session
+# has nothing to synchronise, and building a statement per change (and the ORM's bulk
+# update path) cost more than the UPDATE itself in a run over a thousand tickets.
+_TABLE = m.Ticket.__table__
+_COLUMNS = frozenset(_TABLE.c.keys())
+_UPDATE = update(_TABLE).where(
+    _TABLE.c.id == bindparam("_id"), _TABLE.c.version == bindparam("_version")
+)
 
 
 def apply(
@@ -254,11 +268,10 @@ def apply(
         "version": ticket.version + 1,
         "is_open": Status(status) in OPEN,
     }
-    result = session.execute(
-        update(m.Ticket)
-        .where(m.Ticket.id == ticket.id, m.Ticket.version == ticket.version)
-        .values(**full)
-    )
+    unknown = full.keys() - _COLUMNS
+    if unknown:
+        raise ValueError(f"not ticket columns: {', '.join(sorted(unknown))}")
+    result = session.execute(_UPDATE, {**full, "_id": ticket.id, "_version": ticket.version})
     if result.rowcount != 1:
         raise TicketConflict(ticket.key, changes_since(session, ticket.id, ticket.version))
     for attr, value in full.items():

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -158,6 +159,28 @@ def before_commit(session: Session, name: str, hook: Callable[[Store, Session], 
     (a hook queued while hooks run, runs after them). Outside `Store.write`: never."""
     if _STORE in session.info:
         session.info.setdefault(_HOOKS, {}).setdefault(name, hook)
+
+
+_HELD = "helpdesk_held_rows"
+
+
+def held(session: Session, model: type, row_id: int | None) -> Any:
+    """`session.get(model, row_id)`, the row kept for the rest of the session (one
+    transaction): the session's identity map holds rows weakly, so the contact read to
+    fill a change's text would otherwise be read again for the notice of that change."""
+    if row_id is None:
+        return None
+    rows = session.info.setdefault(_HELD, {})
+    if (model, row_id) not in rows:
+        rows[model, row_id] = session.get(model, row_id)
+    return rows[model, row_id]
+
+
+def store_cache(session: Session) -> dict:
+    """The per-process cache of the store whose write transaction `session` is (a dict
+    of its own outside one: nothing is kept)."""
+    store = session.info.get(_STORE)
+    return store.cache if store is not None else {}
 
 
 def open_store(url: str, *, pool_size: int = 5) -> Store:

@@ -1,8 +1,9 @@
-"""The measurements of issue 8, each a function from a `Bench` to `Figure`s.
+"""The measurements of issue 8 (and 10, of issue 12), each a function from a `Bench` to
+`Figure`s.
 
 Application measurements (1, 2, 3, 9) run the application in child processes
-(`appbench.py`); service measurements (4–8) call the services in this process, except the
-second process of measurement 7 (`writer.py`). Measurements 5 and 6 use services that may
+(`appbench.py`); service measurements (4–8, 10) call the services in this process, except
+the second process of measurement 7 (`writer.py`). Measurements 5 and 6 use services that may
 not exist yet: they look the module up at run time and report "not available yet"
 otherwise (see `_service`).
 """
@@ -39,6 +40,8 @@ CONTACT_MS = 50.0  # p95
 FEED_MS = {"sqlite": 1000.0, "postgres": 1000.0}  # p95; PostgreSQL's target is 250 ms
 FEED_TARGET_MS = {"postgres": 250.0}
 SLA_PER_S = 50_000.0
+BULK_MS = 10_000.0  # issue 12: bulk work on 1,000 tickets "finishes in seconds"
+BULK_TICKETS = 1_000
 MEMORY_MB = 200.0
 MEMORY_FLAT = 1.10  # "flat": at N no more than 10 % above N = 10,000
 
@@ -592,6 +595,107 @@ def sla_engine(b: Bench) -> list[Figure]:
     return figs
 
 
+# -- 10. bulk work on 1,000 tickets (issue 12) --------------------------------------------------
+
+
+def _copies(store, n: int) -> list[str]:
+    """`n` new open tickets, copies of an open, unpaused ticket of the store with keys of
+    their own (inserted in one statement: they are the harness's, removed at the end)."""
+    from sqlalchemy import func, insert, select, text, update
+
+    from helpdesk_tui.store import models as m
+
+    T = m.Ticket
+    with store.write() as s:
+        model = (
+            s.execute(
+                select(T.__table__)
+                .where(
+                    T.is_open.is_(True),
+                    T.status.in_(("assigned", "in_progress")),
+                    T.paused_at.is_(None),
+                    T.parent_id.is_(None),
+                    T.contact_id.is_not(None),
+                )
+                .order_by(T.id.desc())
+                .limit(1)
+            )
+            .mappings()
+            .one()
+        )
+        first_id = s.execute(select(func.max(T.id))).scalar_one() + 1
+        top = s.execute(select(func.max(T.number))).scalar_one()
+        rows = [
+            {
+                **model,
+                "id": first_id + i,
+                "number": top + 1 + i,
+                "key": f"HD-{top + 1 + i}",
+                "subject": f"benchmark bulk {i}",
+                "version": 1,
+            }
+            for i in range(n)
+        ]
+        s.execute(insert(T.__table__), rows)
+        s.execute(update(m.KeyCounter).values(value=top + n))
+        if store.dialect == "postgresql":  # ids given: the sequence moves past them
+            s.execute(
+                text("SELECT setval(pg_get_serial_sequence('ticket', 'id'), :v)"),
+                {"v": first_id + n},
+            )
+    return [r["key"] for r in rows]
+
+
+def bulk_work(b: Bench) -> list[Figure]:
+    """The services the queue's marked-ticket actions and a mass incident's resolution call
+    (screens/batch_run.py runs them in a worker under the progress bar): each ticket its
+    own transaction, permission check and audit event."""
+    from helpdesk_tui.services import agents, marked, mass_incident, ticket_actions
+
+    store = b.open()
+    actor = agents.resolve(store, "ivanova")  # a dispatcher: every ticket is hers to change
+    n = BULK_TICKETS
+    priority, cascade = [], []
+    for rep in range(b.reps(3, 1)):
+        keys = _copies(store, n)
+        change = marked.Change("priority", impact=1 + rep % 2, urgency=1)
+        t0 = time.perf_counter()
+        result = marked.apply(store, actor, keys, change)
+        priority.append((time.perf_counter() - t0) * 1000)
+        if result.done < n * 0.9:
+            raise RuntimeError(f"bulk priority: {result.summary()}: {result.failed[:3]}")
+        keys = _copies(store, n)
+        mass_incident.attach(store, actor, keys[0], keys[1:])
+        t0 = time.perf_counter()
+        done = ticket_actions.resolve(store, actor, keys[0], "Fixed, {{contact.name}}.")
+        cascade.append((time.perf_counter() - t0) * 1000)
+        if "refused" in done.message:
+            raise RuntimeError(f"mass incident: {done.message}")
+    b.raw["bulk"] = {"priority_ms": priority, "cascade_ms": cascade, "tickets": n}
+    fig_priority = Figure.of(
+        "10a",
+        f"bulk priority change on {n:,} marked tickets (services.marked.apply)",
+        "ms",
+        priority,
+        budget=BULK_MS,
+        budget_text=f"≤ {BULK_MS:,.0f} ms p95",
+    )
+    fig_priority.note = "each ticket its own transaction, permission check and event"
+    fig_cascade = Figure.of(
+        "10b",
+        f"resolving a mass incident with {n - 1:,} children (resolve → cascade)",
+        "ms",
+        cascade,
+        budget=BULK_MS,
+        budget_text=f"≤ {BULK_MS:,.0f} ms p95",
+    )
+    fig_cascade.note = (
+        "each child resolved on its own with the text filled for its contact, "
+        "a resolution notice in the outbox"
+    )
+    return [fig_priority, fig_cascade]
+
+
 # -- the catalogue  ---------------------------------------------------------------------------
 
 MEASUREMENTS: list[tuple[str, str, Callable[[Bench], list[Figure]]]] = [
@@ -603,6 +707,7 @@ MEASUREMENTS: list[tuple[str, str, Callable[[Bench], list[Figure]]]] = [
     ("7", "change feed", change_feed),
     ("8", "SLA engine", sla_engine),
     ("9", "memory", memory),
+    ("10", "bulk work", bulk_work),
 ]
 
 

@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument(
-        "--only", default="", help="comma-separated measurement ids (1, 2-3, 4, 5, 6, 7, 8, 9)"
+        "--only", default="", help="comma-separated measurement ids (1, 2-3, 4, 5, 6, 7, 8, 9, 10)"
     )
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (smoke test)")
     parser.add_argument(

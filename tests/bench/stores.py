@@ -225,6 +225,7 @@ class Marks:
                     ),
                     ("outbox", f"id > {self.outbox}"),
                     ("draft", f"ticket_id > {self.ticket}"),
+                    ("ticket_pause", f"ticket_id > {self.ticket}"),
                     ("ticket_event", f"id > {self.event}"),
                     ("ticket", f"id > {self.ticket}"),
                 ):

@@ -62,6 +62,8 @@ def test_the_harness_measures_a_small_desk_end_to_end(tmp_path):
         "7",
         "8a",
         "9b",
+        "10a",
+        "10b",
     ):
         assert fid in figures, sorted(figures)
         assert figures[fid]["p50"] is not None and figures[fid]["n"] > 0, figures[fid]

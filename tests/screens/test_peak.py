@@ -12,6 +12,7 @@ from helpdesk_tui.screens.batch_run import ProgressScreen, SummaryScreen
 from helpdesk_tui.screens.compose import ComposeScreen
 from helpdesk_tui.screens.dialogs import ConfirmScreen
 from helpdesk_tui.screens.picker import PickerScreen
+from helpdesk_tui.screens.ticket import TicketScreen
 from helpdesk_tui.services import mass_incident
 from helpdesk_tui.services.agents import resolve
 from helpdesk_tui.store import models as m
@@ -273,10 +274,13 @@ async def test_mass_incident_from_the_queue_and_its_resolution(app_for, demo_sto
         await paste(app, pilot, "Replaced the shop's router, {{contact.name}}.")
         await pilot.press("ctrl+s")
         await settle(app, pilot)
-        assert any(
-            "2 child tickets resolved with it, 1 excluded" in str(n.message)
-            for n in app._notifications
-        )
+        # the children under a progress bar, then what happened to each
+        assert isinstance(app.screen, SummaryScreen), app.screen
+        assert app.screen.result.done == 2 and not app.screen.result.failed
+        title = str(app.screen.query_one(".dialog-title").render())
+        assert "1 excluded, left open" in title and "2 of 2 changed" in title
+        await pilot.press("escape")
+        await settle(app, pilot)
     assert ticket(demo_store, parent).status == "resolved"
     assert [ticket(demo_store, k).status for k in calls[:2]] == ["resolved", "resolved"]
     for key in calls[:2]:
@@ -341,3 +345,121 @@ async def test_the_board_lists_open_mass_incidents_with_their_calls(app_for, dem
         await settle(app, pilot)
         text = str(app.screen.query_one("#mass").render())
         assert f"{parent} 3 calls, 3 open, 1 excluded" in text
+
+
+async def test_a_parent_resolution_runs_its_children_with_progress_and_cancel(app_for, demo_store):
+    """R on a mass incident: the parent is resolved, its children go with it under a
+    progress bar; cancelled midway, every child is resolved whole or untouched, the
+    summary says so, and R on the resolved parent offers the rest."""
+    ivanova = resolve(demo_store, "ivanova")
+    parent = new_ticket(demo_store, "Магазин 3: кассы не печатают чеки", assignee=None)
+    calls = flood(demo_store, 40, subject="Касса не печатает чек")
+    mass_incident.attach(demo_store, ivanova, parent, calls)
+    before = {k: ticket(demo_store, k).version for k in calls}
+    from helpdesk_tui.services import ticket_actions as act
+
+    real = act.resolve
+
+    def slow(*args, **kwargs):
+        import time
+
+        time.sleep(0.03)
+        return real(*args, **kwargs)
+
+    app = app_for("ivanova")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await all_open(app, pilot)
+        await pilot.press("slash")
+        await paste(app, pilot, parent)
+        await pilot.press("enter")
+        await ready(app, pilot)
+        assert app.screen.table.current.key == parent
+        await pilot.press("R")
+        await settle(app, pilot)
+        await paste(app, pilot, "Бумага заменена, {{contact.name}}.")
+        act.resolve = slow
+        try:
+            await pilot.press("ctrl+s")
+            for _ in range(300):
+                await asyncio.sleep(0.02)
+                if isinstance(app.screen, ProgressScreen) and app.screen._done >= 5:
+                    break
+            progress = app.screen
+            assert isinstance(progress, ProgressScreen)
+            assert f"Resolve the children of {parent}" in progress.title_text
+            await pilot.pause(0.15)  # the bar redraws ten times a second
+            count = str(progress.query_one("#batch-count").render())
+            assert "of 41" in count, count
+            await pilot.press("c")  # cancel after the child in hand
+            await settle(app, pilot)
+        finally:
+            act.resolve = real
+        assert isinstance(app.screen, SummaryScreen), app.screen
+        result = app.screen.result
+        assert result.cancelled and 5 <= result.done < 41 and not result.failed
+        title = str(app.screen.query_one(".dialog-title").render())
+        assert f"{result.done} of 41 changed" in title and "not touched" in title
+        resolved = [k for k in calls if ticket(demo_store, k).status == "resolved"]
+        untouched = [k for k in calls if ticket(demo_store, k).version == before[k]]
+        assert len(resolved) == result.done and len(resolved) + len(untouched) == 41
+        for key in resolved:  # each whole: status, version and its event together
+            assert ticket(demo_store, key).version == before[key] + 1
+            assert events(demo_store, key)[-1].kind == "resolved"
+        note = events(demo_store, parent, "note")[-1].body
+        assert f"{result.done} of 41" in note and "cancelled" in note
+        await pilot.press("escape")
+        await settle(app, pilot)
+        # R on the resolved parent (it left the open queue: on its own screen): the rest,
+        # after a question
+        app.open_ticket(parent)
+        await settle(app, pilot)
+        assert isinstance(app.screen, TicketScreen)
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen), app.screen
+        assert f"{41 - result.done} of its children" in app.screen.question
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert app.screen.result.done == 41 - result.done
+    assert {ticket(demo_store, k).status for k in calls} == {"resolved"}
+    assert mass_incident.pending(demo_store, parent).keys == ()
+
+
+async def test_a_child_refused_in_the_resolution_is_listed_with_why(app_for, demo_store):
+    """petrov (line 2, software) resolves an incident one of whose calls is a printer's
+    (line 2, hardware): that child is refused, said so in the summary and audited."""
+    from helpdesk_tui.services import refusals
+
+    ivanova = resolve(demo_store, "ivanova")
+    parent = new_ticket(demo_store, "Магазин 4: кассы зависают", assignee="petrov")
+    pos = new_ticket(demo_store, "Касса 1 зависает", assignee="petrov")
+    printer = new_ticket(
+        demo_store, "Принтер чеков не печатает", assignee=None, service="receipt-printer"
+    )
+    mass_incident.attach(demo_store, ivanova, parent, [pos, printer])
+    app = app_for("petrov")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_ticket(parent)
+        await settle(app, pilot)
+        assert isinstance(app.screen, TicketScreen)
+        await pilot.press("R")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ComposeScreen), app.screen
+        await paste(app, pilot, "Перезагрузили сервер касс.")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen), app.screen
+        result = app.screen.result
+        assert result.done == 1 and [o.key for o in result.failed] == [printer]
+        title = str(app.screen.query_one(".dialog-title").render())
+        assert "1 of 2 changed, 1 refused" in title
+        listed = app.screen.query_one("#batch-outcomes")
+        first = str(listed.get_option_at_index(0).prompt)
+        assert first.startswith(f"✗ {printer}") and "l2-hardware" in first
+    assert ticket(demo_store, pos).status == "resolved"
+    assert ticket(demo_store, printer).status != "resolved"
+    found = refusals.recent(demo_store, limit=1)[0]
+    assert (found.login, found.action, found.ticket) == ("petrov", "ticket.resolve", printer)
+    assert printer in events(demo_store, parent, "note")[-1].body

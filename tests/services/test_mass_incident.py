@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from helpdesk_tui.domain.errors import Invalid, NotAllowed
-from helpdesk_tui.services import batch, bulk, mass_incident, ticket_actions
+from helpdesk_tui.services import batch, bulk, mass_incident, refusals, ticket_actions
 from tests.services._helpers import BENNETT, events_of, new_ticket, outbox, ticket_row
 
 
@@ -150,3 +150,78 @@ def test_new_calls_attach_as_they_come_and_go_with_the_parent(store, actor_of):
     assert mass_incident.children(store, parent).total == 3
     ticket_actions.resolve(store, ivanova, parent, "Fixed at the provider.")
     assert {ticket_row(store, k).status for k in (*kids, late, later)} == {"resolved"}
+
+
+def test_a_cancelled_cascade_leaves_exactly_n_children_resolved_and_the_rest_untouched(
+    store, actor_of
+):
+    ivanova = actor_of("ivanova")
+    parent, kids = _incident(store, ivanova, 6)
+    mass_incident.attach(store, ivanova, parent, kids)
+    done = ticket_actions.resolve(store, ivanova, parent, "Power restored.", cascade=False)
+    assert "child" not in done.message  # the parent alone: the caller runs the children
+    todo = mass_incident.pending(store, parent)
+    assert todo.keys == tuple(kids) and todo.excluded == 0
+    before = {k: (ticket_row(store, k).version, len(events_of(store, k))) for k in kids}
+    flag = batch.CancelFlag()
+    seen = []
+
+    def progress(done, total, outcome):
+        seen.append((done, total, outcome.key))
+        if done == 2:
+            flag.cancel()
+
+    went = mass_incident.cascade(
+        store, ivanova, parent, "Power restored.", cancel=flag, progress=progress
+    )
+    result = went.result
+    assert (result.done, result.skipped, result.cancelled) == (2, 4, True)
+    assert seen == [(1, 6, kids[0]), (2, 6, kids[1])]
+    for key in kids[:2]:  # whole: the status, one version more and its one event
+        version, n_events = before[key]
+        t = ticket_row(store, key)
+        assert (t.status, t.version) == ("resolved", version + 1)
+        assert len(events_of(store, key)) == n_events + 1
+        assert events_of(store, key)[-1].kind == "resolved"
+    for key in kids[2:]:  # untouched
+        t = ticket_row(store, key)
+        assert (t.version, len(events_of(store, key))) == before[key]
+        assert t.status != "resolved"
+    note = events_of(store, parent)[-1].body
+    assert "2 of 6 open children" in note and "cancelled with 4 left open" in note
+    # the rest, later, with the parent's own resolution
+    rest = mass_incident.cascade(store, ivanova, parent)
+    assert rest.result.done == 4 and not rest.result.failed
+    assert all("Power restored." in ticket_row(store, k).resolution for k in kids)
+    assert "the rest of the mass incident's children: 4 of 4" in events_of(store, parent)[-1].body
+    with pytest.raises(Invalid, match="no open children left"):
+        mass_incident.cascade(store, ivanova, parent)
+
+
+def test_children_refused_in_a_cascade_are_audited_and_named_in_the_note(store, actor_of):
+    ivanova, volkov = actor_of("ivanova"), actor_of("volkov")  # volkov: l2-hardware only
+    parent, kids = _incident(store, ivanova, 2)  # receipt printers: l2-hardware
+    mail = new_ticket(store, ivanova, subject="Mail", service="email", contact=BENNETT).key
+    mass_incident.attach(store, ivanova, parent, [*kids, mail])  # the dispatcher may
+    before = len(refusals.recent(store, limit=100))
+    done = ticket_actions.resolve(store, volkov, parent, "Printers replaced.")
+    assert "2 child tickets resolved with it, 1 refused" in done.message
+    assert [ticket_row(store, k).status for k in kids] == ["resolved", "resolved"]
+    assert ticket_row(store, mail).status != "resolved"
+    found = refusals.recent(store, limit=100)
+    assert len(found) == before + 1  # audited as if volkov had resolved it alone
+    assert (found[0].login, found[0].action, found[0].ticket) == (
+        "volkov",
+        "ticket.resolve",
+        mail,
+    )
+    note = events_of(store, parent)[-1].body
+    assert "2 of 3 open children" in note and "1 refused" in note
+    assert f"{mail}: " in note and "l2-software" in note  # which one, and why
+    # the rest asked for by an engineer of another group: refused on the parent, audited
+    petrov = actor_of("petrov")
+    with pytest.raises(NotAllowed):
+        mass_incident.cascade(store, petrov, parent)
+    last = refusals.recent(store, limit=1)[0]
+    assert (last.login, last.ticket) == ("petrov", parent)
+    assert ticket_row(store, mail).status != "resolved"
