@@ -27,6 +27,7 @@ from datetime import date
 
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.text import clean_line, phone_digits
+from helpdesk_tui.i18n import _
 
 KINDS = ("customers", "contacts", "assets")
 
@@ -138,30 +139,38 @@ def parse(kind: str, data: bytes) -> Parsed:
     """The rows of a CSV file of `kind`, each cleaned and checked on its own. A file that
     cannot be read as a table at all (no header, unknown columns) is `Invalid`."""
     if kind not in KINDS:
-        raise Invalid(f"unknown kind {kind!r}: use {', '.join(KINDS)}")
+        raise Invalid(
+            _("unknown kind {kind!r}: use {KINDS}").format(kind=kind, KINDS=", ".join(KINDS))
+        )
     text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "surrogateescape")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise Invalid(f"row 1: not a CSV header ({exc})") from None
+        raise Invalid(_("row 1: not a CSV header ({exc})").format(exc=exc)) from None
     if not header or not any(h.strip() for h in header):
-        raise Invalid("the file is empty: the first row names the columns")
+        raise Invalid(_("the file is empty: the first row names the columns"))
     columns = tuple(clean_line(strip_sequences(h)).lower() for h in header)
     known = COLUMNS[kind]
     unknown = [c for c in columns if c not in known]
     if unknown:
         raise Invalid(
-            f"row 1: unknown column {unknown[0]!r} for {kind} (known: {', '.join(known)})"
+            _("row 1: unknown column {unknown!r} for {kind} (known: {known})").format(
+                unknown=unknown[0], kind=kind, known=", ".join(known)
+            )
         )
     dup = next((c for c in columns if columns.count(c) > 1), None)
     if dup:
-        raise Invalid(f"row 1: the column {dup!r} is named twice")
+        raise Invalid(_("row 1: the column {dup!r} is named twice").format(dup=dup))
     missing = [c for c in REQUIRED[kind] if c not in columns]
     if kind == "contacts" and "email" not in columns and "phone" not in columns:
         missing.append("email or phone")
     if missing:
-        raise Invalid(f"row 1: the {kind} file needs the column {missing[0]!r}")
+        raise Invalid(
+            _("row 1: the {kind} file needs the column {missing!r}").format(
+                kind=kind, missing=missing[0]
+            )
+        )
     parsed = Parsed(kind, columns)
     seen: dict[tuple, int] = {}
     while True:
@@ -176,7 +185,9 @@ def parse(kind: str, data: bytes) -> Parsed:
         if not any(c.strip() for c in cells):
             continue
         if len(parsed.rows) + len(parsed.bad) >= MAX_ROWS:
-            raise Invalid(f"more than {MAX_ROWS:,} rows: split the file")
+            raise Invalid(
+                _("more than {MAX_ROWS:,} rows: split the file").format(MAX_ROWS=MAX_ROWS)
+            )
         if len(cells) != len(columns):
             parsed.bad.append(
                 BadRow(number, f"{len(cells)} cells where the header names {len(columns)}")

@@ -35,6 +35,7 @@ from helpdesk_tui.domain.workflow import (
     Status,
     check_transition,
 )
+from helpdesk_tui.i18n import _
 
 
 class Access(StrEnum):
@@ -347,10 +348,18 @@ def require(
             for src, dst in r.moves:
                 if src is None or src == status:
                     check_transition(status, dst, actor_role)
-        raise NotAllowed(f"{_a(actor_role)} {actor_role} may not {_lower(r.title)}")
+        raise NotAllowed(
+            _("{actor_role} {actor_role2} may not {title}").format(
+                actor_role=_a(actor_role), actor_role2=actor_role, title=_lower(r.title)
+            )
+        )
     level = r.of(actor_role) if actor_role not in OTHERS else Access.ANY
     if level == Access.SELF and own is False:
-        raise NotAllowed(f"{_a(actor_role)} {actor_role} may {_lower(r.title)} only for themselves")
+        raise NotAllowed(
+            _("{actor_role} {actor_role2} may {title} only for themselves").format(
+                actor_role=_a(actor_role), actor_role2=actor_role, title=_lower(r.title)
+            )
+        )
     return level
 
 

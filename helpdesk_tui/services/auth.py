@@ -41,6 +41,7 @@ from sqlmodel import select
 from helpdesk_tui.domain.errors import Invalid, NotAllowed, NotFound
 from helpdesk_tui.domain.permissions import LOGIN
 from helpdesk_tui.domain.vocab import Role
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services.agents import Actor, actor_from_row, log_change
 from helpdesk_tui.services.refusals import guarded, record
 from helpdesk_tui.services.ticket_core import utcnow
@@ -142,13 +143,17 @@ def _waste_a_hash(password: str) -> None:
 
 def check_policy(password: str, login: str = "") -> str:
     if len(password) < MIN_LENGTH:
-        raise Invalid(f"a password has at least {MIN_LENGTH} characters")
+        raise Invalid(
+            _("a password has at least {MIN_LENGTH} characters").format(MIN_LENGTH=MIN_LENGTH)
+        )
     if len(password) > MAX_LENGTH:
-        raise Invalid(f"a password has at most {MAX_LENGTH} characters")
+        raise Invalid(
+            _("a password has at most {MAX_LENGTH} characters").format(MAX_LENGTH=MAX_LENGTH)
+        )
     if login and password.strip().casefold() == login.casefold():
-        raise Invalid("a password is not the login")
+        raise Invalid(_("a password is not the login"))
     if any(ch in password for ch in "\r\n\x00"):
-        raise Invalid("a password is one line")
+        raise Invalid(_("a password is one line"))
     return password
 
 
@@ -196,7 +201,7 @@ def _first_admin_pending(s) -> bool:
 def login(store: Store, login: str, password: str, *, now: datetime | None = None) -> Actor:
     """The agent `login` after checking their password; every failure is audited."""
     if not login:
-        raise Invalid("who is acting? give --as LOGIN (or set `login` in the config file)")
+        raise Invalid(_("who is acting? give --as LOGIN (or set `login` in the config file)"))
     with store.read() as s:
         agent = s.exec(select(m.Agent).where(m.Agent.login == login)).first()
         stored = agent.password_hash if agent is not None else None
@@ -261,7 +266,7 @@ def set_password(
         agent = _agent(s, login)
         own = agent.id == actor.id and agent.password_hash is not None
         if own and (current is None or not verify(current, agent.password_hash)):
-            raise NotAllowed("the current password is wrong")
+            raise NotAllowed(_("the current password is wrong"))
         _set_hash(s, actor, agent, hash_password(password))
 
 
@@ -286,7 +291,9 @@ def set_first_password(store: Store, login: str, password: str) -> None:
 def _agent(s, login: str) -> m.Agent:
     agent = s.exec(select(m.Agent).where(m.Agent.login == login)).first()
     if agent is None:
-        raise NotFound(f"no agent with login {login!r}: see `helpdesk agent list`")
+        raise NotFound(
+            _("no agent with login {login!r}: see `helpdesk agent list`").format(login=login)
+        )
     return agent
 
 

@@ -39,6 +39,7 @@ from helpdesk_tui.domain import query as q
 from helpdesk_tui.domain.errors import HelpdeskError, Invalid, NotFound
 from helpdesk_tui.domain.rules import EVENT_KIND, RULE, Action, Rule, events_of
 from helpdesk_tui.domain.vocab import priority_label
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services import bulk, escalation, macros, notify, ticket_actions
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
@@ -84,7 +85,7 @@ def find(store: Store, code: str) -> Rule:
         if rule.code == code.strip():
             return rule
     known = ", ".join(r.code for r in rules) or "none: see data/rules.toml"
-    raise NotFound(f"no rule {code!r} (known: {known})")
+    raise NotFound(_("no rule {code!r} (known: {known})").format(code=code, known=known))
 
 
 def problem(store: Store, rule: Rule) -> str:
@@ -238,7 +239,9 @@ def act(
         return f"macro {macro.code}: " + ", ".join(steps)
     if action.action == "notify":
         return _notify(store, session, rule, key, value, now)
-    raise Invalid(f"unknown action {action.action!r}")  # parse_action keeps this out
+    raise Invalid(
+        _("unknown action {action!r}").format(action=action.action)
+    )  # parse_action keeps this out
 
 
 def _already(store: Store, session: Session, key: str, action: Action) -> str:
@@ -258,7 +261,7 @@ def _notify(store: Store, session: Session, rule: Rule, key: str, who: str, now:
     if who == "supervisors":
         agents = notify.supervisors_of(session, ticket.group_id)
         if not agents:
-            raise Invalid("there is no active supervisor to tell")
+            raise Invalid(_("there is no active supervisor to tell"))
     elif who == "assignee":
         if ticket.assignee_id is None:
             return "nobody holds it: nobody told"
@@ -266,9 +269,9 @@ def _notify(store: Store, session: Session, rule: Rule, key: str, who: str, now:
     else:
         agent = session.exec(select(m.Agent).where(m.Agent.login == who)).first()
         if agent is None:
-            raise NotFound(f"no agent with login {who!r}")
+            raise NotFound(_("no agent with login {who!r}").format(who=who))
         if not agent.active:
-            raise Invalid(f"agent {who} is inactive")
+            raise Invalid(_("agent {who} is inactive").format(who=who))
         agents = [agent]
     for agent in agents:
         notify.notify_agent(session, cat, ticket, agent, "rule", now=now, body=rule.name)
@@ -361,7 +364,7 @@ def test(store: Store, code: str, key: str, *, now: datetime | None = None) -> F
             joined = JoinedStore(store, s)
             t = s.exec(select(m.Ticket).where(m.Ticket.key == key)).first()
             if t is None:
-                raise NotFound(f"no ticket {key}")
+                raise NotFound(_("no ticket {key}").format(key=key))
             firing = Firing(rule.code, key, False)
             try:
                 firing.matched = matches(joined, s, rule, t.id, now)

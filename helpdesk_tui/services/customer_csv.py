@@ -30,6 +30,7 @@ from helpdesk_tui.domain.csv_rows import (
 )
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.text import contact_search_text, phone_digits
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.refusals import guarded
 from helpdesk_tui.services.ticket_core import utcnow
@@ -308,7 +309,9 @@ def _apply(s: Session, kind: str, plans: list[_Plan]) -> None:
 def export_csv(store: Store, actor: Actor, kind: str, out: TextIO) -> int:
     """Write every row of `kind` as CSV to `out`, a page at a time; the rows written."""
     if kind not in COLUMNS:
-        raise Invalid(f"unknown kind {kind!r}: use {', '.join(COLUMNS)}")
+        raise Invalid(
+            _("unknown kind {kind!r}: use {COLUMNS}").format(kind=kind, COLUMNS=", ".join(COLUMNS))
+        )
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS[kind])
     written = 0

@@ -22,6 +22,7 @@ from helpdesk_tui.domain.errors import Invalid, NotFound
 from helpdesk_tui.domain.placeholders import fill
 from helpdesk_tui.domain.vocab import EventKind
 from helpdesk_tui.domain.workflow import OPEN
+from helpdesk_tui.i18n import _, n_, using
 from helpdesk_tui.services import batch, ticket_actions
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
@@ -64,11 +65,13 @@ class Cascade:
 
     def describe(self) -> str:
         r = self.result
-        text = f"{r.done} child ticket{'s' if r.done != 1 else ''} resolved with it"
+        text = n_(
+            "{n} child ticket resolved with it", "{n} child tickets resolved with it", r.done
+        ).format(n=r.done)
         if self.excluded:
-            text += f", {self.excluded} excluded"
+            text += n_(", {n} excluded", ", {n} excluded", self.excluded).format(n=self.excluded)
         if r.failed:
-            text += f", {len(r.failed)} refused"
+            text += n_(", {n} refused", ", {n} refused", len(r.failed)).format(n=len(r.failed))
         return text
 
 
@@ -89,12 +92,20 @@ def _check_parent(store: Store, key: str) -> str:
     with store.read() as s:
         parent = s.scalars(select(T).where(T.key == key)).first()
         if parent is None:
-            raise NotFound(f"no ticket {key}")
+            raise NotFound(_("no ticket {key}").format(key=key))
         if parent.status not in OPEN:
-            raise Invalid(f"{key} is {parent.status}: a mass incident must be open")
+            raise Invalid(
+                _("{key} is {status}: a mass incident must be open").format(
+                    key=key, status=parent.status
+                )
+            )
         if parent.parent_id is not None:
             grand = s.get(T, parent.parent_id)
-            raise Invalid(f"{key} is itself part of {grand.key}: attach to that one")
+            raise Invalid(
+                _("{key} is itself part of {key2}: attach to that one").format(
+                    key=key, key2=grand.key
+                )
+            )
         return parent.key
 
 
@@ -113,19 +124,29 @@ def attach(
     parent = _check_parent(store, normalize_key(key))
     wanted = [k for k in dict.fromkeys(normalize_key(k) for k in children) if k != parent]
     if not wanted:
-        raise Invalid(f"nothing to attach to {parent}: mark the calls that belong to it")
+        raise Invalid(
+            _("nothing to attach to {parent}: mark the calls that belong to it").format(
+                parent=parent
+            )
+        )
 
     def one(child: str) -> str:
         with store.read() as s:
             row = s.execute(select(T.id, T.parent_id).where(T.key == child)).first()
             if row is None:
-                raise NotFound(f"no ticket {child}")
+                raise NotFound(_("no ticket {child}").format(child=child))
             has = s.execute(select(T.id).where(T.parent_id == row.id).limit(1)).first()
             current = s.get(T, row.parent_id).key if row.parent_id else None
         if has is not None:
-            raise Invalid(f"{child} is a mass incident itself: resolve or detach its children")
+            raise Invalid(
+                _("{child} is a mass incident itself: resolve or detach its children").format(
+                    child=child
+                )
+            )
         if current == parent:
-            raise Invalid(f"{child} is already part of {parent}")
+            raise Invalid(
+                _("{child} is already part of {parent}").format(child=child, parent=parent)
+            )
         return ticket_actions.link(store, actor, child, parent, "child").message
 
     return batch.run(wanted, one, cancel=cancel, progress=progress)
@@ -145,20 +166,25 @@ def set_excluded(
     now = now or utcnow()
     with editing(store, actor, key, expected_version) as (s, _cat, t):
         if t.parent_id is None:
-            raise Invalid(f"{t.key} is not part of a mass incident")
+            raise Invalid(_("{key} is not part of a mass incident").format(key=t.key))
         parent = s.get(T, t.parent_id).key
         if t.exclude_from_parent == excluded:
-            state = "already excluded from" if excluded else "already included in"
-            raise Invalid(f"{t.key} is {state} the resolution of {parent}")
+            already = (
+                _("{key} is already excluded from the resolution of {parent}")
+                if excluded
+                else _("{key} is already included in the resolution of {parent}")
+            )
+            raise Invalid(already.format(key=t.key, parent=parent))
+        # the timeline's words: in the language in force when written (a record)
         body = (
-            f"left out of the resolution of {parent}"
+            _("left out of the resolution of {parent}")
             if excluded
-            else f"resolved again with {parent}"
-        )
+            else _("resolved again with {parent}")
+        ).format(parent=parent)
         event = apply(
             s, actor, t, EventKind.FIELDS, {"exclude_from_parent": excluded}, now=now, body=body
         )
-        return changed_result(s, t, event, f"{t.key} {body}")
+        return changed_result(s, t, event, _("{key} {change}").format(key=t.key, change=body))
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -170,7 +196,7 @@ def children(store: Store, key: str, *, limit: int = CHILDREN_SHOWN) -> Children
     with store.read() as s:
         parent_id = s.execute(select(T.id).where(T.key == key)).scalar()
         if parent_id is None:
-            raise NotFound(f"no ticket {key}")
+            raise NotFound(_("no ticket {key}").format(key=key))
         total, open_, excluded = s.execute(
             select(
                 func.count(),
@@ -208,7 +234,7 @@ def exclusions(store: Store, key: str) -> Exclusions:
     with store.read() as s:
         row = s.execute(select(T.id, T.parent_id).where(T.key == key)).first()
         if row is None:
-            raise NotFound(f"no ticket {key}")
+            raise NotFound(_("no ticket {key}").format(key=key))
         parent = key
         if row.parent_id is not None:
             parent = s.execute(select(T.key).where(T.id == row.parent_id)).scalar_one()
@@ -301,16 +327,27 @@ def cascade(
                 language=contact.language if contact else "en",
                 agent_name=actor.name,
             )
-        text = fill(resolution, values) + f"\n\n(Resolved with the mass incident {key}.)"
+        with using(contact.language if contact else "en"):  # the customer's language
+            coda = _("(Resolved with the mass incident {key}.)").format(key=key)
+        text = fill(resolution, values) + "\n\n" + coda
         return ticket_actions.resolve(store, actor, child, text, now=now).message
 
     result = batch.run(keys, one, cancel=cancel)
-    note = f"mass incident resolved: {result.done} of {len(keys)} open children resolved with it"
+    # the parent's note: in the language in force when written (a record of the timeline)
+    note = n_(
+        "mass incident resolved: {done} of {n} open child resolved with it",
+        "mass incident resolved: {done} of {n} open children resolved with it",
+        len(keys),
+    ).format(done=result.done, n=len(keys))
     if excluded:
-        note += f", {excluded} excluded left open"
+        note += n_(", {n} excluded left open", ", {n} excluded left open", excluded).format(
+            n=excluded
+        )
     if result.failed:
         first = result.failed[0]
-        note += f"; {len(result.failed)} refused ({first.key}: {first.message})"
+        note += n_(
+            "; {n} refused ({key}: {why})", "; {n} refused ({key}: {why})", len(result.failed)
+        ).format(n=len(result.failed), key=first.key, why=first.message)
     with store.write() as s:
         parent = load_for_update(s, key)
         apply(s, actor, parent, EventKind.NOTE, {}, now=now, body=note)

@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 from helpdesk_tui.domain.errors import Conflict, Invalid, NotAllowed, NotFound
 from helpdesk_tui.domain.vocab import Role
 from helpdesk_tui.domain.workflow import OPEN, RULE, Status
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.changes import announce
@@ -36,7 +37,9 @@ def normalize_key(key: str) -> str:
     if value.isdigit():
         return f"{PREFIX}-{value}"
     if not value.startswith(PREFIX + "-") or not value[len(PREFIX) + 1 :].isdigit():
-        raise Invalid(f"not a ticket key: {key!r} (like {PREFIX}-1042)")
+        raise Invalid(
+            _("not a ticket key: {key!r} (like {PREFIX}-1042)").format(key=key, PREFIX=PREFIX)
+        )
     return value
 
 
@@ -88,7 +91,7 @@ def load_for_update(session: Session, key: str, expected_version: int | None = N
     key = normalize_key(key)
     ticket = session.exec(select(m.Ticket).where(m.Ticket.key == key).with_for_update()).first()
     if ticket is None:
-        raise NotFound(f"no ticket {key}")
+        raise NotFound(_("no ticket {key}").format(key=key))
     session.expunge(ticket)
     if expected_version is not None and ticket.version != expected_version:
         raise TicketConflict(key, changes_since(session, ticket.id, expected_version))
@@ -117,12 +120,20 @@ def check_scope(actor: Actor, ticket: m.Ticket, group_code: str) -> None:
         return
     if ticket.assignee_id == actor.id or ticket.group_id in actor.group_ids:
         return
-    raise NotAllowed(f"{ticket.key} is in group {group_code}, which {actor.login} is not in")
+    raise NotAllowed(
+        _("{key} is in group {group_code}, which {login} is not in").format(
+            key=ticket.key, group_code=group_code, login=actor.login
+        )
+    )
 
 
 def require_open(ticket: m.Ticket, doing: str) -> None:
     if ticket.status not in OPEN:
-        raise NotAllowed(f"{ticket.key} is {ticket.status}: cannot {doing}")
+        raise NotAllowed(
+            _("{key} is {status}: cannot {doing}").format(
+                key=ticket.key, status=ticket.status, doing=doing
+            )
+        )
 
 
 # -- writing ----------------------------------------------------------------------------
@@ -303,9 +314,13 @@ def require_text(text: str | None, what: str, *, limit: int = 100_000) -> str:
 
     value = clean(text or "")
     if not value.strip():
-        raise Invalid(f"{what} is empty")
+        raise Invalid(_("{what} is empty").format(what=what))
     if len(value) > limit:
-        raise Invalid(f"{what} is too long ({len(value):,} characters; the limit is {limit:,})")
+        raise Invalid(
+            _("{what} is too long ({value:,} characters; the limit is {limit:,})").format(
+                what=what, value=len(value), limit=limit
+            )
+        )
     return value
 
 
@@ -313,6 +328,6 @@ def count_template_use(session: Session, code: str) -> None:
     """Count one use of a template (the picker ranks by use)."""
     row = session.exec(select(m.Template).where(m.Template.code == code)).first()
     if row is None:
-        raise NotFound(f"unknown template {code!r}")
+        raise NotFound(_("unknown template {code!r}").format(code=code))
     row.use_count += 1
     session.add(row)

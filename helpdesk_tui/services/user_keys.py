@@ -19,6 +19,7 @@ from helpdesk_tui.config import UserKey
 from helpdesk_tui.domain import commands
 from helpdesk_tui.domain.errors import HelpdeskError, Invalid, NotFound
 from helpdesk_tui.domain.text import visible
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services import macros, views
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
@@ -57,7 +58,7 @@ def values_for(store: Store, actor: Actor, key: str) -> dict[str, str]:
     with store.read() as s:
         t = s.exec(select(m.Ticket).where(m.Ticket.key == key)).first()
         if t is None:
-            raise NotFound(f"no ticket {key}")
+            raise NotFound(_("no ticket {key}").format(key=key))
         cat = catalog(store, s)
         values = placeholder_values(s, cat, t, agent_name=actor.name)
         customer = s.get(m.Customer, t.customer_id) if t.customer_id else None
