@@ -89,8 +89,8 @@ class Action:
 
     def describe(self) -> str:
         if self.action == "note":
-            return "add a note"
-        return f"{self.action} {self.value}"
+            return _("add a note")
+        return f"{self.action} {self.value}"  # the rule file's own words (data/rules.toml)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ the *system* (the SLA tick closing resolved tickets nobody answered) and a *rule
 from enum import StrEnum
 
 from helpdesk_tui.domain.errors import Invalid, NotAllowed
-from helpdesk_tui.domain.vocab import Role
+from helpdesk_tui.domain.vocab import Role, role_label, status_label
 from helpdesk_tui.i18n import _
 
 
@@ -106,14 +106,14 @@ def check_transition(src: str, dst: str, actor_role: str) -> None:
     roles = TRANSITIONS.get((src_s, dst_s))
     if roles is None:
         raise NotAllowed(
-            _("a ticket cannot go from {value} to {value2}").format(
-                value=src_s.value, value2=dst_s.value
+            _("a ticket cannot go from {status} to {new}").format(
+                status=status_label(src_s), new=status_label(dst_s)
             )
         )
     if actor_role not in roles:
         raise NotAllowed(
-            _("a {actor_role} may not move a ticket from {value} to {value2}").format(
-                actor_role=actor_role, value=src_s.value, value2=dst_s.value
+            _("a {role} may not move a ticket from {status} to {new}").format(
+                role=role_label(actor_role), status=status_label(src_s), new=status_label(dst_s)
             )
         )
 

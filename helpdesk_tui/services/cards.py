@@ -62,9 +62,16 @@ class Record:
 
     def line(self) -> str:
         share = f"{self.within_sla:.0%}" if self.within_sla is not None else "—"
-        return (
-            f"{self.open} open of {self.total} · resolved within SLA {share} "
-            f"({self.resolved_in_time} of {self.resolved}) · {self.breached} breached"
+        return _(
+            "{open} open of {total} · resolved within SLA {share} "
+            "({in_time} of {resolved}) · {breached} breached"
+        ).format(
+            open=self.open,
+            total=self.total,
+            share=share,
+            in_time=self.resolved_in_time,
+            resolved=self.resolved,
+            breached=self.breached,
         )
 
 

@@ -169,8 +169,12 @@ def escalate(
         if offered is not None:
             notify.notify_agent(s, cat, t, offered, "assigned", now=now, body=text)
         where = f"{group.line_code}/{group.code}"
-        verb = "escalated to" if up else ("de-escalated to" if down else "moved to")
-        return changed_result(s, t, event, f"{t.key} {verb} {where}")
+        went = (
+            _("{key} escalated to {where}")
+            if up
+            else (_("{key} de-escalated to {where}") if down else _("{key} moved to {where}"))
+        )
+        return changed_result(s, t, event, went.format(key=t.key, where=where))
 
 
 @guarded("ticket.supervisor")

@@ -256,7 +256,9 @@ def validate(store: Store, data: TemplateInput) -> TemplateInput:
         )
     name = clean_line(data.name)
     if not name or len(name) > 200:
-        raise Invalid("the name is empty" if not name else "the name is too long (at most 200)")
+        raise Invalid(
+            _("the name is empty") if not name else _("the name is too long (at most 200)")
+        )
     if data.kind not in KINDS:
         raise Invalid(
             _("unknown kind {kind!r}: use {KINDS}").format(kind=data.kind, KINDS=", ".join(KINDS))

@@ -21,6 +21,8 @@ CONVERTED = (
     "screens/template_editor.py",
     "screens/dialogs.py",
     "screens/picker.py",
+    "services/*.py",
+    "domain/*.py",
 )
 
 # Still to convert (a later session): every other module that shows text, notably
