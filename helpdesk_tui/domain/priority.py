@@ -3,10 +3,11 @@
 from collections.abc import Mapping
 
 from helpdesk_tui.domain.errors import Invalid
-from helpdesk_tui.i18n import _
+from helpdesk_tui.i18n import N_, _
 
-IMPACTS = {1: "widespread", 2: "several users", 3: "one user"}
-URGENCIES = {1: "work stopped", 2: "work degraded", 3: "can wait"}
+# the words are marked for the catalogs and translated where shown: `_(IMPACTS[i])`
+IMPACTS = {1: N_("widespread"), 2: N_("several users"), 3: N_("one user")}
+URGENCIES = {1: N_("work stopped"), 2: N_("work degraded"), 3: N_("can wait")}
 _WORDS = {"high": 1, "medium": 2, "low": 3}
 
 

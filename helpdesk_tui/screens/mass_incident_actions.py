@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from helpdesk_tui.domain.vocab import status_label
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.picker import Choice, PickerScreen
 from helpdesk_tui.services import mass_incident
 
 EXCLUDE_BINDING = Binding(
     "x",
     "exclude_child",
-    "Exclude child",
+    N_("Exclude child"),
     id="ticket.exclude_child",
     show=False,
-    tooltip="Leave a child out of its mass incident's resolution (or take it back in)",
+    tooltip=N_("Leave a child out of its mass incident's resolution (or take it back in)"),
 )
 
 
@@ -46,14 +48,17 @@ class MassIncidentActions:
 
         def listed(found: mass_incident.Exclusions) -> None:
             if not found.children:
-                self.notify(f"{key} is not a mass incident nor part of one.", severity="warning")
+                self.notify(
+                    _("{key} is not a mass incident nor part of one.").format(key=key),
+                    severity="warning",
+                )
                 return
             choices = [
                 Choice(
                     c.key,
                     f"{c.key} {c.subject[:60]}",
-                    ("EXCLUDED" if c.excluded else "resolved with it")
-                    + ("" if c.is_open else f" · {c.status}"),
+                    (_("EXCLUDED") if c.excluded else _("resolved with it"))
+                    + ("" if c.is_open else f" · {status_label(c.status)}"),
                 )
                 for c in found.children
             ]
@@ -76,8 +81,10 @@ class MassIncidentActions:
 
             self.app.push_screen(
                 PickerScreen(
-                    f"Children of {found.parent}: choose one to exclude it from (or include "
-                    "it in) the resolution",
+                    _(
+                        "Children of {key}: choose one to exclude it from (or include "
+                        "it in) the resolution"
+                    ).format(key=found.parent),
                     choices,
                 ),
                 chosen,

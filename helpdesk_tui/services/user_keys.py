@@ -93,11 +93,11 @@ class CommandRun:
     def summary(self) -> str:
         name = self.argv[0]
         if self.exit_code is None:
-            head = f"{name}: stopped after the timeout"
+            head = _("{name}: stopped after the timeout").format(name=name)
         elif self.exit_code == 0:
-            head = f"{name}: done"
+            head = _("{name}: done").format(name=name)
         else:
-            head = f"{name}: exit status {self.exit_code}"
+            head = _("{name}: exit status {code}").format(name=name, code=self.exit_code)
         return f"{head}\n{self.output}" if self.output else head
 
 
