@@ -32,6 +32,10 @@ from helpdesk_tui.store.db import Store
 TICK_SECONDS = 60.0
 MAIL_SECONDS = 30.0
 
+# Textual's own key for the command palette (added by `App` itself): its words, marked for
+# the catalogs, so that the footers (`LocalBindings`) show them in the language in force
+PALETTE_WORDS = (N_("palette"), N_("Open the command palette"))
+
 
 class TicketsChanged(Message):
     """Tickets changed somewhere (this process, another terminal, the CLI, mail)."""

@@ -421,7 +421,7 @@ class BoardScreen(DeskScreen):
             self.desk.actor,
             login,
             not agent.on_shift,
-            done=lambda _: (
+            done=lambda _result: (
                 self.notify(
                     (
                         _("{login} is off shift") if agent.on_shift else _("{login} is on shift")
@@ -436,7 +436,7 @@ class BoardScreen(DeskScreen):
         if picked is None or picked[0] != "agent":
             self.notify(_("Pick an agent in the right-hand table."), severity="warning")
             return
-        self.app.push_screen(ReassignScreen(picked[1]), lambda _: self.load())
+        self.app.push_screen(ReassignScreen(picked[1]), lambda _result: self.load())
 
 
 class ReassignScreen(WorkerCalls, ModalScreen[None]):
