@@ -41,7 +41,7 @@ from sqlmodel import select
 from helpdesk_tui.domain.errors import Invalid, NotAllowed, NotFound
 from helpdesk_tui.domain.permissions import LOGIN
 from helpdesk_tui.domain.vocab import Role
-from helpdesk_tui.i18n import _
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.services.agents import Actor, actor_from_row, log_change
 from helpdesk_tui.services.refusals import guarded, record
 from helpdesk_tui.services.ticket_core import utcnow
@@ -52,7 +52,7 @@ MIN_LENGTH = 8
 MAX_LENGTH = 1024
 SALT_BYTES = 16
 HASH_BYTES = 32
-WRONG = "wrong login or password"
+WRONG = N_("wrong login or password")  # translated where raised
 
 
 @dataclass(frozen=True)
@@ -208,19 +208,19 @@ def login(store: Store, login: str, password: str, *, now: datetime | None = Non
     if agent is None:
         _waste_a_hash(password)
         _refuse_login(store, None, login, "", "no such agent")
-        raise NotAllowed(WRONG)  # the same words as a wrong password: logins are not told
+        raise NotAllowed(_(WRONG))  # the same words as a wrong password: logins are not told
     if stored is None:
         _waste_a_hash(password)
-        reason = (
-            f"{login} has no password yet: an admin sets one with `helpdesk agent passwd {login}`"
-        )
+        reason = _(
+            "{login} has no password yet: an admin sets one with `helpdesk agent passwd {login}`"
+        ).format(login=login)
         _refuse_login(store, agent, login, agent.role, reason)
         raise NotAllowed(reason)
     if not verify(password, stored):
         _refuse_login(store, agent, login, agent.role, "wrong password")
-        raise NotAllowed(WRONG)
+        raise NotAllowed(_(WRONG))
     if not agent.active:  # told only to somebody who knows the password
-        reason = f"agent {login} is inactive and can do nothing"
+        reason = _("agent {login} is inactive and can do nothing").format(login=login)
         _refuse_login(store, agent, login, agent.role, reason)
         raise NotAllowed(reason)
     values: dict = {"last_seen_at": now or utcnow()}
@@ -278,9 +278,11 @@ def set_first_password(store: Store, login: str, password: str) -> None:
     with store.write() as s:
         agent = _agent(s, login)
         if not _first_admin_pending(s):
-            problem = "an admin already has a password: log in as an admin to set others"
+            problem = _("an admin already has a password: log in as an admin to set others")
         elif agent.role != Role.ADMIN or not agent.active:
-            problem = f"{login} is not an active admin: the first password is an admin's"
+            problem = _("{login} is not an active admin: the first password is an admin's").format(
+                login=login
+            )
         else:
             _set_hash(s, None, agent, hash_password(password))
     if problem is not None:

@@ -30,7 +30,7 @@ from helpdesk_tui.domain.csv_rows import (
 )
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.text import contact_search_text, phone_digits
-from helpdesk_tui.i18n import _
+from helpdesk_tui.i18n import _, n_
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.refusals import guarded
 from helpdesk_tui.services.ticket_core import utcnow
@@ -67,7 +67,11 @@ class BadRows(Invalid):
     def __init__(self, report: ImportReport):
         n = len(report.bad)
         super().__init__(
-            f"{n} bad row{'s' if n != 1 else ''}: nothing written (--skip-bad imports the others)"
+            n_(
+                "{n} bad row: nothing written (--skip-bad imports the others)",
+                "{n} bad rows: nothing written (--skip-bad imports the others)",
+                n,
+            ).format(n=n)
         )
         self.report = report
 

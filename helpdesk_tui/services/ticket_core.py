@@ -18,7 +18,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from helpdesk_tui.domain.errors import Conflict, Invalid, NotAllowed, NotFound
-from helpdesk_tui.domain.vocab import Role
+from helpdesk_tui.domain.vocab import Role, event_label
 from helpdesk_tui.domain.workflow import OPEN, RULE, Status
 from helpdesk_tui.i18n import _
 from helpdesk_tui.services.agents import Actor
@@ -63,16 +63,22 @@ class TicketConflict(Conflict):
 
 def describe_conflict(key: str, seen: list[ChangeSeen]) -> str:
     if not seen:
-        return f"{key} was changed by somebody else meanwhile; reload it. Nothing was saved."
+        return _(
+            "{key} was changed by somebody else meanwhile; reload it. Nothing was saved."
+        ).format(key=key)
     parts = []
     for change in seen:
         fields = ", ".join(
             f"{name}: {_short(before)} → {_short(after)}"
             for name, (before, after) in list(change.changes.items())[:3]
         )
-        what = f"{change.kind} ({fields})" if fields else change.kind
-        parts.append(f"{change.actor} at {change.at.astimezone():%H:%M}: {what}")  # local time
-    return f"{key} was changed meanwhile by {'; '.join(parts)}. Nothing was saved; reload it."
+        kind = event_label(change.kind)
+        what = f"{kind} ({fields})" if fields else kind
+        at = f"{change.at.astimezone():%H:%M}"  # local time
+        parts.append(_("{who} at {time}: {what}").format(who=change.actor, time=at, what=what))
+    return _("{key} was changed meanwhile by {changes}. Nothing was saved; reload it.").format(
+        key=key, changes="; ".join(parts)
+    )
 
 
 def _short(value: Any) -> str:

@@ -43,9 +43,7 @@ def test_a_refusal_reaches_the_agent_in_russian(sqlite_store, assigned):
     assert "assigned" not in str(refused.value)
 
 
-def test_the_workflows_refusal_names_the_role_and_the_statuses_in_russian(
-    sqlite_store, assigned
-):
+def test_the_workflows_refusal_names_the_role_and_the_statuses_in_russian(sqlite_store, assigned):
     lebedev = resolve(sqlite_store, "lebedev")
     with i18n.using("ru"), pytest.raises(NotAllowed) as refused:
         act.cancel(sqlite_store, lebedev, assigned, "ошибка")
