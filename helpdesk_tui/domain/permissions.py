@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from helpdesk_tui.domain.errors import NotAllowed
-from helpdesk_tui.domain.vocab import Role
+from helpdesk_tui.domain.vocab import Role, role_subject
 from helpdesk_tui.domain.workflow import (
     CUSTOMER,
     RULE,
@@ -35,7 +35,7 @@ from helpdesk_tui.domain.workflow import (
     Status,
     check_transition,
 )
-from helpdesk_tui.i18n import N_, NP_, _, pgettext
+from helpdesk_tui.i18n import N_, _
 
 
 class Access(StrEnum):
@@ -351,39 +351,18 @@ def require(
                 if src is None or src == status:
                     check_transition(status, dst, actor_role)
         raise NotAllowed(
-            _("{who} may not {action}").format(who=_who(actor_role), action=_lower(_(r.title)))
+            _("{who} may not {action}").format(
+                who=role_subject(actor_role), action=_lower(_(r.title))
+            )
         )
     level = r.of(actor_role) if actor_role not in OTHERS else Access.ANY
     if level == Access.SELF and own is False:
         raise NotAllowed(
             _("{who} may {action} only for themselves").format(
-                who=_who(actor_role), action=_lower(_(r.title))
+                who=role_subject(actor_role), action=_lower(_(r.title))
             )
         )
     return level
-
-
-# who is refused, as the subject of a sentence: "a dispatcher may not …", «диспетчер не может …»
-_SUBJECTS = {
-    "dispatcher": NP_("role as a subject", "a dispatcher"),
-    "engineer": NP_("role as a subject", "an engineer"),
-    "supervisor": NP_("role as a subject", "a supervisor"),
-    "admin": NP_("role as a subject", "an admin"),
-    "customer": NP_("role as a subject", "the customer"),
-    "system": NP_("role as a subject", "the system"),
-    "rule": NP_("role as a subject", "the rule"),
-}
-
-
-def _who(role: str) -> str:
-    known = _SUBJECTS.get(role)
-    return pgettext("role as a subject", known) if known else f"{_a(role)} {role}"
-
-
-def _a(word: str) -> str:
-    if word in OTHERS:
-        return "the"
-    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _lower(title: str) -> str:

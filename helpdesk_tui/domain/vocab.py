@@ -187,6 +187,25 @@ def status_label(status: object) -> str:
     return word("status", status)
 
 
+# a role as the subject of a sentence: "an engineer may not …", «инженер не может …»
+SUBJECT_WORDS = {
+    "dispatcher": NP_("role as a subject", "a dispatcher"),
+    "engineer": NP_("role as a subject", "an engineer"),
+    "supervisor": NP_("role as a subject", "a supervisor"),
+    "admin": NP_("role as a subject", "an admin"),
+    "customer": NP_("role as a subject", "the customer"),
+    "system": NP_("role as a subject", "the system"),
+    "rule": NP_("role as a subject", "the rule"),
+}
+
+
+def role_subject(role: object) -> str:
+    """`role_subject("engineer")` → "an engineer" / «инженер», for refusals."""
+    text = str(role.value if isinstance(role, StrEnum) else role)
+    known = SUBJECT_WORDS.get(text)
+    return pgettext("role as a subject", known) if known else text
+
+
 def channel_label(channel: object) -> str:
     return word("channel", channel)
 

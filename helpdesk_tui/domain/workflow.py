@@ -10,7 +10,7 @@ the *system* (the SLA tick closing resolved tickets nobody answered) and a *rule
 from enum import StrEnum
 
 from helpdesk_tui.domain.errors import Invalid, NotAllowed
-from helpdesk_tui.domain.vocab import Role, role_label, status_label
+from helpdesk_tui.domain.vocab import Role, role_subject, status_label
 from helpdesk_tui.i18n import _
 
 
@@ -112,8 +112,8 @@ def check_transition(src: str, dst: str, actor_role: str) -> None:
         )
     if actor_role not in roles:
         raise NotAllowed(
-            _("a {role} may not move a ticket from {status} to {new}").format(
-                role=role_label(actor_role), status=status_label(src_s), new=status_label(dst_s)
+            _("{who} may not move a ticket from {status} to {new}").format(
+                who=role_subject(actor_role), status=status_label(src_s), new=status_label(dst_s)
             )
         )
 

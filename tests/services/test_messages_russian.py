@@ -48,7 +48,7 @@ def test_the_workflows_refusal_names_the_role_and_the_statuses_in_russian(sqlite
     with i18n.using("ru"), pytest.raises(NotAllowed) as refused:
         act.cancel(sqlite_store, lebedev, assigned, "ошибка")
     assert str(refused.value) == (
-        "роль «инженер» не может переводить заявку из статуса «назначена» в «отменена»"
+        "инженер не может переводить заявку из статуса «назначена» в «отменена»"
     )
 
 
