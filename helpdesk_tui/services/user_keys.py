@@ -118,7 +118,9 @@ def run_command(
     except subprocess.TimeoutExpired as exc:
         return CommandRun(tuple(filled), None, _shown(exc.stdout, exc.stderr))
     except OSError as exc:
-        raise UserCommandError(f"cannot run {filled[0]}: {exc.strerror or exc}") from None
+        raise UserCommandError(
+            _("cannot run {program}: {error}").format(program=filled[0], error=exc.strerror or exc)
+        ) from None
     return CommandRun(tuple(filled), done.returncode, _shown(done.stdout, done.stderr))
 
 
