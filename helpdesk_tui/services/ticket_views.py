@@ -290,9 +290,9 @@ def pauses_of(session: Session, ticket_id: int, limit: int = 50) -> tuple[PauseV
 def _events(session: Session, ticket_id: int, contact: str = "") -> tuple[EventView, ...]:
     """The timeline. Customer events carry the contact's name; the clock's say so."""
     names = {
-        "customer": contact or "the customer",
-        "system": "helpdesk (automatic)",
-        "rule": "automation rule",
+        "customer": contact or _("the customer"),
+        "system": _("helpdesk (automatic)"),
+        "rule": _("automation rule"),
     }
     rows = session.exec(
         select(m.TicketEvent, m.Agent.login, m.Agent.name)
