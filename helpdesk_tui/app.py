@@ -21,7 +21,8 @@ from helpdesk_tui.config import Settings, data_dir, store_label
 from helpdesk_tui.domain import permissions
 from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.domain.text import pasted
-from helpdesk_tui.i18n import N_, set_language
+from helpdesk_tui.domain.vocab import role_label
+from helpdesk_tui.i18n import N_, _, set_language
 from helpdesk_tui.screens.handling import HandlingTimer
 from helpdesk_tui.screens.kept_drafts import KeptDrafts
 from helpdesk_tui.services import live
@@ -31,6 +32,10 @@ from helpdesk_tui.store.db import Store
 
 TICK_SECONDS = 60.0
 MAIL_SECONDS = 30.0
+
+# Textual's own key for the command palette (added by `App` itself): its words, marked for
+# the catalogs, so that the footers (`LocalBindings`) show them in the language in force
+PALETTE_WORDS = (N_("palette"), N_("Open the command palette"))
 
 
 class TicketsChanged(Message):
@@ -110,11 +115,15 @@ class HelpdeskApp(App):
             plan.calendar_id: self.catalog.calendars[plan.calendar_id]
             for plan in self.catalog.plans.values()
         }
-        self.sub_title = f"{actor.name} · {actor.role} · {store_label(store.url)}"
+        self.sub_title = self._who()
         self.kept_drafts = KeptDrafts(self)
         self.handling = HandlingTimer(self)  # handling time, measured (screens/handling.py)
         if settings is not None and settings.theme:
             self.theme = settings.theme
+
+    def _who(self) -> str:
+        """The header's line: who is working, as what, on which store."""
+        return f"{self.actor.name} · {role_label(self.actor.role)} · {store_label(self.store.url)}"
 
     def get_default_screen(self):
         """Supervisors land on the board; everybody else on their queues."""
@@ -197,16 +206,17 @@ class HelpdeskApp(App):
                 handler(message.ids)
 
     def watch_online(self, online: bool) -> None:
-        base = f"{self.actor.name} · {self.actor.role} · {store_label(self.store.url)}"
-        self.sub_title = base if online else f"{base} · ⚠ database unreachable, reconnecting…"
+        base = self._who()
+        lost = _("⚠ database unreachable, reconnecting…")
+        self.sub_title = base if online else f"{base} · {lost}"
         if not online:
             self.notify(
-                "The database is unreachable; reconnecting. Nothing you typed is lost.",
+                _("The database is unreachable; reconnecting. Nothing you typed is lost."),
                 severity="warning",
                 timeout=6,
             )
         else:
-            self.notify("Connected again.", timeout=3)
+            self.notify(_("Connected again."), timeout=3)
             self.kept_drafts.retry()
 
     def _tick(self) -> None:
@@ -251,8 +261,10 @@ class HelpdeskApp(App):
         where = self._log_crash(error)
         text = str(error).strip().splitlines()[0] if error and str(error).strip() else ""
         self.notify(
-            f"{type(error).__name__}: {text} (details in {where})",
-            title="Unexpected error",
+            _("{error}: {text} (details in {where})").format(
+                error=type(error).__name__, text=text, where=where
+            ),
+            title=_("Unexpected error"),
             severity="error",
             timeout=10,
         )
@@ -267,7 +279,7 @@ class HelpdeskApp(App):
                 if error is not None:
                     fh.write("".join(traceback.format_exception(error)))
         except OSError:
-            return "the log could not be written"
+            return _("the log could not be written")
         return str(path)
 
     # -- actions ----------------------------------------------------------------------------
@@ -285,7 +297,7 @@ class HelpdeskApp(App):
         from helpdesk_tui.screens.board import BoardScreen
 
         if not self.is_supervisor:
-            self.notify("The board is for supervisors.", severity="warning")
+            self.notify(_("The board is for supervisors."), severity="warning")
             return
         if isinstance(self.screen, BoardScreen):
             return

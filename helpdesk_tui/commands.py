@@ -13,7 +13,8 @@ from textual.content import Content
 
 from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.domain.text import visible_line
-from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.domain.vocab import status_label
+from helpdesk_tui.i18n import N_, _, localized
 from helpdesk_tui.services import cards, knowledge, ticket_views, vendors
 from helpdesk_tui.services.ticket_core import normalize_key
 
@@ -30,14 +31,22 @@ class ActionCommands(Provider):
         out: list[tuple[str, str, str]] = []
         if isinstance(screen, TicketActions):
             keys = {b.action: self._key(b) for b in TICKET_BINDINGS}
-            out += [(f"Ticket: {what}", action, f"key {keys[action]}") for action, what in COMMANDS]
+            out += [
+                (
+                    _("Ticket: {what}").format(what=_(what)),
+                    action,
+                    _("key {key}").format(key=keys[action]),
+                )
+                for action, what in COMMANDS
+            ]
         for binding in getattr(type(screen), "BINDINGS", []):
             if not isinstance(binding, Binding):
                 continue
-            description, action = binding.description, binding.action
-            if description and action and not any(a == action for _, a, _ in out):
-                detail = f"{binding.tooltip} · " if binding.tooltip else ""
-                out.append((description, action, f"{detail}key {self._key(binding)}"))
+            description, action = _(binding.description), binding.action
+            if description and action and not any(a == action for _t, a, _h in out):
+                detail = f"{_(binding.tooltip)} · " if binding.tooltip else ""
+                key = _("key {key}").format(key=self._key(binding))
+                out.append((description, action, f"{detail}{key}"))
         return out
 
     def _key(self, binding: Binding) -> str:
@@ -76,12 +85,14 @@ class TicketJump(Provider):
             detail = await self._find(key)
         except HelpdeskError:
             return
-        title = Content(f"Open {detail.key}: {visible_line(detail.subject)}")  # never markup
+        title = Content(  # never markup
+            _("Open {key}: {subject}").format(key=detail.key, subject=visible_line(detail.subject))
+        )
         yield Hit(
             1.0,
             title,
             partial(app.open_ticket, detail.key),
-            help=f"{detail.status} · {detail.priority} · {detail.group}",
+            help=f"{status_label(detail.status)} · {detail.priority} · {detail.group}",
         )
 
     async def _find(self, key: str):
@@ -93,20 +104,27 @@ class DeskCommands(Provider):
     more finds articles to open."""
 
     COMMANDS = (
-        ("Knowledge base: search, read and write articles", "knowledge", "key ctrl+k"),
-        ("Templates: list, write and edit reply templates", "templates", "key ctrl+t"),
-        (N_("Macros: list, write and edit macros"), "macros", "key ctrl+n"),
+        (N_("Knowledge base: search, read and write articles"), "knowledge", "ctrl+k"),
+        (N_("Templates: list, write and edit reply templates"), "templates", "ctrl+t"),
+        (N_("Macros: list, write and edit macros"), "macros", "ctrl+n"),
     )
     ARTICLES = 5
 
+    def _commands(self) -> list[tuple[str, str, str]]:
+        """The commands in the language in force: (title, action, help)."""
+        return [
+            (_(title), action, _("key {key}").format(key=key))
+            for title, action, key in self.COMMANDS
+        ]
+
     async def discover(self) -> Hits:
-        for title, action, help_text in self.COMMANDS:
-            yield DiscoveryHit(_(title), partial(self.app.run_action, action), help=help_text)
+        for title, action, help_text in self._commands():
+            yield DiscoveryHit(title, partial(self.app.run_action, action), help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, action, help_text in self.COMMANDS:
-            score = matcher.match(_(title))
+        for title, action, help_text in self._commands():
+            score = matcher.match(title)
             if score > 0:
                 yield Hit(
                     score,
@@ -125,7 +143,9 @@ class DeskCommands(Provider):
         for rank, hit in enumerate(found.hits):
             yield Hit(
                 0.5 - rank * 0.05,
-                Content(f"Article: {visible_line(hit.title)}"),  # never markup
+                Content(
+                    _("Article: {title}").format(title=visible_line(hit.title))
+                ),  # never markup
                 partial(self.app.action_knowledge, hit.slug),
                 help=visible_line(hit.excerpt)[:100],
             )
@@ -153,17 +173,17 @@ class CardCommands(Provider):
         for rank, (code, name) in enumerate(found):
             yield Hit(
                 0.6 - rank * 0.02,
-                Content(f"Customer card: {visible_line(name)}"),  # never markup
+                Content(_("Customer card: {name}").format(name=visible_line(name))),  # never markup
                 partial(app.open_card, "customer", code),
-                help=f"{code} · contracts, contacts, equipment, every ticket",
+                help=_("{code} · contracts, contacts, equipment, every ticket").format(code=code),
             )
         for group in groups:
-            title = f"Vendor card: {visible_line(group.name)}"
+            title = _("Vendor card: {name}").format(name=visible_line(localized(group)))
             score = max(matcher.match(title), matcher.match(group.code))
             if score > 0:
                 yield Hit(
                     score,
                     Content(title),
                     partial(app.open_card, "vendor", group.code),
-                    help=f"{group.code} · cases and late promises",
+                    help=_("{code} · cases and late promises").format(code=group.code),
                 )

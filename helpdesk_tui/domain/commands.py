@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.placeholders import PLACEHOLDERS
+from helpdesk_tui.i18n import _
 
 FIELDS: dict[str, str] = {
     **{name: what for name, what in PLACEHOLDERS.items() if name != "resolution"},
@@ -37,20 +38,31 @@ def check(argv: object, where: str) -> tuple[str, ...]:
     """The command as a tuple of strings, or `Invalid` saying what is wrong."""
     if not isinstance(argv, list) or not argv or not all(isinstance(a, str) for a in argv):
         raise Invalid(
-            f'{where}: a command is a list like ["xdg-open", "https://…/{{{{ticket.key}}}}"]'
+            _(
+                '{where}: a command is a list like ["xdg-open", "https://…/{{{{ticket.key}}}}"]'
+            ).format(where=where)
         )
     if len(argv) > MAX_ARGS:
-        raise Invalid(f"{where}: at most {MAX_ARGS} arguments")
+        raise Invalid(
+            _("{where}: at most {MAX_ARGS} arguments").format(where=where, MAX_ARGS=MAX_ARGS)
+        )
     if not argv[0].strip():
-        raise Invalid(f"{where}: the program is empty")
+        raise Invalid(_("{where}: the program is empty").format(where=where))
     if _PATTERN.search(argv[0]) or "{{" in argv[0]:
-        raise Invalid(f"{where}: the program ({argv[0]!r}) cannot be a placeholder")
+        raise Invalid(
+            _("{where}: the program ({argv!r}) cannot be a placeholder").format(
+                where=where, argv=argv[0]
+            )
+        )
     for arg in argv[1:]:
         for match in _PATTERN.finditer(arg):
             if match.group(1) not in FIELDS:
                 raise Invalid(
-                    f"{where}: unknown placeholder {{{{{match.group(1)}}}}} "
-                    f"(known: {', '.join(FIELDS)})"
+                    _("{where}: unknown placeholder {placeholder} (known: {known})").format(
+                        where=where,
+                        placeholder="{{" + match.group(1) + "}}",
+                        known=", ".join(FIELDS),
+                    )
                 )
     return tuple(argv)
 

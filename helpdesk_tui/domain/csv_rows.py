@@ -27,6 +27,7 @@ from datetime import date
 
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.text import clean_line, phone_digits
+from helpdesk_tui.i18n import _
 
 KINDS = ("customers", "contacts", "assets")
 
@@ -124,13 +125,17 @@ def strip_sequences(text: str) -> str:
 def clean_cell(raw: str, column: str) -> str:
     """One cell made inert, or `BadCell`."""
     if "\x00" in raw:
-        raise BadCell(f"{column}: a NUL character")
+        raise BadCell(_("{column}: a NUL character").format(column=column))
     if _SURROGATES.search(raw):
-        raise BadCell(f"{column}: not valid UTF-8 text")
+        raise BadCell(_("{column}: not valid UTF-8 text").format(column=column))
     value = clean_line(strip_sequences(raw))
     limit = LIMITS.get(column)
     if limit is not None and len(value) > limit:
-        raise BadCell(f"{column}: too long ({len(value)} characters; at most {limit})")
+        raise BadCell(
+            _("{column}: too long ({value} characters; at most {limit})").format(
+                column=column, value=len(value), limit=limit
+            )
+        )
     return value
 
 
@@ -138,30 +143,38 @@ def parse(kind: str, data: bytes) -> Parsed:
     """The rows of a CSV file of `kind`, each cleaned and checked on its own. A file that
     cannot be read as a table at all (no header, unknown columns) is `Invalid`."""
     if kind not in KINDS:
-        raise Invalid(f"unknown kind {kind!r}: use {', '.join(KINDS)}")
+        raise Invalid(
+            _("unknown kind {kind!r}: use {KINDS}").format(kind=kind, KINDS=", ".join(KINDS))
+        )
     text = data.removeprefix(b"\xef\xbb\xbf").decode("utf-8", "surrogateescape")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise Invalid(f"row 1: not a CSV header ({exc})") from None
+        raise Invalid(_("row 1: not a CSV header ({exc})").format(exc=exc)) from None
     if not header or not any(h.strip() for h in header):
-        raise Invalid("the file is empty: the first row names the columns")
+        raise Invalid(_("the file is empty: the first row names the columns"))
     columns = tuple(clean_line(strip_sequences(h)).lower() for h in header)
     known = COLUMNS[kind]
     unknown = [c for c in columns if c not in known]
     if unknown:
         raise Invalid(
-            f"row 1: unknown column {unknown[0]!r} for {kind} (known: {', '.join(known)})"
+            _("row 1: unknown column {unknown!r} for {kind} (known: {known})").format(
+                unknown=unknown[0], kind=kind, known=", ".join(known)
+            )
         )
     dup = next((c for c in columns if columns.count(c) > 1), None)
     if dup:
-        raise Invalid(f"row 1: the column {dup!r} is named twice")
+        raise Invalid(_("row 1: the column {dup!r} is named twice").format(dup=dup))
     missing = [c for c in REQUIRED[kind] if c not in columns]
     if kind == "contacts" and "email" not in columns and "phone" not in columns:
         missing.append("email or phone")
     if missing:
-        raise Invalid(f"row 1: the {kind} file needs the column {missing[0]!r}")
+        raise Invalid(
+            _("row 1: the {kind} file needs the column {missing!r}").format(
+                kind=kind, missing=missing[0]
+            )
+        )
     parsed = Parsed(kind, columns)
     seen: dict[tuple, int] = {}
     while True:
@@ -171,15 +184,22 @@ def parse(kind: str, data: bytes) -> Parsed:
         except StopIteration:
             break
         except csv.Error as exc:
-            parsed.bad.append(BadRow(number, f"not CSV ({exc})"))
+            parsed.bad.append(BadRow(number, _("not CSV ({exc})").format(exc=exc)))
             break
         if not any(c.strip() for c in cells):
             continue
         if len(parsed.rows) + len(parsed.bad) >= MAX_ROWS:
-            raise Invalid(f"more than {MAX_ROWS:,} rows: split the file")
+            raise Invalid(
+                _("more than {MAX_ROWS:,} rows: split the file").format(MAX_ROWS=MAX_ROWS)
+            )
         if len(cells) != len(columns):
             parsed.bad.append(
-                BadRow(number, f"{len(cells)} cells where the header names {len(columns)}")
+                BadRow(
+                    number,
+                    _("{cells} cells where the header names {columns}").format(
+                        cells=len(cells), columns=len(columns)
+                    ),
+                )
             )
             continue
         try:
@@ -191,7 +211,9 @@ def parse(kind: str, data: bytes) -> Parsed:
         key = natural_key(kind, values)
         if key in seen:
             same = _key_name(kind, values)
-            parsed.bad.append(BadRow(number, f"the same {same} as row {seen[key]}"))
+            parsed.bad.append(
+                BadRow(number, _("the same {same} as row {seen}").format(same=same, seen=seen[key]))
+            )
             continue
         seen[key] = number
         parsed.rows.append(Row(number, values))
@@ -222,17 +244,17 @@ def _key_name(kind: str, values: dict[str, str]) -> str:
 def _check(kind: str, values: dict[str, str]) -> None:
     for column in REQUIRED[kind]:
         if not values.get(column):
-            raise BadCell(f"{column} is empty")
+            raise BadCell(_("{column} is empty").format(column=column))
     if values.get("active"):
         flag(values["active"])
     if kind == "contacts":
         email = values.get("email", "")
         if email and ("@" not in email or " " in email):
-            raise BadCell(f"email: not an e-mail address: {email!r}")
+            raise BadCell(_("email: not an e-mail address: {email!r}").format(email=email))
         if "email" in values:
             values["email"] = email.lower()
         if not email and len(phone_digits(values.get("phone", ""))) < 5:
-            raise BadCell("a contact needs an e-mail or a phone number")
+            raise BadCell(_("a contact needs an e-mail or a phone number"))
     if kind == "assets" and values.get("warranty_end"):
         day(values["warranty_end"])
 
@@ -243,14 +265,16 @@ def flag(text: str) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise BadCell(f"active: {text!r} is not true or false")
+    raise BadCell(_("active: {text!r} is not true or false").format(text=text))
 
 
 def day(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise BadCell(f"warranty_end: not a date like 2027-03-31: {text!r}") from None
+        raise BadCell(
+            _("warranty_end: not a date like 2027-03-31: {text!r}").format(text=text)
+        ) from None
 
 
 def write(kind: str, rows) -> str:

@@ -20,6 +20,7 @@ from helpdesk_tui.domain.placeholders import problems
 from helpdesk_tui.domain.priority import parse_level
 from helpdesk_tui.domain.vocab import parse_priority
 from helpdesk_tui.domain.workflow import Status, parse_status
+from helpdesk_tui.i18n import N_, _
 
 ACTIONS: dict[str, str] = {
     "take": "take the ticket (true)",
@@ -77,25 +78,41 @@ def parse_step(data: Any, number: int) -> Step:
     """One step from data: a table with one action (`{ status = "waiting_customer" }`)."""
     where = f"step {number}"
     if not isinstance(data, Mapping):
-        raise Invalid(f'{where}: a step is a table like {{ status = "waiting_customer" }}')
+        raise Invalid(
+            _('{where}: a step is a table like {{ status = "waiting_customer" }}').format(
+                where=where
+            )
+        )
     extra = set(data) - set(ACTIONS)
     if extra:
-        raise Invalid(f"{where}: unknown action {sorted(extra)[0]!r} ({', '.join(ACTIONS)})")
+        raise Invalid(
+            _("{where}: unknown action {extra!r} ({ACTIONS})").format(
+                where=where, extra=sorted(extra)[0], ACTIONS=", ".join(ACTIONS)
+            )
+        )
     escalating = "escalate" in data  # its `note` is what was tried, not a step of its own
     actions = [k for k in data if not (escalating and k == "note")]
     if len(actions) != 1:
-        raise Invalid(f"{where}: one action per step, not {len(actions)}")
+        raise Invalid(
+            _("{where}: one action per step, not {actions}").format(
+                where=where, actions=len(actions)
+            )
+        )
     action = actions[0]
     raw = data[action]
     note = data.get("note", "") if escalating else ""
     if not isinstance(note, str):
-        raise Invalid(f"{where}: escalate's note is text")
+        raise Invalid(_("{where}: escalate's note is text").format(where=where))
     if action == "take":
         if raw is not True:
-            raise Invalid(f"{where}: take = true")
+            raise Invalid(_("{where}: take = true").format(where=where))
         return Step("take", "")
     if not isinstance(raw, str) or not raw.strip():
-        raise Invalid(f"{where}: {action} needs {ACTIONS[action]}")
+        raise Invalid(
+            _("{where}: {action} needs {ACTIONS}").format(
+                where=where, action=action, ACTIONS=ACTIONS[action]
+            )
+        )
     value = raw.strip()
     if action == "priority":
         parse_priority(value)
@@ -105,11 +122,13 @@ def parse_step(data: Any, number: int) -> Step:
         status = parse_status(value)
         if status in (Status.RESOLVED, Status.CLOSED):
             raise Invalid(
-                f'{where}: resolve with `resolve = "template"`; closing is the customer\'s'
+                _(
+                    '{where}: resolve with `resolve = "template"`; closing is the customer\'s'
+                ).format(where=where)
             )
         value = status.value
     elif action == "escalate" and not note.strip():
-        raise Invalid(f"{where}: escalate needs a note of what was tried")
+        raise Invalid(_("{where}: escalate needs a note of what was tried").format(where=where))
     elif action == "note" and (bad := problems(value)):
         raise Invalid(f"{where}: {bad[0]}")
     return Step(action, value, note.strip())
@@ -117,19 +136,21 @@ def parse_step(data: Any, number: int) -> Step:
 
 def parse_macro(code: str, name: str, steps: Any, name_ru: str = "") -> Macro:
     if not isinstance(steps, list) or not steps:
-        raise Invalid(f"macro {code!r}: `steps` is a non-empty list of actions")
+        raise Invalid(_("macro {code!r}: `steps` is a non-empty list of actions").format(code=code))
     if len(steps) > 20:
-        raise Invalid(f"macro {code!r}: at most 20 steps")
+        raise Invalid(_("macro {code!r}: at most 20 steps").format(code=code))
     try:
         parsed = tuple(parse_step(s, i) for i, s in enumerate(steps, 1))
     except Invalid as exc:
-        raise Invalid(f"macro {code!r}, {exc}") from None
+        raise Invalid(_("macro {code!r}, {exc}").format(code=code, exc=exc)) from None
     return Macro(code, name, parsed, name_ru)
 
 
 # -- steps typed in the editor or on the command line ----------------------------------------
 
-STEP_HINT = 'one step per line, as in data/macros.toml: take = true, status = "waiting_customer"'
+STEP_HINT = N_(
+    'one step per line, as in data/macros.toml: take = true, status = "waiting_customer"'
+)
 
 
 def parse_step_lines(text: str) -> list[tuple[int, Any]]:
@@ -148,7 +169,11 @@ def parse_step_lines(text: str) -> list[tuple[int, Any]]:
         try:
             out.append((line_no, tomllib.loads("step = " + table)["step"]))
         except tomllib.TOMLDecodeError:
-            raise Invalid(f"line {line_no}, step {number}: not a step ({STEP_HINT})") from None
+            raise Invalid(
+                _("line {line}, step {number}: not a step ({hint})").format(
+                    line=line_no, number=number, hint=_(STEP_HINT)
+                )
+            ) from None
     return out
 
 
@@ -160,7 +185,7 @@ def parse_typed(code: str, name: str, text: str, name_ru: str = "") -> Macro:
         try:
             parse_step(data, number)
         except Invalid as exc:
-            raise Invalid(f"line {line_no}, {exc}") from None
+            raise Invalid(_("line {line}, {error}").format(line=line_no, error=exc)) from None
     return parse_macro(code, name, [data for _line, data in lines], name_ru)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.text import clean
+from helpdesk_tui.i18n import _, localized
 
 OTHER = "other"
 NOTE_LIMIT = 500
@@ -33,26 +34,36 @@ def parse_reason(text: str | None, codes: tuple[str, ...] | list[str]) -> tuple[
     value = clean(text or "").strip()
     if not value:
         known = ", ".join(codes)
-        raise Invalid(f"say why the ticket waits for the customer: --reason CODE[: text] ({known})")
+        raise Invalid(
+            _("say why the ticket waits for the customer: --reason CODE[: text] ({known})").format(
+                known=known
+            )
+        )
     head, sep, rest = value.partition(":")
     word = head.strip().lower()
     if word in codes and (sep or " " not in head.strip()):
         code, note = word, rest.strip()
     else:
-        first, _, tail = value.partition(" ")
+        first, _sep, tail = value.partition(" ")
         if first.lower() in codes:
             code, note = first.lower(), tail.strip()
         else:
             code, note = OTHER, value
     if code == OTHER and not note:
-        raise Invalid("a pause for another reason needs the reason in words: --reason 'other: …'")
+        raise Invalid(
+            _("a pause for another reason needs the reason in words: --reason 'other: …'")
+        )
     if len(note) > NOTE_LIMIT:
-        raise Invalid(f"the reason is too long ({len(note)} characters; the limit is {NOTE_LIMIT})")
+        raise Invalid(
+            _("the reason is too long ({note} characters; the limit is {NOTE_LIMIT})").format(
+                note=len(note), NOTE_LIMIT=NOTE_LIMIT
+            )
+        )
     return code, note
 
 
 def describe(code: str, note: str, reasons: tuple[PauseReason, ...] | list[PauseReason]) -> str:
-    name = next((r.name for r in reasons if r.code == code), code)
+    name = next((localized(r) for r in reasons if r.code == code), code)
     if code == OTHER and note:
         return note
     return f"{name}: {note}" if note else name

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from helpdesk_tui.domain.errors import NotAllowed
-from helpdesk_tui.domain.vocab import Role
+from helpdesk_tui.domain.vocab import Role, role_subject
 from helpdesk_tui.domain.workflow import (
     CUSTOMER,
     RULE,
@@ -35,6 +35,7 @@ from helpdesk_tui.domain.workflow import (
     Status,
     check_transition,
 )
+from helpdesk_tui.i18n import N_, _
 
 
 class Access(StrEnum):
@@ -104,120 +105,122 @@ RULES: tuple[Rule, ...] = (
     # -- tickets ---------------------------------------------------------------------------
     Rule(
         "ticket.register",
-        "Register a call (and solve it on first contact)",
+        N_("Register a call (and solve it on first contact)"),
         _cells(Y, Y, Y, Y),
         frozenset({CUSTOMER}),
         "engineers too: callers reach them directly; the customer by mail",
     ),
     Rule(
         "ticket.read",
-        "Read a ticket: its fields, timeline and links",
+        N_("Read a ticket: its fields, timeline and links"),
         _cells(Y, Y, Y, Y),
         note="every agent reads every ticket: duplicates, mass incidents and what a colleague "
         "tried need the whole desk; only the agent's standing is checked",
     ),
-    Rule("ticket.take", "Take a ticket from a queue", ALL_GROUP),
+    Rule("ticket.take", N_("Take a ticket from a queue"), ALL_GROUP),
     Rule(
         "ticket.assign",
-        "Assign a ticket to an agent of its group, or back to the queue",
+        N_("Assign a ticket to an agent of its group, or back to the queue"),
         ALL_GROUP,
         frozenset({RULE}),
         note="engineers within the ticket's group; others also to another group of its line",
     ),
     Rule(
         "ticket.reassign",
-        "Move a ticket to another agent's group from the board",
+        N_("Move a ticket to another agent's group from the board"),
         BOSSES,
     ),
     Rule(
         "ticket.escalate",
-        "Escalate or de-escalate a ticket to another line or group",
+        N_("Escalate or de-escalate a ticket to another line or group"),
         ALL_GROUP,
         frozenset({RULE}),
         note="with a note of what was tried",
     ),
-    Rule("ticket.supervisor", "Tell a supervisor about a ticket", ALL_GROUP, frozenset({RULE})),
-    Rule("ticket.reply", "Reply to the customer", ALL_GROUP, note="mailed to the contact"),
+    Rule("ticket.supervisor", N_("Tell a supervisor about a ticket"), ALL_GROUP, frozenset({RULE})),
+    Rule("ticket.reply", N_("Reply to the customer"), ALL_GROUP, note="mailed to the contact"),
     Rule(
         "ticket.note",
-        "Add an internal note",
+        N_("Add an internal note"),
         ALL_GROUP,
         frozenset({RULE}),
         note="never mailed to the customer",
     ),
     Rule(
         "ticket.status",
-        "Change a ticket's status",
+        N_("Change a ticket's status"),
         ALL_GROUP,
         frozenset({CUSTOMER, SYSTEM, RULE}),
         "which moves each role may make: the workflow table (`domain/workflow.py`)",
     ),
     _workflow_rule(
-        "ticket.resolve", "Resolve a ticket", *[(None, Status.RESOLVED)], note="workflow"
+        "ticket.resolve", N_("Resolve a ticket"), *[(None, Status.RESOLVED)], note="workflow"
     ),
     _workflow_rule(
         "ticket.confirm",
-        "Confirm a resolution for the customer",
+        N_("Confirm a resolution for the customer"),
         (Status.RESOLVED, Status.CLOSED),
         others=frozenset({CUSTOMER}),
         note="closes it; workflow",
     ),
     Rule(
         "ticket.rate",
-        "Record the customer's satisfaction rating",
+        N_("Record the customer's satisfaction rating"),
         _cells(Y, N, Y, Y),
         frozenset({CUSTOMER}),
         "engineers do not rate their own work",
     ),
     _workflow_rule(
         "ticket.close",
-        "Close a resolved ticket without the customer's answer",
+        N_("Close a resolved ticket without the customer's answer"),
         (Status.RESOLVED, Status.CLOSED),
         others=frozenset({SYSTEM}),
         note="the system after the configured business days; workflow",
     ),
     _workflow_rule(
         "ticket.reopen",
-        "Reopen a ticket",
+        N_("Reopen a ticket"),
         (Status.RESOLVED, Status.REOPENED),
         (Status.CLOSED, Status.REOPENED),
         note=_closed_reopeners(),
     ),
     _workflow_rule(
         "ticket.cancel",
-        "Cancel a ticket (a duplicate, a mistake, a withdrawn call)",
+        N_("Cancel a ticket (a duplicate, a mistake, a withdrawn call)"),
         *[(None, Status.CANCELLED)],
         note="workflow",
     ),
-    Rule("ticket.priority", "Change a ticket's impact and urgency", ALL_GROUP, frozenset({RULE})),
+    Rule(
+        "ticket.priority", N_("Change a ticket's impact and urgency"), ALL_GROUP, frozenset({RULE})
+    ),
     Rule(
         "ticket.plan",
-        "Change an open ticket's SLA plan",
+        N_("Change an open ticket's SLA plan"),
         BOSSES,
         note="the new deadlines count the business time already used, pauses excluded",
     ),
-    Rule("ticket.time", "Log time spent on a ticket", ALL_GROUP),
-    Rule("ticket.link", "Link tickets (duplicate, mass incident, related)", ALL_GROUP),
+    Rule("ticket.time", N_("Log time spent on a ticket"), ALL_GROUP),
+    Rule("ticket.link", N_("Link tickets (duplicate, mass incident, related)"), ALL_GROUP),
     Rule(
         "ticket.bulk",
-        "Act on many marked tickets at once",
+        N_("Act on many marked tickets at once"),
         ALL_GROUP,
         note="each ticket is then checked as if changed alone, and audited alone",
     ),
     Rule(
         "ticket.make_parent",
-        "Make a ticket a mass incident and attach others to it",
+        N_("Make a ticket a mass incident and attach others to it"),
         ALL_GROUP,
         note="resolving the parent resolves its open children",
     ),
     Rule(
         "ticket.exclude_child",
-        "Leave a child out of (or back in) its mass incident's resolution",
+        N_("Leave a child out of (or back in) its mass incident's resolution"),
         ALL_GROUP,
     ),
     Rule(
         "draft.save",
-        "Keep drafts of one's own text",
+        N_("Keep drafts of one's own text"),
         _cells(ME, ME, ME, ME),
         area="Agents",
         note="an agent's drafts are theirs alone",
@@ -225,20 +228,20 @@ RULES: tuple[Rule, ...] = (
     # -- agents ----------------------------------------------------------------------------
     Rule(
         "agent.shift",
-        "Mark an agent on or off shift",
+        N_("Mark an agent on or off shift"),
         _cells(ME, ME, Y, Y),
         area="Agents",
     ),
     Rule(
         "agent.password",
-        "Set an agent's password",
+        N_("Set an agent's password"),
         _cells(ME, ME, ME, Y),
         area="Agents",
         note="one's own needs the current one",
     ),
     Rule(
         "agent.activate",
-        "Deactivate or reactivate an agent",
+        N_("Deactivate or reactivate an agent"),
         _cells(N, N, N, Y),
         area="Agents",
         note="an inactive agent can do nothing",
@@ -246,65 +249,65 @@ RULES: tuple[Rule, ...] = (
     # -- the desk --------------------------------------------------------------------------
     Rule(
         "card.view",
-        "Read customer, contact, asset and vendor cards",
+        N_("Read customer, contact, asset and vendor cards"),
         _cells(Y, Y, Y, Y),
         area="Customers",
         note="every ticket of the customer, newest first",
     ),
     Rule(
         "customer.import",
-        "Import customers, contacts and assets from CSV",
+        N_("Import customers, contacts and assets from CSV"),
         BOSSES,
         area="Customers",
         note="a dry run changes nothing; any bad row stops it unless told to skip",
     ),
     Rule(
         "customer.export",
-        "Export customers, contacts and assets to CSV",
+        N_("Export customers, contacts and assets to CSV"),
         BOSSES,
         area="Customers",
         note="contacts' phones and e-mails included",
     ),
-    Rule("board.view", "Open the supervisor board", BOSSES, area="Desk"),
-    Rule("report.view", "Read the KPI reports", BOSSES, area="Desk"),
+    Rule("board.view", N_("Open the supervisor board"), BOSSES, area="Desk"),
+    Rule("report.view", N_("Read the KPI reports"), BOSSES, area="Desk"),
     Rule(
         "audit.view",
-        "Read the audit: refusals, failed logins, changes to agents",
+        N_("Read the audit: refusals, failed logins, changes to agents"),
         BOSSES,
         area="Desk",
     ),
     Rule(
         "kb.write",
-        "Write and edit knowledge-base articles",
+        N_("Write and edit knowledge-base articles"),
         _cells(Y, Y, Y, Y),
         area="Desk",
         note="articles of their own groups, or for everybody",
     ),
-    Rule("kb.delete", "Delete a knowledge-base article", BOSSES, area="Desk"),
+    Rule("kb.delete", N_("Delete a knowledge-base article"), BOSSES, area="Desk"),
     Rule(
         "template.write",
-        "Write and edit reply templates",
+        N_("Write and edit reply templates"),
         BOSSES,
         area="Desk",
         note="every agent uses them; `data load` keeps the ones edited here",
     ),
     Rule(
         "macro.edit",
-        "Write, edit and delete macros in the application",
+        N_("Write, edit and delete macros in the application"),
         BOSSES,
         area="Desk",
         note="every agent runs them; those of `data/macros.toml` are edited in the file",
     ),
     Rule(
         "desk.load_data",
-        "Load the reference data (lines, services, SLA, agents, templates)",
+        N_("Load the reference data (lines, services, SLA, agents, templates)"),
         _cells(N, N, N, Y),
         area="Desk",
         note="on a shared store; a private one's owner sets it up",
     ),
     Rule(
         "desk.upgrade",
-        "Upgrade the store's schema",
+        N_("Upgrade the store's schema"),
         _cells(N, N, N, Y),
         area="Desk",
         note="on a shared store; a private one upgrades itself",
@@ -360,17 +363,19 @@ def require(
             for src, dst in r.moves:
                 if src is None or src == status:
                     check_transition(status, dst, actor_role)
-        raise NotAllowed(f"{_a(actor_role)} {actor_role} may not {_lower(r.title)}")
+        raise NotAllowed(
+            _("{who} may not {action}").format(
+                who=role_subject(actor_role), action=_lower(_(r.title))
+            )
+        )
     level = r.of(actor_role) if actor_role not in OTHERS else Access.ANY
     if level == Access.SELF and own is False:
-        raise NotAllowed(f"{_a(actor_role)} {actor_role} may {_lower(r.title)} only for themselves")
+        raise NotAllowed(
+            _("{who} may {action} only for themselves").format(
+                who=role_subject(actor_role), action=_lower(_(r.title))
+            )
+        )
     return level
-
-
-def _a(word: str) -> str:
-    if word in OTHERS:
-        return "the"
-    return "an" if word[:1] in "aeiou" else "a"
 
 
 def _lower(title: str) -> str:
@@ -383,14 +388,14 @@ CELL = {Access.ANY: "✓", Access.GROUP: "own groups", Access.SELF: "self", Acce
 
 
 def markdown_table() -> str:
-    """The table as the README shows it, generated from `RULES`."""
-    heads = ["action", "what", *ROLES, *OTHERS, "notes"]
-    lines = ["| " + " | ".join(heads) + " |", "|" + "|".join("---" for _ in heads) + "|"]
+    """The table as the README shows it, generated from `RULES` (English, like the README)."""
+    columns = ["action", "what", *ROLES, *OTHERS, "notes"]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     area = None
     for r in RULES:
         if r.area != area:
             area = r.area
-            lines.append(f"| **{area}** |" + " |" * (len(heads) - 1))
+            lines.append(f"| **{area}** |" + " |" * (len(columns) - 1))
         cells = [f"`{r.action}`", r.title, *(CELL[r.of(role)] for role in ROLES)]
         cells += ["✓" if other in r.others else "—" for other in OTHERS]
         cells.append(r.note)

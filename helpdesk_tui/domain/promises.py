@@ -7,12 +7,13 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from helpdesk_tui.domain.errors import Invalid
+from helpdesk_tui.i18n import _
 
 
 def parse_promise(text: str, zone: ZoneInfo) -> datetime:
     value = text.strip()
     if not value:
-        raise Invalid("the promised date is empty")
+        raise Invalid(_("the promised date is empty"))
     try:
         day = date.fromisoformat(value)
     except ValueError:
@@ -23,6 +24,8 @@ def parse_promise(text: str, zone: ZoneInfo) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError:
         raise Invalid(
-            f"not a date: {text!r} (like 2026-11-30, or 2026-11-30 15:00 for a time)"
+            _("not a date: {text!r} (like 2026-11-30, or 2026-11-30 15:00 for a time)").format(
+                text=text
+            )
         ) from None
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)

@@ -18,6 +18,7 @@ from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.placeholders import problems
 from helpdesk_tui.domain.vocab import EventKind, parse_priority
 from helpdesk_tui.domain.workflow import RULE  # noqa: F401  (the actor a rule acts as)
+from helpdesk_tui.i18n import _
 
 EVENT_KIND = "rule"
 """The timeline event that records one firing: which rule, and what it did or why not."""
@@ -88,8 +89,8 @@ class Action:
 
     def describe(self) -> str:
         if self.action == "note":
-            return "add a note"
-        return f"{self.action} {self.value}"
+            return _("add a note")
+        return f"{self.action} {self.value}"  # the rule file's own words (data/rules.toml)
 
 
 @dataclass(frozen=True)
@@ -142,13 +143,19 @@ class Rule:
 def parse_when(value: Any) -> frozenset[str]:
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not items or not all(isinstance(v, str) for v in items):
-        raise Invalid(f"`when` is an event or a list of events ({', '.join(WHEN)})")
+        raise Invalid(
+            _("`when` is an event or a list of events ({WHEN})").format(WHEN=", ".join(WHEN))
+        )
     names = {v.strip().lower().replace("-", "_").replace(" ", "_") for v in items}
     unknown = sorted(names - set(WHEN))
     if unknown:
-        raise Invalid(f"unknown event {unknown[0]!r} in `when` ({', '.join(WHEN)})")
+        raise Invalid(
+            _("unknown event {unknown!r} in `when` ({WHEN})").format(
+                unknown=unknown[0], WHEN=", ".join(WHEN)
+            )
+        )
     if "idle" in names and len(names) > 1:
-        raise Invalid("`idle` is checked by the tick: give it a rule of its own")
+        raise Invalid(_("`idle` is checked by the tick: give it a rule of its own"))
     return frozenset(names)
 
 
@@ -158,14 +165,14 @@ def check_query(text: Any) -> str:
     if text is None:
         return ""
     if not isinstance(text, str):
-        raise Invalid("`if` is a query like 'priority:P1 service:pos'")
+        raise Invalid(_("`if` is a query like 'priority:P1 service:pos'"))
     value = " ".join(text.split())
     try:
         node = q.parse(value)
     except q.QueryError as exc:
-        raise Invalid(f"`if`: {exc}") from None
+        raise Invalid(_("`if`: {exc}").format(exc=exc)) from None
     if _names_me(node):
-        raise Invalid("`if`: assignee:me means nobody in a rule; name the login")
+        raise Invalid(_("`if`: assignee:me means nobody in a rule; name the login"))
     return value
 
 
@@ -183,32 +190,46 @@ def parse_action(data: Any, number: int) -> Action:
     """One action from data: a table with one action (`{ priority = "P1" }`)."""
     where = f"action {number}"
     if not isinstance(data, Mapping):
-        raise Invalid(f'{where}: an action is a table like {{ priority = "P1" }}')
+        raise Invalid(
+            _('{where}: an action is a table like {{ priority = "P1" }}').format(where=where)
+        )
     extra = set(data) - set(ACTIONS)
     if extra:
-        raise Invalid(f"{where}: unknown action {sorted(extra)[0]!r} ({', '.join(ACTIONS)})")
+        raise Invalid(
+            _("{where}: unknown action {extra!r} ({ACTIONS})").format(
+                where=where, extra=sorted(extra)[0], ACTIONS=", ".join(ACTIONS)
+            )
+        )
     escalating = "escalate" in data
     names = [k for k in data if not (escalating and k == "note")]
     if len(names) != 1:
-        raise Invalid(f"{where}: one action per table, not {len(names)}")
+        raise Invalid(
+            _("{where}: one action per table, not {names}").format(where=where, names=len(names))
+        )
     action = names[0]
     raw = data[action]
     if not isinstance(raw, str) or not raw.strip():
-        raise Invalid(f"{where}: {action} needs {ACTIONS[action]}")
+        raise Invalid(
+            _("{where}: {action} needs {ACTIONS}").format(
+                where=where, action=action, ACTIONS=ACTIONS[action]
+            )
+        )
     value = " ".join(raw.split()) if action != "note" else raw.strip()
     note = data.get("note", "") if escalating else ""
     if not isinstance(note, str):
-        raise Invalid(f"{where}: escalate's note is text")
+        raise Invalid(_("{where}: escalate's note is text").format(where=where))
     if action == "priority":
         value = f"P{parse_priority(value)}"
     elif action == "escalate" and len(note.strip()) < 10:
-        raise Invalid(f"{where}: escalate needs a note (at least 10 characters): why")
+        raise Invalid(
+            _("{where}: escalate needs a note (at least 10 characters): why").format(where=where)
+        )
     elif action == "note" and (bad := problems(value)):
         raise Invalid(f"{where}: {bad[0]}")
     elif action == "assign" and value.lower() in ("none", "-"):
         value = "none"
     elif action == "assign" and value.lower() == "me":
-        raise Invalid(f"{where}: a rule is nobody: assign to a login or none")
+        raise Invalid(_("{where}: a rule is nobody: assign to a login or none").format(where=where))
     return Action(action, value, note.strip())
 
 
@@ -229,22 +250,22 @@ def parse_rule(
         events = parse_when(when)
         text = check_query(query)
         if not isinstance(then, list) or not then:
-            raise Invalid("`then` is a non-empty list of actions")
+            raise Invalid(_("`then` is a non-empty list of actions"))
         if len(then) > MAX_ACTIONS:
-            raise Invalid(f"at most {MAX_ACTIONS} actions")
+            raise Invalid(_("at most {MAX_ACTIONS} actions").format(MAX_ACTIONS=MAX_ACTIONS))
         actions = tuple(parse_action(a, i) for i, a in enumerate(then, 1))
         after_s = 0
         if "idle" in events:
             if not isinstance(after, str):
-                raise Invalid('an idle rule needs `after`, a duration like "4h"')
+                raise Invalid(_('an idle rule needs `after`, a duration like "4h"'))
             try:
                 after_s = q.duration_seconds(after)
             except ValueError as exc:
-                raise Invalid(f"`after`: {exc}") from None
+                raise Invalid(_("`after`: {exc}").format(exc=exc)) from None
             if after_s < 60:
-                raise Invalid("`after` is at least 1m")
+                raise Invalid(_("`after` is at least 1m"))
         elif after is not None:
-            raise Invalid('`after` is for `when = "idle"` only')
+            raise Invalid(_('`after` is for `when = "idle"` only'))
     except Invalid as exc:
-        raise Invalid(f"rule {code!r}: {exc}") from None
+        raise Invalid(_("rule {code!r}: {exc}").format(code=code, exc=exc)) from None
     return Rule(code, name, events, text, actions, after_s, enabled, order, name_ru)

@@ -10,7 +10,8 @@ the *system* (the SLA tick closing resolved tickets nobody answered) and a *rule
 from enum import StrEnum
 
 from helpdesk_tui.domain.errors import Invalid, NotAllowed
-from helpdesk_tui.domain.vocab import Role
+from helpdesk_tui.domain.vocab import Role, role_subject, status_label
+from helpdesk_tui.i18n import _
 
 
 class Status(StrEnum):
@@ -104,10 +105,16 @@ def check_transition(src: str, dst: str, actor_role: str) -> None:
     src_s, dst_s = _known(src), _known(dst)
     roles = TRANSITIONS.get((src_s, dst_s))
     if roles is None:
-        raise NotAllowed(f"a ticket cannot go from {src_s.value} to {dst_s.value}")
+        raise NotAllowed(
+            _("a ticket cannot go from {status} to {new}").format(
+                status=status_label(src_s), new=status_label(dst_s)
+            )
+        )
     if actor_role not in roles:
         raise NotAllowed(
-            f"a {actor_role} may not move a ticket from {src_s.value} to {dst_s.value}"
+            _("{who} may not move a ticket from {status} to {new}").format(
+                who=role_subject(actor_role), status=status_label(src_s), new=status_label(dst_s)
+            )
         )
 
 
@@ -115,7 +122,11 @@ def _known(value: str) -> Status:
     try:
         return Status(value)
     except ValueError:
-        raise Invalid(f"unknown status {str(value)!r}: use one of {', '.join(Status)}") from None
+        raise Invalid(
+            _("unknown status {value!r}: use one of {Status}").format(
+                value=str(value), Status=", ".join(Status)
+            )
+        ) from None
 
 
 def allowed_targets(src: str, actor_role: str) -> list[Status]:
@@ -130,4 +141,8 @@ def parse_status(text: str) -> Status:
     try:
         return Status(value)
     except ValueError:
-        raise Invalid(f"unknown status {text!r}: use one of {', '.join(Status)}") from None
+        raise Invalid(
+            _("unknown status {text!r}: use one of {Status}").format(
+                text=text, Status=", ".join(Status)
+            )
+        ) from None

@@ -21,16 +21,18 @@ from textual.widgets import OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
+from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.screens.base import LocalBindings
 from helpdesk_tui.screens.dialogs import DIALOG_CSS
 from helpdesk_tui.services import batch
 
 Runner = Callable[[batch.CancelFlag, Callable[[int, int, batch.Outcome], None]], batch.BatchResult]
 
 
-class ProgressScreen(ModalScreen[batch.BatchResult | None]):
+class ProgressScreen(LocalBindings, ModalScreen[batch.BatchResult | None]):
     """Runs `runner(cancel, progress)` in a thread; dismisses with its result."""
 
-    BINDINGS = [Binding("escape,c", "cancel", "Cancel", id="batch.cancel")]
+    BINDINGS = [Binding("escape,c", "cancel", N_("Cancel"), id="batch.cancel")]
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="ProgressScreen")
         + """
@@ -55,9 +57,11 @@ class ProgressScreen(ModalScreen[batch.BatchResult | None]):
         with Vertical():
             yield Static(Text(self.title_text), classes="dialog-title")
             yield ProgressBar(total=max(1, self.total), show_eta=True, id="batch-bar")
-            yield Static(f"0 of {self.total:,}", id="batch-count")
             yield Static(
-                "Esc / c: cancel after the current ticket (no ticket is left half-changed)",
+                _("{done:,} of {total:,}").format(done=0, total=self.total), id="batch-count"
+            )
+            yield Static(
+                _("Esc / c: cancel after the current ticket (no ticket is left half-changed)"),
                 classes="dialog-hint",
             )
 
@@ -80,9 +84,11 @@ class ProgressScreen(ModalScreen[batch.BatchResult | None]):
         with self._lock:
             done, failed, total = self._done, self._failed, self._total
         self.query_one(ProgressBar).update(total=max(1, total), progress=done)
-        text = f"{done:,} of {total:,}" + (f" · {failed:,} refused" if failed else "")
+        text = _("{done:,} of {total:,}").format(done=done, total=total)
+        if failed:
+            text += _(" · {n:,} refused").format(n=failed)
         if self.flag.cancelled:
-            text += " · cancelling after the current ticket…"
+            text += _(" · cancelling after the current ticket…")
         self.query_one("#batch-count", Static).update(text)
 
     def action_cancel(self) -> None:
@@ -99,11 +105,11 @@ class ProgressScreen(ModalScreen[batch.BatchResult | None]):
             self.dismiss(None)
 
 
-class SummaryScreen(ModalScreen[None]):
+class SummaryScreen(LocalBindings, ModalScreen[None]):
     """What a run did: the counts, then each ticket that was refused (and why), then
     those that changed."""
 
-    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="batch.close")]
+    BINDINGS = [Binding("escape,enter,q", "close", N_("Close"), id="batch.close")]
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="SummaryScreen")
         + """
@@ -120,7 +126,10 @@ class SummaryScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         r = self.result
         with Vertical():
-            yield Static(Text(f"{self.title_text}: {r.summary()}"), classes="dialog-title")
+            yield Static(
+                Text(_("{title}: {summary}").format(title=self.title_text, summary=r.summary())),
+                classes="dialog-title",
+            )
             options = [
                 Option(Text.assemble(("✗ ", "bold red"), (o.key, "bold"), "  ", o.message))
                 for o in r.failed
@@ -131,10 +140,13 @@ class SummaryScreen(ModalScreen[None]):
                 if o.ok
             ]
             if r.cancelled and r.skipped:
-                options.append(Option(Text(f"… {r.skipped:,} not touched (cancelled)")))
+                left = _("… {n:,} not touched (cancelled)").format(n=r.skipped)
+                options.append(Option(Text(left)))
             yield OptionList(*options, id="batch-outcomes")
             yield Static(
-                f"{r.seconds:.1f} s · Esc / Enter: close", classes="dialog-hint", id="batch-time"
+                _("{seconds:.1f} s · Esc / Enter: close").format(seconds=r.seconds),
+                classes="dialog-hint",
+                id="batch-time",
             )
 
     def action_close(self) -> None:

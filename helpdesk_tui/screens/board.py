@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Header, SelectionList, Static
 from helpdesk_tui.domain import permissions
 from helpdesk_tui.domain.errors import HelpdeskError, NotAllowed
 from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.i18n import N_, _, localized, n_, pgettext
 from helpdesk_tui.screens.base import DeskScreen, WorkerCalls
 from helpdesk_tui.screens.picker import Choice, PickerScreen
 from helpdesk_tui.services import agents, mass_incident, queue, ticket_actions, vendors
@@ -30,7 +31,9 @@ def _age(oldest: datetime | None, now: datetime) -> str:
     if oldest is None:
         return "—"
     hours = (now - oldest).total_seconds() / 3600
-    return f"{hours:.0f}h" if hours < 48 else f"{hours / 24:.0f}d"
+    if hours < 48:
+        return _("{hours:.0f}h").format(hours=hours)
+    return _("{days:.0f}d").format(days=hours / 24)
 
 
 class LoadTable(DataTable):
@@ -59,25 +62,25 @@ class LoadTable(DataTable):
 
 class BoardScreen(DeskScreen):
     BINDINGS = [
-        Binding("enter", "open", "Open queue", id="board.open", show=False),
+        Binding("enter", "open", N_("Open queue"), id="board.open", show=False),
         Binding(
             "R",
             "reassign",
-            "Reassign",
+            N_("Reassign"),
             id="board.reassign",
-            tooltip="Move an agent's tickets to another agent or group",
+            tooltip=N_("Move an agent's tickets to another agent or group"),
         ),
-        Binding("o", "shift", "On/off shift", id="board.shift"),
-        Binding("w", "workspace", "Queues", id="board.workspace"),
-        Binding("K", "reports", "KPIs", id="board.reports"),
-        Binding("ctrl+r", "refresh", "Refresh", id="board.refresh", show=False),
+        Binding("o", "shift", N_("On/off shift"), id="board.shift"),
+        Binding("w", "workspace", N_("Queues"), id="board.workspace"),
+        Binding("K", "reports", N_("KPIs"), id="board.reports"),
+        Binding("ctrl+r", "refresh", N_("Refresh"), id="board.refresh", show=False),
         Binding(
             "v",
             "vendors",
-            "Vendors",
+            N_("Vendors"),
             id="board.vendors",
             show=False,
-            tooltip="A vendor's card: their cases and the promises they let pass",
+            tooltip=N_("A vendor's card: their cases and the promises they let pass"),
         ),
     ]
 
@@ -122,23 +125,34 @@ class BoardScreen(DeskScreen):
         self.set_class(event.size.width < 150, "-narrow")
 
     def on_mount(self) -> None:
-        self.title = "Supervisor board"
+        self.title = _("Supervisor board")
         groups = self.query_one("#groups", LoadTable)
         groups.add_columns(
-            "Line / group",
-            "Open",
-            "Unasg.",
-            "New",
-            "Work",
-            "Wait",
-            "Risk",
-            "Late",
-            "Oldest",
-            "Last h",
-            "Done today",
+            _("Line / group"),
+            pgettext("board", "Open"),
+            _("Unasg."),
+            pgettext("board", "New"),
+            _("Work"),
+            _("Wait"),
+            _("Risk"),
+            _("Late"),
+            _("Oldest"),
+            _("Last h"),
+            _("Done today"),
         )
         team = self.query_one("#agents", LoadTable)
-        team.add_columns("Agent", "Shift", "P1", "P2", "P3", "P4", "Held", "Risk", "Late", "Active")
+        team.add_columns(
+            _("Agent"),
+            _("Shift"),
+            "P1",
+            "P2",
+            "P3",
+            "P4",
+            _("Held"),
+            _("Risk"),
+            _("Late"),
+            _("Active"),
+        )
         groups.focus()
         self.load()
 
@@ -167,17 +181,23 @@ class BoardScreen(DeskScreen):
 
     def _show_mass(self, found: list[mass_incident.MassIncident]) -> None:
         """Open mass incidents and their calls (services/mass_incident.py)."""
-        mass = Text("Open mass incidents: ", style="bold")
+        mass = Text(_("Open mass incidents: "), style="bold")
         if not found:
-            mass.append("none", style="dim")
+            mass.append(_("none"), style="dim")
         for incident in found[: self.MASS_SHOWN]:
             mass.append(f"\n  {incident.key} ")
-            mass.append(f"{incident.children:,} calls, {incident.open_children:,} open")
+            n, still = incident.children, incident.open_children
+            mass.append(
+                n_("{n:,} call, {open:,} open", "{n:,} calls, {open:,} open", n).format(
+                    n=n, open=still
+                )
+            )
             if incident.excluded:
-                mass.append(f", {incident.excluded:,} excluded")
+                mass.append(_(", {n:,} excluded").format(n=incident.excluded))
             mass.append(" · " + visible_line(incident.subject)[:50])
         if len(found) > self.MASS_SHOWN:
-            mass.append(f"\n  … {len(found) - self.MASS_SHOWN} more", style="dim")
+            more = len(found) - self.MASS_SHOWN
+            mass.append("\n  " + _("… {n} more").format(n=more), style="dim")
         self.query_one("#mass", Static).update(mass)
 
     def load_vendor_promises(self) -> None:
@@ -197,24 +217,28 @@ class BoardScreen(DeskScreen):
         """Vendors' promises that passed on open tickets: hidden while there are none."""
         box = self.query_one("#vendor-promises", Static)
         box.display = late.total > 0
-        text = Text(f"Vendor promises passed: {late.total}", style="bold")
-        text.append(" · v: a vendor's card", style="dim")
+        text = Text(_("Vendor promises passed: {n}").format(n=late.total), style="bold")
+        text.append(_(" · v: a vendor's card"), style="dim")
         now = self.desk.clock()
         for p in late.rows[:3]:
             text.append(
-                f"\n  {p.key} {visible_line(p.vendor_name)[:24]} case {visible_line(p.case)[:16]}"
-                f" · late {_age(p.promised_at, now)}"
+                f"\n  {p.key} "
+                + _("{vendor} case {case} · late {age}").format(
+                    vendor=visible_line(p.vendor_name)[:24],
+                    case=visible_line(p.case)[:16],
+                    age=_age(p.promised_at, now),
+                )
             )
         box.update(text)
 
     def action_vendors(self) -> None:
         def show(groups: list) -> None:
             if not groups:
-                self.notify("There are no vendors (line 4 groups).", severity="warning")
+                self.notify(_("There are no vendors (line 4 groups)."), severity="warning")
                 return
-            choices = [Choice(g.code, g.name, g.code) for g in groups]
+            choices = [Choice(g.code, localized(g), g.code) for g in groups]
             self.app.push_screen(
-                PickerScreen("A vendor's card", choices),
+                PickerScreen(_("A vendor's card"), choices),
                 lambda code: self.desk.open_card("vendor", code) if code else None,
             )
 
@@ -278,13 +302,15 @@ class BoardScreen(DeskScreen):
         for a in sorted(b.agents, key=lambda a: (not a.on_shift, -a.held, a.login)):
             off = not a.on_shift
             state = "ok" if off else level(a.held, "agent_load", limits)
-            active = f"{_age(a.last_activity, now)} ago" if a.last_activity else "—"
+            active = (
+                _("{age} ago").format(age=_age(a.last_activity, now)) if a.last_activity else "—"
+            )
             name = team.cell(visible_line(a.name)[:18])
             if off:
                 name.stylize(team.get_component_rich_style("load--off"))
             team.add_row(
                 name,
-                team.cell("on" if a.on_shift else "OFF", "warn" if off else "ok"),
+                team.cell(_("on") if a.on_shift else _("OFF"), "warn" if off else "ok"),
                 *[team.cell(n) for n in a.by_priority],
                 team.cell(a.held, state),
                 team.cell(a.at_risk, level(a.at_risk, "at_risk", limits)),
@@ -301,23 +327,32 @@ class BoardScreen(DeskScreen):
             height=6,
             first_style=team.get_component_rich_style("load--warn"),
             second_style="dim",
-            legend=("today", "same weekday last week"),
+            legend=(_("today"), _("same weekday last week")),
         )
         box = self.query_one("#hourly", Static)
         box.update(hourly)
-        box.border_title = f"Incoming per hour ({b.timezone})"
-        levels = [n for _, n in b.backlog]
-        backlog = Text("Backlog, last 14 days: ", style="bold")
+        box.border_title = _("Incoming per hour ({zone})").format(zone=b.timezone)
+        levels = [n for _day, n in b.backlog]
+        backlog = Text(_("Backlog, last 14 days: "), style="bold")
         backlog.append(sparkline(levels))
         if levels:
-            backlog.append(f"  {levels[0]:,} → {levels[-1]:,} open")
+            backlog.append(
+                "  " + _("{first:,} → {last:,} open").format(first=levels[0], last=levels[-1])
+            )
         self.query_one("#backlog", Static).update(backlog)
         total = b.totals
         self.query_one("#board-status", Static).update(
             Text(
-                f"as of {b.at.astimezone():%H:%M:%S} · {total.open:,} open · "
-                f"{total.unassigned:,} unassigned · {total.at_risk:,} at risk · "
-                f"{total.breached:,} breached · updates by itself"
+                _(
+                    "as of {time} · {open:,} open · {unassigned:,} unassigned · "
+                    "{at_risk:,} at risk · {breached:,} breached · updates by itself"
+                ).format(
+                    time=f"{b.at.astimezone():%H:%M:%S}",
+                    open=total.open,
+                    unassigned=total.unassigned,
+                    at_risk=total.at_risk,
+                    breached=total.breached,
+                )
             )
         )
         self.load_vendor_promises()
@@ -369,14 +404,14 @@ class BoardScreen(DeskScreen):
         from helpdesk_tui.screens.reports import ReportsScreen
 
         if not permissions.allows(self.desk.actor.role, "report.view"):
-            self.notify("The KPI reports are for supervisors and admins.", severity="warning")
+            self.notify(_("The KPI reports are for supervisors and admins."), severity="warning")
             return
         self.app.push_screen(ReportsScreen())
 
     def action_shift(self) -> None:
         picked = self._selected()
         if picked is None or picked[0] != "agent" or self.data is None:
-            self.notify("Pick an agent in the right-hand table.", severity="warning")
+            self.notify(_("Pick an agent in the right-hand table."), severity="warning")
             return
         login = picked[1]
         agent = next(a for a in self.data.agents if a.login == login)
@@ -386,8 +421,12 @@ class BoardScreen(DeskScreen):
             self.desk.actor,
             login,
             not agent.on_shift,
-            done=lambda _: (
-                self.notify(f"{login} is {'off' if agent.on_shift else 'on'} shift"),
+            done=lambda _result: (
+                self.notify(
+                    (
+                        _("{login} is off shift") if agent.on_shift else _("{login} is on shift")
+                    ).format(login=login)
+                ),
                 self.load(),
             ),
         )
@@ -395,9 +434,9 @@ class BoardScreen(DeskScreen):
     def action_reassign(self) -> None:
         picked = self._selected()
         if picked is None or picked[0] != "agent":
-            self.notify("Pick an agent in the right-hand table.", severity="warning")
+            self.notify(_("Pick an agent in the right-hand table."), severity="warning")
             return
-        self.app.push_screen(ReassignScreen(picked[1]), lambda _: self.load())
+        self.app.push_screen(ReassignScreen(picked[1]), lambda _result: self.load())
 
 
 class ReassignScreen(WorkerCalls, ModalScreen[None]):
@@ -405,9 +444,9 @@ class ReassignScreen(WorkerCalls, ModalScreen[None]):
     group. Each ticket is its own audited change; the summary says what failed and why."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close", id="reassign.close"),
-        Binding("enter", "move", "Move the marked", id="reassign.move", priority=True),
-        Binding("a", "all", "Mark all", id="reassign.all"),
+        Binding("escape", "close", N_("Close"), id="reassign.close"),
+        Binding("enter", "move", N_("Move the marked"), id="reassign.move", priority=True),
+        Binding("a", "all", N_("Mark all"), id="reassign.all"),
     ]
     DEFAULT_CSS = """
     ReassignScreen { align: center middle; }
@@ -426,10 +465,11 @@ class ReassignScreen(WorkerCalls, ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"Open tickets of {self.login}", classes="title")
+            yield Static(_("Open tickets of {login}").format(login=self.login), classes="title")
             yield SelectionList(id="tickets")
             yield Static(
-                "space: mark · a: mark all · Enter: move the marked · Esc: close", classes="hint"
+                _("space: mark · a: mark all · Enter: move the marked · Esc: close"),
+                classes="hint",
             )
 
     def on_mount(self) -> None:
@@ -453,7 +493,7 @@ class ReassignScreen(WorkerCalls, ModalScreen[None]):
     def action_move(self) -> None:
         keys = list(self.query_one(SelectionList).selected)
         if not keys:
-            self.notify("Mark tickets with space first.", severity="warning")
+            self.notify(_("Mark tickets with space first."), severity="warning")
             return
         self.call(agents.list_agents, self.desk.store, done=lambda rows: self._target(keys, rows))
 
@@ -463,13 +503,18 @@ class ReassignScreen(WorkerCalls, ModalScreen[None]):
             Choice(
                 f"agent:{a.login}",
                 f"{a.name} ({a.login})",
-                f"{', '.join(a.groups)} · {a.load} open" + ("" if a.on_shift else " · OFF shift"),
+                _("{groups} · {load} open").format(groups=", ".join(a.groups), load=a.load)
+                + ("" if a.on_shift else _(" · OFF shift")),
             )
             for a in rows
             if a.active and a.login != self.login and a.role in ("engineer", "dispatcher")
         ]
         choices += [
-            Choice(f"group:{g.code}", f"Group {g.name}", f"{g.line_code} · queue")
+            Choice(
+                f"group:{g.code}",
+                _("Group {name}").format(name=localized(g)),
+                _("{line} · queue").format(line=g.line_code),
+            )
             for g in sorted(cat.groups.values(), key=lambda g: (g.level, g.code))
         ]
 
@@ -485,13 +530,14 @@ class ReassignScreen(WorkerCalls, ModalScreen[None]):
                     done=self._moved,
                 )
 
-        self.app.push_screen(PickerScreen(f"Move {len(keys)} ticket(s) to…", choices), chosen)
+        title = n_("Move {n} ticket to…", "Move {n} tickets to…", len(keys)).format(n=len(keys))
+        self.app.push_screen(PickerScreen(title, choices), chosen)
 
     def _moved(self, outcome: tuple[list[str], list[str]]) -> None:
         done, failed = outcome
-        message = f"{len(done)} moved"
+        message = n_("{n} moved", "{n} moved", len(done)).format(n=len(done))
         if failed:
-            message += f"; {len(failed)} not: " + "; ".join(failed[:3])
+            message += _("; {n} not: {why}").format(n=len(failed), why="; ".join(failed[:3]))
         self.notify(message, severity="warning" if failed else "information", timeout=10)
         self.dismiss()
 

@@ -14,11 +14,36 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.domain.vocab import status_label
+from helpdesk_tui.i18n import N_, NP_, _, n_, pgettext
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.services import cards
-from helpdesk_tui.widgets.ticket_table import STATUS_LABELS
 
 KINDS = ("customer", "contact", "asset")
+
+# the tables' headers, translated where shown: `pgettext("card", …)`
+HEADERS = (
+    NP_("card", "Key"),
+    NP_("card", "Created"),
+    NP_("card", "Status"),
+    NP_("card", "Pri"),
+    NP_("card", "Service"),
+    NP_("card", "Subject"),
+    NP_("card", "Contact"),
+    NP_("card", "Asset"),
+    NP_("card", "Name"),
+    NP_("card", "Phone"),
+    NP_("card", "E-mail"),
+    NP_("card", "Site"),
+    NP_("card", "Tag"),
+    NP_("card", "Model"),
+    NP_("card", "Serial"),
+    NP_("card", "Warranty to"),
+    NP_("card", "Contract to"),
+    NP_("card", "Code"),
+    NP_("card", "Address"),
+)
+ASSET_COLUMNS = ("Tag", "Name", "Model", "Serial", "Site", "Warranty to", "Contract to")
 
 
 def cell(value: Any, style: str = "") -> Text:
@@ -32,7 +57,9 @@ def short(text: str, width: int) -> str:
 
 
 def more(shown: int, total: int) -> str:
-    return f"{shown}" if shown == total else f"{shown} of {total}"
+    return (
+        f"{shown}" if shown == total else _("{shown} of {total}").format(shown=shown, total=total)
+    )
 
 
 def day(value: date | None) -> str:
@@ -43,14 +70,14 @@ class CardScreen(DeskScreen):
     """`kind` is customer (by code), contact (by id) or asset (by tag)."""
 
     BINDINGS = [
-        Binding("escape,backspace", "back", "Back", id="card.back"),
-        Binding("right_square_bracket", "tab(1)", "Next tab", key_display="]", id="card.next"),
-        Binding("left_square_bracket", "tab(-1)", "Prev tab", key_display="[", id="card.prev"),
-        Binding("j", "move(1)", "Down", show=False, id="card.down"),
-        Binding("k", "move(-1)", "Up", show=False, id="card.up"),
-        Binding("g", "ends(False)", "Top", show=False, id="card.top"),
-        Binding("G", "ends(True)", "Bottom", show=False, id="card.bottom"),
-        Binding("ctrl+r", "refresh", "Refresh", show=False, id="card.refresh"),
+        Binding("escape,backspace", "back", N_("Back"), id="card.back"),
+        Binding("right_square_bracket", "tab(1)", N_("Next tab"), key_display="]", id="card.next"),
+        Binding("left_square_bracket", "tab(-1)", N_("Prev tab"), key_display="[", id="card.prev"),
+        Binding("j", "move(1)", N_("Down"), show=False, id="card.down"),
+        Binding("k", "move(-1)", N_("Up"), show=False, id="card.up"),
+        Binding("g", "ends(False)", N_("Top"), show=False, id="card.top"),
+        Binding("G", "ends(True)", N_("Bottom"), show=False, id="card.bottom"),
+        Binding("ctrl+r", "refresh", N_("Refresh"), show=False, id="card.refresh"),
     ]
 
     COMPONENT_CLASSES = {"card--expired", "card--breached"}
@@ -82,14 +109,14 @@ class CardScreen(DeskScreen):
         yield Static(id="card-head")
         yield Static(id="card-contracts")
         with TabbedContent(id="card-tabs"):
-            with TabPane("History", id="tab-history"):
+            with TabPane(_("History"), id="tab-history"):
                 yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
             if self.kind == "customer":
-                with TabPane("Contacts", id="tab-contacts"):
+                with TabPane(_("Contacts"), id="tab-contacts"):
                     yield DataTable(id="contacts", cursor_type="row")
-                with TabPane("Assets", id="tab-assets"):
+                with TabPane(_("Assets"), id="tab-assets"):
                     yield DataTable(id="assets", cursor_type="row")
-                with TabPane("Sites", id="tab-sites"):
+                with TabPane(_("Sites"), id="tab-sites"):
                     yield DataTable(id="sites", cursor_type="row")
         yield Footer()
 
@@ -100,13 +127,17 @@ class CardScreen(DeskScreen):
         columns += ["Contact"] if self.kind == "asset" else []
         columns += ["Asset"] if self.kind == "contact" else []
         for name in columns:
-            history.add_column(name, key=name.lower())
+            history.add_column(pgettext("card", name), key=name.lower())
         if self.kind == "customer":
-            self.query_one("#contacts", DataTable).add_columns("Name", "Phone", "E-mail", "Site")
-            self.query_one("#assets", DataTable).add_columns(
-                "Tag", "Name", "Model", "Serial", "Site", "Warranty to", "Contract to"
+            self.query_one("#contacts", DataTable).add_columns(
+                *(pgettext("card", name) for name in ("Name", "Phone", "E-mail", "Site"))
             )
-            self.query_one("#sites", DataTable).add_columns("Code", "Name", "Address")
+            self.query_one("#assets", DataTable).add_columns(
+                *(pgettext("card", name) for name in ASSET_COLUMNS)
+            )
+            self.query_one("#sites", DataTable).add_columns(
+                *(pgettext("card", name) for name in ("Code", "Name", "Address"))
+            )
         history.focus()
         self.load()
 
@@ -131,7 +162,9 @@ class CardScreen(DeskScreen):
     def _loaded(self, card: Any) -> None:
         self.card = card
         self.party_id = card.id
-        self.title = {"customer": "Customer", "contact": "Contact", "asset": "Asset"}[self.kind]
+        self.title = {"customer": _("Customer"), "contact": _("Contact"), "asset": _("Asset")}[
+            self.kind
+        ]
         self.sub_title = visible_line(card.name)
         self.query_one("#card-head", Static).update(self._head(card))
         contracts = self.query_one("#card-contracts", Static)
@@ -145,7 +178,7 @@ class CardScreen(DeskScreen):
         self.ticket_keys = []
         self._add_history(card.history)
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab("tab-history").label = f"History ({card.record.total})"
+        tabs.get_tab("tab-history").label = _("History ({n})").format(n=card.record.total)
 
     def _head(self, card: Any) -> Text:
         text = Text()
@@ -155,40 +188,59 @@ class CardScreen(DeskScreen):
             if card.segment:
                 text.append(f" · {card.segment}")
             text.append(f" · {card.language}")
-            text.append(f" · {len(card.sites)} sites, {card.contacts_total} contacts")
-            text.append(f", {card.assets_total} assets")
+            text.append(" · ")
+            text.append(
+                n_("{n} site", "{n} sites", len(card.sites)).format(n=len(card.sites)) + ", "
+            )
+            text.append(
+                n_("{n} contact", "{n} contacts", card.contacts_total).format(n=card.contacts_total)
+                + ", "
+            )
+            text.append(
+                n_("{n} asset", "{n} assets", card.assets_total).format(n=card.assets_total)
+            )
         elif self.kind == "contact":
             parts = [card.phone, card.email, card.site, card.language]
             text.append("  " + " · ".join(visible_line(p) for p in parts if p))
             text.append("\n")
-            text.append(f"of {visible_line(card.customer_name)} ({card.customer})", style="dim")
+            text.append(
+                _("of {name} ({code})").format(
+                    name=visible_line(card.customer_name), code=card.customer
+                ),
+                style="dim",
+            )
         else:
             text.append(f"  {visible_line(card.tag)}", style="dim")
             text.append("\n")
             fields = [
-                ("model", card.model),
-                ("serial", card.serial),
-                ("site", card.site_name or card.site),
-                ("service", card.service),
-                ("warranty to", day(card.warranty_end)),
-                ("contract to", day(card.contract_end)),
+                (_("model"), card.model),
+                (_("serial"), card.serial),
+                (_("site"), card.site_name or card.site),
+                (_("service"), card.service),
+                (_("warranty to"), day(card.warranty_end)),
+                (_("contract to"), day(card.contract_end)),
             ]
             text.append(" · ".join(f"{k} {visible_line(v) or '—'}" for k, v in fields))
             text.append("\n")
-            text.append(f"of {visible_line(card.customer_name)} ({card.customer})", style="dim")
+            text.append(
+                _("of {name} ({code})").format(
+                    name=visible_line(card.customer_name), code=card.customer
+                ),
+                style="dim",
+            )
         if not card.active:
-            text.append("  INACTIVE", style="bold")
+            text.append("  " + _("INACTIVE"), style="bold")
         text.append("\n")
-        text.append("Tickets: ", style="bold")
+        text.append(_("Tickets: "), style="bold")
         text.append(card.record.line())
         return text
 
     def _contracts(self, card: cards.CustomerCard) -> Text:
-        text = Text("Contracts", style="bold")
+        text = Text(_("Contracts"), style="bold")
         if not card.contracts:
-            text.append("\nnone: every call gets the default plan", style="dim")
+            text.append("\n" + _("none: every call gets the default plan"), style="dim")
         for c in card.contracts:
-            covered = ", ".join(c.services) if c.services else "every service"
+            covered = ", ".join(c.services) if c.services else _("every service")
             line = (
                 f"\n{c.code}  {c.plan}  {day(c.valid_from)} → {day(c.valid_to)}  "
                 f"{covered}  {c.name}"
@@ -197,11 +249,13 @@ class CardScreen(DeskScreen):
             text.append("\n")
             text.append(visible_line(line.lstrip("\n")), style=style)
             if c.state == "expired":
-                text.append("  EXPIRED", style=self.get_component_rich_style("card--expired"))
+                text.append(
+                    "  " + _("EXPIRED"), style=self.get_component_rich_style("card--expired")
+                )
             elif c.state == "future":
-                text.append("  not started", style="bold")
+                text.append("  " + _("not started"), style="bold")
             if not c.active:
-                text.append("  inactive", style="bold")
+                text.append("  " + _("inactive"), style="bold")
         return text
 
     def _fill_customer(self, card: cards.CustomerCard) -> None:
@@ -230,11 +284,11 @@ class CardScreen(DeskScreen):
         for site in card.sites:
             sites.add_row(cell(site.code), cell(site.name), cell(site.address))
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab(
-            "tab-contacts"
-        ).label = f"Contacts ({more(len(card.contacts), card.contacts_total)})"
-        tabs.get_tab("tab-assets").label = f"Assets ({more(len(card.assets), card.assets_total)})"
-        tabs.get_tab("tab-sites").label = f"Sites ({len(card.sites)})"
+        contacts_shown = more(len(card.contacts), card.contacts_total)
+        tabs.get_tab("tab-contacts").label = _("Contacts ({n})").format(n=contacts_shown)
+        assets_shown = more(len(card.assets), card.assets_total)
+        tabs.get_tab("tab-assets").label = _("Assets ({n})").format(n=assets_shown)
+        tabs.get_tab("tab-sites").label = _("Sites ({n})").format(n=len(card.sites))
 
     def _add_history(self, page: cards.HistoryPage) -> None:
         history = self.query_one("#history", DataTable)
@@ -243,7 +297,7 @@ class CardScreen(DeskScreen):
             row = [
                 cell(r.key, "bold"),
                 cell(r.created_at.astimezone().strftime("%d.%m.%Y %H:%M")),
-                cell(STATUS_LABELS.get(r.status, r.status)),
+                cell(status_label(r.status)),
                 cell(r.priority),
                 cell(r.service),
                 Text(short(visible_line(r.subject), 44), style=breached if r.breached else ""),

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
+from helpdesk_tui.i18n import N_, NP_, _, n_, pgettext
 from helpdesk_tui.screens.picker import Choice, PickerScreen
 from helpdesk_tui.services import grouped_queue
 from helpdesk_tui.services.queue import QueueQuery
@@ -22,14 +23,27 @@ GROUPING_BINDINGS = [
     Binding(
         "B",
         "group_by",
-        "Group",
+        N_("Group"),
         id="queue.group_by",
         show=False,  # the footer is full; help (?) and the palette list it
-        tooltip="Group the queue by service, category, customer, site or asset (or not)",
+        tooltip=N_("Group the queue by service, category, customer, site or asset (or not)"),
     ),
-    Binding("z", "fold", "Fold group", id="queue.fold", show=False),
-    Binding("Z", "fold_all", "Fold all groups", id="queue.fold_all", show=False),
+    Binding("z", "fold", N_("Fold group"), id="queue.fold", show=False),
+    Binding("Z", "fold_all", N_("Fold all groups"), id="queue.fold_all", show=False),
 ]
+
+# what a queue is grouped by, as people read it: `pgettext("grouping", …)`
+GROUPING_WORDS = {
+    "service": NP_("grouping", "service"),
+    "category": NP_("grouping", "category"),
+    "customer": NP_("grouping", "customer"),
+    "site": NP_("grouping", "site"),
+    "asset": NP_("grouping", "asset"),
+}
+
+
+def grouping_word(by: str) -> str:
+    return pgettext("grouping", GROUPING_WORDS[by]) if by in GROUPING_WORDS else by
 
 
 class GroupedQueue:
@@ -60,9 +74,14 @@ class GroupedQueue:
 
     # -- grouping -------------------------------------------------------------------------------
     def action_group_by(self) -> None:
-        choices = [Choice("-", "No grouping", "current" if self.grouping is None else "")]
+        current = _("current")
+        choices = [Choice("-", _("No grouping"), current if self.grouping is None else "")]
         choices += [
-            Choice(by, f"Group by {by}", "current" if by == self.grouping else "")
+            Choice(
+                by,
+                _("Group by {what}").format(what=grouping_word(by)),
+                current if by == self.grouping else "",
+            )
             for by in grouped_queue.GROUPINGS
         ]
 
@@ -71,7 +90,7 @@ class GroupedQueue:
                 return
             self.set_grouping(None if by == "-" else by)
 
-        self.app.push_screen(PickerScreen("Group the queue by…", choices), chosen)
+        self.app.push_screen(PickerScreen(_("Group the queue by…"), choices), chosen)
 
     def set_grouping(self, by: str | None) -> None:
         if by == self.grouping:
@@ -164,6 +183,9 @@ class GroupedQueue:
         if self.grouping is None:
             return []
         n = len(self.grouped.groups)
-        return [
-            f"grouped by {self.grouping} ({n:,} group{'s' if n != 1 else ''}, open only, z folds)"
-        ]
+        text = n_(
+            "grouped by {what} ({n:,} group, open only, z folds)",
+            "grouped by {what} ({n:,} groups, open only, z folds)",
+            n,
+        )
+        return [text.format(what=grouping_word(self.grouping), n=n)]

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from textual.binding import Binding
 
 from helpdesk_tui.domain.priority import IMPACTS, URGENCIES, priority_of
+from helpdesk_tui.i18n import N_, _, localized, n_
 from helpdesk_tui.screens.batch_run import ProgressScreen, SummaryScreen
 from helpdesk_tui.screens.dialogs import ConfirmScreen, InputScreen
 from helpdesk_tui.screens.picker import Choice, PickerScreen
@@ -28,34 +29,34 @@ from helpdesk_tui.services import (
     marked,
     mass_incident,
 )
-from helpdesk_tui.services.ticket_core import normalize_key
+from helpdesk_tui.services.ticket_core import PREFIX, normalize_key
 
 MARK_BINDINGS = [
     Binding(
         "space",
         "mark",
-        "Mark",
+        N_("Mark"),
         id="queue.mark",
         show=False,
-        tooltip="Mark the ticket (and move down)",
+        tooltip=N_("Mark the ticket (and move down)"),
     ),
     Binding(
         "asterisk",
         "mark_all",
-        "Mark group",
+        N_("Mark group"),
         id="queue.mark_group",
         key_display="*",
         show=False,
-        tooltip="Mark the group under the cursor (ungrouped: everything the tab shows)",
+        tooltip=N_("Mark the group under the cursor (ungrouped: everything the tab shows)"),
     ),
-    Binding("u", "unmark", "Clear marks", id="queue.unmark", show=False),
+    Binding("u", "unmark", N_("Clear marks"), id="queue.unmark", show=False),
     Binding(
         "M",
         "mass_incident",
-        "Mass incident",
+        N_("Mass incident"),
         id="queue.mass_incident",
         show=False,
-        tooltip="Make the ticket a mass incident and attach the marked tickets to it",
+        tooltip=N_("Make the ticket a mass incident and attach the marked tickets to it"),
     ),
 ]
 
@@ -74,7 +75,8 @@ class MarkedActions:
 
     def marks_status(self) -> list[str]:
         """What the status line adds for the marks."""
-        return [f"{len(self.marks):,} marked (u clears)"] if self._marks() else []
+        n = len(self._marks())
+        return [_("{n:,} marked (u clears)").format(n=n)] if n else []
 
     # -- marks ------------------------------------------------------------------------------
     def _marks_changed(self) -> None:
@@ -113,7 +115,7 @@ class MarkedActions:
                 return
             by, value, count, what = self.grouping, group.value, group.count, group.name
         else:
-            by, value, count, what = None, None, self.table.total, "this tab"
+            by, value, count, what = None, None, self.table.total, _("this tab")
 
         def fetch() -> None:
             def got(keys: list[str]) -> None:
@@ -121,7 +123,13 @@ class MarkedActions:
                 for key in keys:
                     marks[key] = None
                 self._marks_changed()
-                self.notify(f"Marked {len(keys):,} tickets of {what}.", markup=False)
+                n = len(keys)
+                self.notify(
+                    n_(
+                        "Marked {n:,} ticket of {what}.", "Marked {n:,} tickets of {what}.", n
+                    ).format(n=n, what=what),
+                    markup=False,
+                )
 
             self.call(
                 grouped_queue.keys,
@@ -137,7 +145,13 @@ class MarkedActions:
 
         if count > marked.CONFIRM_ABOVE:
             self.app.push_screen(
-                ConfirmScreen(f"Mark all {count:,} tickets of {what}?"),
+                ConfirmScreen(
+                    n_(
+                        "Mark all {n:,} ticket of {what}?",
+                        "Mark all {n:,} tickets of {what}?",
+                        count,
+                    ).format(n=count, what=what)
+                ),
                 lambda yes: yes and fetch(),
             )
         else:
@@ -166,11 +180,13 @@ class MarkedActions:
 
         self.app.push_screen(
             ConfirmScreen(
-                f"{what[:1].upper()}{what[1:]}: {len(keys):,} marked ticket"
-                + ("s" if len(keys) != 1 else "")
-                + "?",
-                "Each ticket is changed on its own, as if you did it by hand; one that "
-                "refuses does not stop the others.",
+                n_(
+                    "{what}: {n:,} marked ticket?", "{what}: {n:,} marked tickets?", len(keys)
+                ).format(what=f"{what[:1].upper()}{what[1:]}", n=len(keys)),
+                _(
+                    "Each ticket is changed on its own, as if you did it by hand; one that "
+                    "refuses does not stop the others."
+                ),
             ),
             go,
         )
@@ -212,8 +228,9 @@ class MarkedActions:
 
             self.app.push_screen(
                 PickerScreen(
-                    f"Reply to {len(self.marks):,} marked tickets with a template "
-                    "(filled for each ticket)",
+                    _(
+                        "Reply to {n:,} marked tickets with a template (filled for each ticket)"
+                    ).format(n=len(self.marks)),
                     choices,
                 ),
                 chosen,
@@ -228,8 +245,13 @@ class MarkedActions:
         choices = [
             Choice(
                 f"{i}{u}",
-                f"P{priority_of(matrix, i, u)}: impact {i} ({IMPACTS[i]}), "
-                f"urgency {u} ({URGENCIES[u]})",
+                _("P{priority}: impact {i} ({impact}), urgency {u} ({urgency})").format(
+                    priority=priority_of(matrix, i, u),
+                    i=i,
+                    impact=_(IMPACTS[i]),
+                    u=u,
+                    urgency=_(URGENCIES[u]),
+                ),
             )
             for i in IMPACTS
             for u in URGENCIES
@@ -241,7 +263,8 @@ class MarkedActions:
                 self._run_marked(change)
 
         self.app.push_screen(
-            PickerScreen(f"Priority of {len(self.marks):,} marked tickets", choices), chosen
+            PickerScreen(_("Priority of {n:,} marked tickets").format(n=len(self.marks)), choices),
+            chosen,
         )
 
     def action_assign(self) -> None:
@@ -249,11 +272,13 @@ class MarkedActions:
             return super().action_assign()  # type: ignore[misc]
 
         def listed(rows: list[agents.AgentRow]) -> None:
-            choices = [Choice("-", "— back to the queue (nobody)")] + [
+            choices = [Choice("-", _("— back to the queue (nobody)"))] + [
                 Choice(
                     a.login,
                     f"{a.name} ({a.login})",
-                    f"{a.load} open · {'on shift' if a.on_shift else 'OFF shift'}",
+                    (
+                        _("{load} open · on shift") if a.on_shift else _("{load} open · OFF shift")
+                    ).format(load=a.load),
                 )
                 for a in sorted(rows, key=lambda a: (not a.on_shift, a.load, a.login))
                 if a.active
@@ -264,7 +289,10 @@ class MarkedActions:
                     self._run_marked(marked.Change("assign", login=None if login == "-" else login))
 
             self.app.push_screen(
-                PickerScreen(f"Assign {len(self.marks):,} marked tickets to…", choices), chosen
+                PickerScreen(
+                    _("Assign {n:,} marked tickets to…").format(n=len(self.marks)), choices
+                ),
+                chosen,
             )
 
         self.call(agents.list_agents, self.desk.store, done=listed)
@@ -274,7 +302,7 @@ class MarkedActions:
             return super().action_escalate()  # type: ignore[misc]
         cat = self.desk.catalog
         choices = [
-            Choice(g.code, f"{g.line_code} · {g.name}", g.code)
+            Choice(g.code, f"{g.line_code} · {localized(g)}", g.code)
             for g in sorted(cat.groups.values(), key=lambda g: (g.level, g.code))
         ]
 
@@ -288,19 +316,22 @@ class MarkedActions:
 
             self.app.push_screen(
                 InputScreen(
-                    f"Escalate {len(self.marks):,} tickets to {group}: what was already tried?",
-                    placeholder="the same note goes on every ticket",
+                    _("Escalate {n:,} tickets to {group}: what was already tried?").format(
+                        n=len(self.marks), group=group
+                    ),
+                    placeholder=_("the same note goes on every ticket"),
                     validate=lambda v: (
                         None
                         if len(v.strip()) >= escalation.MIN_NOTE
-                        else f"at least {escalation.MIN_NOTE} characters"
+                        else _("at least {n} characters").format(n=escalation.MIN_NOTE)
                     ),
                 ),
                 noted,
             )
 
         self.app.push_screen(
-            PickerScreen(f"Escalate {len(self.marks):,} marked tickets to…", choices), chosen
+            PickerScreen(_("Escalate {n:,} marked tickets to…").format(n=len(self.marks)), choices),
+            chosen,
         )
 
     def action_link(self) -> None:
@@ -322,8 +353,8 @@ class MarkedActions:
 
         self.app.push_screen(
             InputScreen(
-                f"Attach {len(self.marks):,} marked tickets to which mass incident?",
-                placeholder="HD-1042",
+                _("Attach {n:,} marked tickets to which mass incident?").format(n=len(self.marks)),
+                placeholder=f"{PREFIX}-1042",  # an example key
                 validate=check,
             ),
             got,
@@ -340,14 +371,16 @@ class MarkedActions:
 
         def listed(found: list) -> None:
             if not found:
-                self.notify("No macros: see data/macros.toml.", severity="warning")
+                self.notify(_("No macros: see data/macros.toml."), severity="warning")
                 return
             choices = [
-                Choice(mac.code, mac.name, " → ".join(step.describe() for step in mac.steps))
+                Choice(mac.code, localized(mac), " → ".join(step.describe() for step in mac.steps))
                 for mac in found
             ]
             self.app.push_screen(
-                PickerScreen(f"Run a macro on {len(self.marks):,} marked tickets", choices),
+                PickerScreen(
+                    _("Run a macro on {n:,} marked tickets").format(n=len(self.marks)), choices
+                ),
                 lambda code: code and self._run_marked(marked.Change("macro", macro=code)),
             )
 
@@ -357,12 +390,14 @@ class MarkedActions:
     def action_mass_incident(self) -> None:
         row = self.table.current
         if row is None:
-            self.notify("Put the cursor on the ticket that stands for the incident.")
+            self.notify(_("Put the cursor on the ticket that stands for the incident."))
             return
         children = [k for k in self._marks() if k != row.key]
         if not children:
             self.notify(
-                f"Mark the calls that belong to {row.key} (space, *), then press M on it.",
+                _("Mark the calls that belong to {key} (space, *), then press M on it.").format(
+                    key=row.key
+                ),
                 severity="warning",
             )
             return
@@ -378,14 +413,17 @@ class MarkedActions:
                     store, actor, parent, children, cancel=cancel, progress=progress
                 )
 
-            self._run_batch(f"Attach to the mass incident {parent}", children, runner)
+            title = _("Attach to the mass incident {key}").format(key=parent)
+            self._run_batch(title, children, runner)
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Make {parent} a mass incident and attach {len(children):,} marked ticket"
-                + ("s" if len(children) != 1 else "")
-                + " to it?",
-                "Resolving it will resolve them too (unless excluded with x).",
+                n_(
+                    "Make {key} a mass incident and attach {n:,} marked ticket to it?",
+                    "Make {key} a mass incident and attach {n:,} marked tickets to it?",
+                    len(children),
+                ).format(key=parent, n=len(children)),
+                _("Resolving it will resolve them too (unless excluded with x)."),
             ),
             go,
         )

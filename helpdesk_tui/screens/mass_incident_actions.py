@@ -13,6 +13,8 @@ from collections.abc import Callable
 
 from textual.binding import Binding
 
+from helpdesk_tui.domain.vocab import status_label
+from helpdesk_tui.i18n import N_, _, n_
 from helpdesk_tui.screens.batch_run import ProgressScreen, SummaryScreen
 from helpdesk_tui.screens.dialogs import ConfirmScreen
 from helpdesk_tui.screens.picker import Choice, PickerScreen
@@ -21,10 +23,10 @@ from helpdesk_tui.services import batch, mass_incident
 EXCLUDE_BINDING = Binding(
     "x",
     "exclude_child",
-    "Exclude child",
+    N_("Exclude child"),
     id="ticket.exclude_child",
     show=False,
-    tooltip="Leave a child out of its mass incident's resolution (or take it back in)",
+    tooltip=N_("Leave a child out of its mass incident's resolution (or take it back in)"),
 )
 
 
@@ -56,14 +58,17 @@ class MassIncidentActions:
 
         def listed(found: mass_incident.Exclusions) -> None:
             if not found.children:
-                self.notify(f"{key} is not a mass incident nor part of one.", severity="warning")
+                self.notify(
+                    _("{key} is not a mass incident nor part of one.").format(key=key),
+                    severity="warning",
+                )
                 return
             choices = [
                 Choice(
                     c.key,
                     f"{c.key} {c.subject[:60]}",
-                    ("EXCLUDED" if c.excluded else "resolved with it")
-                    + ("" if c.is_open else f" · {c.status}"),
+                    (_("EXCLUDED") if c.excluded else _("resolved with it"))
+                    + ("" if c.is_open else f" · {status_label(c.status)}"),
                 )
                 for c in found.children
             ]
@@ -86,8 +91,10 @@ class MassIncidentActions:
 
             self.app.push_screen(
                 PickerScreen(
-                    f"Children of {found.parent}: choose one to exclude it from (or include "
-                    "it in) the resolution",
+                    _(
+                        "Children of {key}: choose one to exclude it from (or include "
+                        "it in) the resolution"
+                    ).format(key=found.parent),
                     choices,
                 ),
                 chosen,
@@ -109,7 +116,11 @@ class MassIncidentActions:
                     otherwise()
                 elif todo.excluded:
                     self.notify(
-                        f"{key}: {todo.excluded} excluded child tickets are left open.",
+                        n_(
+                            "{key}: {n} excluded child ticket is left open.",
+                            "{key}: {n} excluded child tickets are left open.",
+                            todo.excluded,
+                        ).format(key=key, n=todo.excluded),
                         markup=False,
                     )
                 return
@@ -118,10 +129,17 @@ class MassIncidentActions:
                 return
             self.app.push_screen(
                 ConfirmScreen(
-                    f"{key} is resolved, but {len(todo.keys):,} of its children are still "
-                    "open: resolve them with its resolution?",
-                    "Each child is resolved on its own, as if you did it by hand; the "
-                    "excluded ones stay open.",
+                    n_(
+                        "{key} is resolved, but {n:,} of its children is still open: resolve "
+                        "it with its resolution?",
+                        "{key} is resolved, but {n:,} of its children are still open: resolve "
+                        "them with its resolution?",
+                        len(todo.keys),
+                    ).format(key=key, n=len(todo.keys)),
+                    _(
+                        "Each child is resolved on its own, as if you did it by hand; the "
+                        "excluded ones stay open."
+                    ),
                 ),
                 lambda yes: yes and self._run_children(key, None, todo),
             )
@@ -130,9 +148,9 @@ class MassIncidentActions:
 
     def _run_children(self, key: str, resolution: str | None, todo: mass_incident.Pending) -> None:
         store, actor = self.desk.store, self.desk.actor
-        title = f"Resolve the children of {key} with it"
+        title = _("Resolve the children of {key} with it").format(key=key)
         if todo.excluded:
-            title += f" ({todo.excluded:,} excluded, left open)"
+            title += _(" ({n:,} excluded, left open)").format(n=todo.excluded)
 
         def runner(cancel, progress) -> batch.BatchResult:
             return mass_incident.cascade(

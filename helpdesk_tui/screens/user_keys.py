@@ -23,6 +23,7 @@ from textual.keys import KEY_NAME_REPLACEMENTS, REPLACED_KEYS, Keys, key_to_char
 
 from helpdesk_tui.config import Settings, UserKey
 from helpdesk_tui.domain.errors import HelpdeskError, Invalid
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services import macros
 from helpdesk_tui.services import user_keys as service
 
@@ -42,11 +43,15 @@ def normalize(key: str) -> str:
     *mods, base = text.split("+")
     mods = [mod.strip().lower() for mod in mods]
     if any(mod not in MODIFIERS for mod in mods) or len(set(mods)) != len(mods):
-        raise Invalid(f"{key!r} is not a key: modifiers are {', '.join(MODIFIERS)}")
+        raise Invalid(
+            _("{key!r} is not a key: modifiers are {modifiers}").format(
+                key=key, modifiers=", ".join(MODIFIERS)
+            )
+        )
     base = base.strip()
     if len(base) == 1:
         if not base.isprintable() or base.isspace():
-            raise Invalid(f"{key!r} is not a key")
+            raise Invalid(_("{key!r} is not a key").format(key=key))
         if not base.isalnum():
             name = unicodedata.name(base, "").lower().replace("-", "_").replace(" ", "_")
             base = KEY_NAME_REPLACEMENTS.get(name, name)
@@ -56,7 +61,9 @@ def normalize(key: str) -> str:
         base = base.lower()
         known = base in _NAMED or key_to_character(REPLACED_KEYS.get(base, base))
         if not known:
-            raise Invalid(f"{key!r} is not a key (like ctrl+y, f5, alt+m, question_mark)")
+            raise Invalid(
+                _("{key!r} is not a key (like ctrl+y, f5, alt+m, question_mark)").format(key=key)
+            )
     return "+".join([*mods, base])
 
 
@@ -103,12 +110,18 @@ def check_keys(settings: Settings, app_bindings: Sequence[Any]) -> list[tuple[st
         try:
             name = normalize(user_key.key)
         except Invalid as exc:
-            raise Invalid(f"{where}: {exc}") from None
+            raise Invalid(_("{where}: {error}").format(where=where, error=exc)) from None
         canonical = _canonical(name)
         if canonical in taken:
-            raise Invalid(f"{where}: the key is already {taken[canonical]}'s; choose another")
+            raise Invalid(
+                _("{where}: the key is already {owner}'s; choose another").format(
+                    where=where, owner=taken[canonical]
+                )
+            )
         if canonical in mine:
-            raise Invalid(f'{where}: the same key as "{mine[canonical]}"')
+            raise Invalid(
+                _('{where}: the same key as "{key}"').format(where=where, key=mine[canonical])
+            )
         mine[canonical] = user_key.key
         out.append((name, user_key))
     return out
@@ -135,9 +148,10 @@ def app_class(base: type[HelpdeskApp], settings: Settings | None) -> type[Helpde
 
 
 def _tooltip(user_key: UserKey) -> str:
+    """Made when the application class is built, after the language is set."""
     if user_key.kind == "run":
-        return "your command: " + " ".join(user_key.argv)
-    return f"your key: {user_key.kind} {user_key.target}"
+        return _("your command: {argv}").format(argv=" ".join(user_key.argv))
+    return _("your key: {kind} {target}").format(kind=user_key.kind, target=user_key.target)
 
 
 # -- what a key does ------------------------------------------------------------------------
@@ -153,7 +167,9 @@ def press(app: HelpdeskApp, index: int) -> None:
         return
     target = _current_ticket(app)
     if target is None:
-        app.notify(f"{user_key.description}: no ticket selected.", severity="warning")
+        app.notify(
+            _("{key}: no ticket selected.").format(key=user_key.description), severity="warning"
+        )
         return
     screen = app.screen
     if user_key.kind == "macro":

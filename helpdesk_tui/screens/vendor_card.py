@@ -12,10 +12,30 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Header, Static
 
 from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.domain.vocab import status_label
+from helpdesk_tui.i18n import N_, NP_, _, n_, pgettext
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.customer_card import cell
 from helpdesk_tui.services import vendors
-from helpdesk_tui.widgets.ticket_table import STATUS_LABELS
+
+LATE_COLUMNS = (
+    NP_("vendor card", "Key"),
+    NP_("vendor card", "Case"),
+    NP_("vendor card", "Promised"),
+    NP_("vendor card", "Our resolution due"),
+    NP_("vendor card", "Status"),
+    NP_("vendor card", "Subject"),
+)
+CASE_COLUMNS = (
+    NP_("vendor card", "Key"),
+    NP_("vendor card", "Case"),
+    NP_("vendor card", "Opened"),
+    NP_("vendor card", "Promised"),
+    NP_("vendor card", "Closed"),
+    NP_("vendor card", "Status"),
+    NP_("vendor card", "Contact"),
+    NP_("vendor card", "Subject"),
+)
 
 
 def when(value: datetime | None) -> str:
@@ -24,9 +44,9 @@ def when(value: datetime | None) -> str:
 
 class VendorCardScreen(DeskScreen):
     BINDINGS = [
-        Binding("escape,backspace", "back", "Back", id="vendor_card.back"),
-        Binding("tab", "switch", "Late / cases", id="vendor_card.switch"),
-        Binding("ctrl+r", "refresh", "Refresh", show=False, id="vendor_card.refresh"),
+        Binding("escape,backspace", "back", N_("Back"), id="vendor_card.back"),
+        Binding("tab", "switch", N_("Late / cases"), id="vendor_card.switch"),
+        Binding("ctrl+r", "refresh", N_("Refresh"), show=False, id="vendor_card.refresh"),
     ]
     COMPONENT_CLASSES = {"vendor--late"}
     DEFAULT_CSS = """
@@ -48,18 +68,18 @@ class VendorCardScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(id="vendor-head")
-        yield Static("Promises passed (tickets still open)", classes="vendor-title")
+        yield Static(_("Promises passed (tickets still open)"), classes="vendor-title")
         yield DataTable(id="vendor-late", cursor_type="row")
-        yield Static("Cases, newest first", classes="vendor-title")
+        yield Static(_("Cases, newest first"), classes="vendor-title")
         yield DataTable(id="vendor-cases", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#vendor-late", DataTable).add_columns(
-            "Key", "Case", "Promised", "Our resolution due", "Status", "Subject"
+            *(pgettext("vendor card", name) for name in LATE_COLUMNS)
         )
         self.query_one("#vendor-cases", DataTable).add_columns(
-            "Key", "Case", "Opened", "Promised", "Closed", "Status", "Contact", "Subject"
+            *(pgettext("vendor card", name) for name in CASE_COLUMNS)
         )
         self.query_one("#vendor-cases", DataTable).focus()
         self.load()
@@ -81,14 +101,16 @@ class VendorCardScreen(DeskScreen):
         return True
 
     def _loaded(self, card: vendors.VendorCard) -> None:
-        self.title = "Vendor"
+        self.title = _("Vendor")
         self.sub_title = visible_line(card.name)
         head = Text()
         head.append(visible_line(card.name), style="bold")
         head.append(f"  {card.code} · {card.line}", style="dim")
-        head.append(f"\n{card.cases_total} cases, {card.cases_open} open · ")
+        cases = n_("{n} case, {open} open", "{n} cases, {open} open", card.cases_total)
+        head.append("\n" + cases.format(n=card.cases_total, open=card.cases_open) + " · ")
         late = self.get_component_rich_style("vendor--late") if card.late_total else ""
-        head.append(f"{card.late_total} promises passed", style=late)
+        passed = n_("{n} promise passed", "{n} promises passed", card.late_total)
+        head.append(passed.format(n=card.late_total), style=late)
         self.query_one("#vendor-head", Static).update(head)
         table = self.query_one("#vendor-late", DataTable)
         table.clear()
@@ -99,7 +121,7 @@ class VendorCardScreen(DeskScreen):
                 cell(p.case),
                 Text(when(p.promised_at), style=self.get_component_rich_style("vendor--late")),
                 cell(when(p.resolution_due)),
-                cell(STATUS_LABELS.get(p.status, p.status)),
+                cell(status_label(p.status)),
                 cell(p.subject),
             )
             self.late_keys.append(p.key)
@@ -118,7 +140,7 @@ class VendorCardScreen(DeskScreen):
                 cell(when(r.opened_at)),
                 Text(when(r.promised_at), style=late if r.late else ""),
                 cell(when(r.closed_at)),
-                cell(STATUS_LABELS.get(r.status, r.status)),
+                cell(status_label(r.status)),
                 cell(r.contact),
                 cell(r.subject),
             )

@@ -12,6 +12,8 @@ from textual.widgets import Input, Static
 
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.promises import parse_promise
+from helpdesk_tui.i18n import N_, _
+from helpdesk_tui.screens.base import LocalBindings
 from helpdesk_tui.screens.dialogs import DIALOG_CSS
 from helpdesk_tui.services.escalation import desk_zone
 from helpdesk_tui.services.vendor_cases import VendorTerms
@@ -19,13 +21,13 @@ from helpdesk_tui.services.vendor_cases import VendorTerms
 FIELDS = ("#vendor-case", "#vendor-promised", "#vendor-contact")
 
 
-class VendorCaseScreen(ModalScreen[VendorTerms | None]):
+class VendorCaseScreen(LocalBindings, ModalScreen[VendorTerms | None]):
     """Dismissed with the terms (an empty case: escalate without recording one), or None
     when the agent gives up (Esc)."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="vendor_case.cancel"),
-        Binding("ctrl+s", "done", "Continue", id="vendor_case.done"),
+        Binding("escape", "cancel", N_("Cancel"), id="vendor_case.cancel"),
+        Binding("ctrl+s", "done", N_("Continue"), id="vendor_case.done"),
     ]
     DEFAULT_CSS = DIALOG_CSS.format(name="VendorCaseScreen")
 
@@ -36,15 +38,19 @@ class VendorCaseScreen(ModalScreen[VendorTerms | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(self.heading), classes="dialog-title")
-            yield Input(placeholder="their case number (empty: record none)", id="vendor-case")
+            yield Input(placeholder=_("their case number (empty: record none)"), id="vendor-case")
             yield Input(
-                placeholder="promised by: 2026-11-30, or 2026-11-30 15:00", id="vendor-promised"
+                placeholder=_("promised by: 2026-11-30, or 2026-11-30 15:00"), id="vendor-promised"
             )
-            yield Input(placeholder="who at the vendor: name, phone, e-mail", id="vendor-contact")
+            yield Input(
+                placeholder=_("who at the vendor: name, phone, e-mail"), id="vendor-contact"
+            )
             yield Static("", classes="dialog-error", id="vendor-error")
             yield Static(
-                "Enter: next field, then continue to the note · Esc: cancel. The ticket will "
-                "wait for the vendor; our own SLA keeps counting.",
+                _(
+                    "Enter: next field, then continue to the note · Esc: cancel. The ticket will "
+                    "wait for the vendor; our own SLA keeps counting."
+                ),
                 classes="dialog-hint",
             )
 
@@ -71,7 +77,7 @@ class VendorCaseScreen(ModalScreen[VendorTerms | None]):
                 self._error(str(exc))
                 return
             if when <= self.app.clock():  # type: ignore[attr-defined]
-                self._error("that date has already passed")
+                self._error(_("that date has already passed"))
                 return
         self.dismiss(VendorTerms(case, promised or None, contact))
 

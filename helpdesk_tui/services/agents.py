@@ -13,6 +13,7 @@ from helpdesk_tui.domain.errors import Invalid, NotAllowed, NotFound
 from helpdesk_tui.domain.permissions import LOGIN
 from helpdesk_tui.domain.vocab import Role
 from helpdesk_tui.domain.workflow import CUSTOMER, RULE, SYSTEM
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services.refusals import guarded, record
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
@@ -69,14 +70,16 @@ def actor_from_row(session: Session, agent: m.Agent) -> Actor:
 def resolve(store: Store, login: str | None) -> Actor:
     """The acting agent for `--as LOGIN`; an inactive agent can do nothing."""
     if not login:
-        raise Invalid("who is acting? give --as LOGIN (or set `login` in the config file)")
+        raise Invalid(_("who is acting? give --as LOGIN (or set `login` in the config file)"))
     with store.read() as session:
         agent = session.exec(select(m.Agent).where(m.Agent.login == login)).first()
         if agent is None:
-            raise NotFound(f"no agent with login {login!r}: see `helpdesk agent list`")
+            raise NotFound(
+                _("no agent with login {login!r}: see `helpdesk agent list`").format(login=login)
+            )
         if agent.active:
             return actor_from_row(session, agent)
-    reason = f"agent {login} is inactive and can do nothing"
+    reason = _("agent {login} is inactive and can do nothing").format(login=login)
     record(store, agent_id=agent.id, login=login, role=agent.role, action=LOGIN, reason=reason)
     raise NotAllowed(reason)
 
@@ -128,11 +131,12 @@ def set_active(store: Store, actor: Actor, login: str, active: bool) -> None:
     """Deactivate an agent (they can do nothing from their next action on, in every open
     terminal) or make them active again: admins. Their tickets stay where they are."""
     if login == actor.login and not active:
-        raise Invalid("an admin does not deactivate themself (another admin can)")
+        raise Invalid(_("an admin does not deactivate themself (another admin can)"))
     with store.write() as session:
         agent = _agent(session, login)
         if agent.active == active:
-            raise Invalid(f"{login} is already {'active' if active else 'inactive'}")
+            already = _("{login} is already active") if active else _("{login} is already inactive")
+            raise Invalid(already.format(login=login))
         agent.active = active
         session.add(agent)
         log_change(session, actor, agent, "active", "activated" if active else "deactivated")
@@ -141,7 +145,9 @@ def set_active(store: Store, actor: Actor, login: str, active: bool) -> None:
 def _agent(session: Session, login: str) -> m.Agent:
     agent = session.exec(select(m.Agent).where(m.Agent.login == login)).first()
     if agent is None:
-        raise NotFound(f"no agent with login {login!r}: see `helpdesk agent list`")
+        raise NotFound(
+            _("no agent with login {login!r}: see `helpdesk agent list`").format(login=login)
+        )
     return agent
 
 

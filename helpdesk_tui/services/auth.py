@@ -41,6 +41,7 @@ from sqlmodel import select
 from helpdesk_tui.domain.errors import Invalid, NotAllowed, NotFound
 from helpdesk_tui.domain.permissions import LOGIN
 from helpdesk_tui.domain.vocab import Role
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.services.agents import Actor, actor_from_row, log_change
 from helpdesk_tui.services.refusals import guarded, record
 from helpdesk_tui.services.ticket_core import utcnow
@@ -51,7 +52,7 @@ MIN_LENGTH = 8
 MAX_LENGTH = 1024
 SALT_BYTES = 16
 HASH_BYTES = 32
-WRONG = "wrong login or password"
+WRONG = N_("wrong login or password")  # translated where raised
 
 
 @dataclass(frozen=True)
@@ -142,13 +143,17 @@ def _waste_a_hash(password: str) -> None:
 
 def check_policy(password: str, login: str = "") -> str:
     if len(password) < MIN_LENGTH:
-        raise Invalid(f"a password has at least {MIN_LENGTH} characters")
+        raise Invalid(
+            _("a password has at least {MIN_LENGTH} characters").format(MIN_LENGTH=MIN_LENGTH)
+        )
     if len(password) > MAX_LENGTH:
-        raise Invalid(f"a password has at most {MAX_LENGTH} characters")
+        raise Invalid(
+            _("a password has at most {MAX_LENGTH} characters").format(MAX_LENGTH=MAX_LENGTH)
+        )
     if login and password.strip().casefold() == login.casefold():
-        raise Invalid("a password is not the login")
+        raise Invalid(_("a password is not the login"))
     if any(ch in password for ch in "\r\n\x00"):
-        raise Invalid("a password is one line")
+        raise Invalid(_("a password is one line"))
     return password
 
 
@@ -196,26 +201,26 @@ def _first_admin_pending(s) -> bool:
 def login(store: Store, login: str, password: str, *, now: datetime | None = None) -> Actor:
     """The agent `login` after checking their password; every failure is audited."""
     if not login:
-        raise Invalid("who is acting? give --as LOGIN (or set `login` in the config file)")
+        raise Invalid(_("who is acting? give --as LOGIN (or set `login` in the config file)"))
     with store.read() as s:
         agent = s.exec(select(m.Agent).where(m.Agent.login == login)).first()
         stored = agent.password_hash if agent is not None else None
     if agent is None:
         _waste_a_hash(password)
         _refuse_login(store, None, login, "", "no such agent")
-        raise NotAllowed(WRONG)  # the same words as a wrong password: logins are not told
+        raise NotAllowed(_(WRONG))  # the same words as a wrong password: logins are not told
     if stored is None:
         _waste_a_hash(password)
-        reason = (
-            f"{login} has no password yet: an admin sets one with `helpdesk agent passwd {login}`"
-        )
+        reason = _(
+            "{login} has no password yet: an admin sets one with `helpdesk agent passwd {login}`"
+        ).format(login=login)
         _refuse_login(store, agent, login, agent.role, reason)
         raise NotAllowed(reason)
     if not verify(password, stored):
         _refuse_login(store, agent, login, agent.role, "wrong password")
-        raise NotAllowed(WRONG)
+        raise NotAllowed(_(WRONG))
     if not agent.active:  # told only to somebody who knows the password
-        reason = f"agent {login} is inactive and can do nothing"
+        reason = _("agent {login} is inactive and can do nothing").format(login=login)
         _refuse_login(store, agent, login, agent.role, reason)
         raise NotAllowed(reason)
     values: dict = {"last_seen_at": now or utcnow()}
@@ -261,7 +266,7 @@ def set_password(
         agent = _agent(s, login)
         own = agent.id == actor.id and agent.password_hash is not None
         if own and (current is None or not verify(current, agent.password_hash)):
-            raise NotAllowed("the current password is wrong")
+            raise NotAllowed(_("the current password is wrong"))
         _set_hash(s, actor, agent, hash_password(password))
 
 
@@ -273,9 +278,11 @@ def set_first_password(store: Store, login: str, password: str) -> None:
     with store.write() as s:
         agent = _agent(s, login)
         if not _first_admin_pending(s):
-            problem = "an admin already has a password: log in as an admin to set others"
+            problem = _("an admin already has a password: log in as an admin to set others")
         elif agent.role != Role.ADMIN or not agent.active:
-            problem = f"{login} is not an active admin: the first password is an admin's"
+            problem = _("{login} is not an active admin: the first password is an admin's").format(
+                login=login
+            )
         else:
             _set_hash(s, None, agent, hash_password(password))
     if problem is not None:
@@ -286,7 +293,9 @@ def set_first_password(store: Store, login: str, password: str) -> None:
 def _agent(s, login: str) -> m.Agent:
     agent = s.exec(select(m.Agent).where(m.Agent.login == login)).first()
     if agent is None:
-        raise NotFound(f"no agent with login {login!r}: see `helpdesk agent list`")
+        raise NotFound(
+            _("no agent with login {login!r}: see `helpdesk agent list`").format(login=login)
+        )
     return agent
 
 

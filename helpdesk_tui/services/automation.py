@@ -39,6 +39,7 @@ from helpdesk_tui.domain import query as q
 from helpdesk_tui.domain.errors import HelpdeskError, Invalid, NotFound
 from helpdesk_tui.domain.rules import EVENT_KIND, RULE, Action, Rule, events_of
 from helpdesk_tui.domain.vocab import priority_label
+from helpdesk_tui.i18n import _, localized
 from helpdesk_tui.services import bulk, escalation, macros, notify, ticket_actions
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
@@ -84,7 +85,7 @@ def find(store: Store, code: str) -> Rule:
         if rule.code == code.strip():
             return rule
     known = ", ".join(r.code for r in rules) or "none: see data/rules.toml"
-    raise NotFound(f"no rule {code!r} (known: {known})")
+    raise NotFound(_("no rule {code!r} (known: {known})").format(code=code, known=known))
 
 
 def problem(store: Store, rule: Rule) -> str:
@@ -141,12 +142,14 @@ class Firing:
 
     def describe(self) -> str:
         if not self.matched:
-            return f"{self.key} does not match rule {self.rule}" + (
-                f": {self.error}" if self.error else ""
-            )
-        text = "; ".join(self.done) or "nothing to do"
+            if self.error:
+                return _("{key} does not match rule {rule}: {error}").format(
+                    key=self.key, rule=self.rule, error=self.error
+                )
+            return _("{key} does not match rule {rule}").format(key=self.key, rule=self.rule)
+        text = "; ".join(self.done) or _("nothing to do")
         if not self.ok:
-            text = f"failed: {self.error} (nothing it did was kept)"
+            text = _("failed: {error} (nothing it did was kept)").format(error=self.error)
         return text
 
 
@@ -179,13 +182,14 @@ def fire(
             return None
     except q.QueryError as exc:
         key = session.exec(select(m.Ticket.key).where(m.Ticket.id == ticket_id)).one()
-        error = f"its query cannot run: {exc}"
+        error = _("its query cannot run: {exc}").format(exc=exc)
     firing = Firing(rule.code, key, True, ok=not error, error=error)
     ticket = load_for_update(session, key)
     event = record_event(session, actor, ticket, EVENT_KIND, {}, now=now, body="")
     if firing.ok:
         _act_all(store, session, actor, rule, key, firing, now)
-    event.body = f"{rule.code}: {rule.name}\n{firing.describe()}"
+    # the timeline's record, in the language in force when the rule fired
+    event.body = f"{rule.code}: {localized(rule)}\n{firing.describe()}"
     session.add(event)
     session.flush()
     return firing
@@ -206,8 +210,11 @@ def _act_all(
             for action in rule.actions:
                 firing.done.append(act(store, session, actor, rule, key, action, now))
     except (HelpdeskError, SQLAlchemyError) as exc:
-        reason = str(exc) if isinstance(exc, HelpdeskError) else "a database error"
-        firing.ok, firing.error = False, f"{action.describe()}: {reason}"
+        reason = str(exc) if isinstance(exc, HelpdeskError) else _("a database error")
+        firing.ok, firing.error = (
+            False,
+            _("{action}: {reason}").format(action=action.describe(), reason=reason),
+        )
         firing.done.clear()
         log.info("rule %s on %s failed: %s", rule.code, key, firing.error)
 
@@ -235,7 +242,7 @@ def act(
     if action.action == "priority":
         current = session.exec(select(m.Ticket.priority).where(m.Ticket.key == key)).one()
         if priority_label(current) == value:
-            return f"{key} is already {value}"
+            return _("{key} is already {priority}").format(key=key, priority=value)
         setting = bulk.Setting("priority", value)
         return bulk.apply_setting(store, actor, key, setting, f"rule {rule.code}")
     if action.action == "note":
@@ -244,10 +251,12 @@ def act(
     if action.action == "macro":
         macro = macros.find(store, value)
         steps = macros.run_steps(store, actor, macro, key)
-        return f"macro {macro.code}: " + ", ".join(steps)
+        return _("macro {code}: {steps}").format(code=macro.code, steps=", ".join(steps))
     if action.action == "notify":
         return _notify(store, session, rule, key, value, now)
-    raise Invalid(f"unknown action {action.action!r}")  # parse_action keeps this out
+    raise Invalid(
+        _("unknown action {action!r}").format(action=action.action)
+    )  # parse_action keeps this out
 
 
 def _already(store: Store, session: Session, key: str, action: Action) -> str:
@@ -256,9 +265,13 @@ def _already(store: Store, session: Session, key: str, action: Action) -> str:
     t = session.exec(select(m.Ticket).where(m.Ticket.key == key)).one()
     if action.action == "group":
         code = catalog(store, session).groups[t.group_id].code
-        return f"{key} is already in {code}" if code == action.value else ""
+        if code != action.value:
+            return ""
+        return _("{key} is already in {code}").format(key=key, code=code)
     login = session.get(m.Agent, t.assignee_id).login if t.assignee_id else "none"
-    return f"{key} is already with {login}" if login == action.value else ""
+    if login != action.value:
+        return ""
+    return _("{key} is already with {login}").format(key=key, login=login)
 
 
 def _notify(store: Store, session: Session, rule: Rule, key: str, who: str, now: datetime) -> str:
@@ -267,21 +280,21 @@ def _notify(store: Store, session: Session, rule: Rule, key: str, who: str, now:
     if who == "supervisors":
         agents = notify.supervisors_of(session, ticket.group_id)
         if not agents:
-            raise Invalid("there is no active supervisor to tell")
+            raise Invalid(_("there is no active supervisor to tell"))
     elif who == "assignee":
         if ticket.assignee_id is None:
-            return "nobody holds it: nobody told"
+            return _("nobody holds it: nobody told")
         agents = [session.get(m.Agent, ticket.assignee_id)]
     else:
         agent = session.exec(select(m.Agent).where(m.Agent.login == who)).first()
         if agent is None:
-            raise NotFound(f"no agent with login {who!r}")
+            raise NotFound(_("no agent with login {who!r}").format(who=who))
         if not agent.active:
-            raise Invalid(f"agent {who} is inactive")
+            raise Invalid(_("agent {who} is inactive").format(who=who))
         agents = [agent]
     for agent in agents:
         notify.notify_agent(session, cat, ticket, agent, "rule", now=now, body=rule.name)
-    return "told " + ", ".join(a.login for a in agents)
+    return _("told {logins}").format(logins=", ".join(a.login for a in agents))
 
 
 # -- time: nobody touched it for a while ------------------------------------------------------
@@ -370,12 +383,12 @@ def test(store: Store, code: str, key: str, *, now: datetime | None = None) -> F
             joined = JoinedStore(store, s)
             t = s.exec(select(m.Ticket).where(m.Ticket.key == key)).first()
             if t is None:
-                raise NotFound(f"no ticket {key}")
+                raise NotFound(_("no ticket {key}").format(key=key))
             firing = Firing(rule.code, key, False)
             try:
                 firing.matched = matches(joined, s, rule, t.id, now)
             except q.QueryError as exc:
-                firing.error = f"its query cannot run: {exc}"
+                firing.error = _("its query cannot run: {exc}").format(exc=exc)
             if firing.matched:
                 _act_all(joined, s, rule_actor(rule), rule, key, firing, now)
             raise _DryRun(firing)

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from helpdesk_tui.domain.errors import HelpdeskError
+from helpdesk_tui.i18n import n_
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,18 @@ class BatchResult:
         return self.total - len(self.outcomes)
 
     def summary(self) -> str:
-        text = f"{self.done:,} of {self.total:,} changed"
+        text = n_("{done:,} of {total:,} changed", "{done:,} of {total:,} changed", self.total)
+        text = text.format(done=self.done, total=self.total)
         if self.failed:
-            text += f", {len(self.failed):,} refused"
+            text += n_(", {n:,} refused", ", {n:,} refused", len(self.failed)).format(
+                n=len(self.failed)
+            )
         if self.cancelled:
-            text += f", cancelled with {self.skipped:,} not touched"
+            text += n_(
+                ", cancelled with {n:,} not touched",
+                ", cancelled with {n:,} not touched",
+                self.skipped,
+            ).format(n=self.skipped)
         return text
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from helpdesk_tui.domain.workflow import Status
+from helpdesk_tui.i18n import localized
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.services.refusals import require
@@ -201,8 +202,8 @@ def board(store: Store, *, now: datetime | None = None, actor: Actor | None = No
                 resolved_today=resolved.get(g.id, 0),
             )
             total = total.plus(load)
-            group_rows.append(GroupRow("group", g.code, g.name, line.code, load))
-        rows.append(GroupRow("line", line.code, line.name, line.code, total))
+            group_rows.append(GroupRow("group", g.code, localized(g), line.code, load))
+        rows.append(GroupRow("line", line.code, localized(line), line.code, total))
         rows.extend(group_rows)
     agent_list = tuple(
         AgentRow(

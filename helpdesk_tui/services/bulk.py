@@ -18,6 +18,7 @@ from helpdesk_tui.domain.priority import cells_for, parse_level
 from helpdesk_tui.domain.text import clean_line
 from helpdesk_tui.domain.vocab import parse_priority
 from helpdesk_tui.domain.workflow import parse_status
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services import batch, escalation, ticket_actions
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
@@ -70,9 +71,15 @@ def parse_settings(items: Iterable[str]) -> list[Setting]:
         name, value = name.strip().lower(), clean_line(value).strip()
         if not sep or name not in FIELDS:
             known = ", ".join(FIELDS)
-            raise Invalid(f"--set takes FIELD=VALUE with FIELD one of {known}, not {item!r}")
+            raise Invalid(
+                _("--set takes FIELD=VALUE with FIELD one of {known}, not {item!r}").format(
+                    known=known, item=item
+                )
+            )
         if not value:
-            raise Invalid(f"--set {name}= needs a value ({FIELDS[name]})")
+            raise Invalid(
+                _("--set {name}= needs a value ({FIELDS})").format(name=name, FIELDS=FIELDS[name])
+            )
         if name == "priority":
             parse_priority(value)
         elif name in ("impact", "urgency"):
@@ -81,10 +88,10 @@ def parse_settings(items: Iterable[str]) -> list[Setting]:
             parse_status(value)
         out.append(Setting(name, value))
     if not out:
-        raise Invalid("nothing to change: give at least one --set FIELD=VALUE")
+        raise Invalid(_("nothing to change: give at least one --set FIELD=VALUE"))
     names = [s.field for s in out]
     if len(set(names)) != len(names):
-        raise Invalid("each field is set once")
+        raise Invalid(_("each field is set once"))
     return out
 
 
@@ -98,11 +105,15 @@ def parse_keys(lines: Iterable[str]) -> list[str]:
             try:
                 key = normalize_key(word)
             except Invalid:
-                raise Invalid(f"line {number}: {word[:40]!r} is not a ticket key") from None
+                raise Invalid(
+                    _("line {number}: {word!r} is not a ticket key").format(
+                        number=number, word=word[:40]
+                    )
+                ) from None
             if key not in keys:
                 keys.append(key)
     if not keys:
-        raise Invalid("no ticket keys given (one per line on standard input, or as arguments)")
+        raise Invalid(_("no ticket keys given (one per line on standard input, or as arguments)"))
     return keys
 
 
@@ -173,5 +184,5 @@ def _levels(store: Store, key: str) -> tuple[int, int]:
             select(m.Ticket.impact, m.Ticket.urgency).where(m.Ticket.key == key)
         ).first()
     if row is None:
-        raise NotFound(f"no ticket {key}")
+        raise NotFound(_("no ticket {key}").format(key=key))
     return row[0], row[1]

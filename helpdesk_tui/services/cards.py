@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from helpdesk_tui.domain.contracts import Terms, state_on
 from helpdesk_tui.domain.errors import Invalid, NotFound
 from helpdesk_tui.domain.vocab import priority_label
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import Catalog, catalog
 from helpdesk_tui.services.refusals import guarded
@@ -61,9 +62,16 @@ class Record:
 
     def line(self) -> str:
         share = f"{self.within_sla:.0%}" if self.within_sla is not None else "—"
-        return (
-            f"{self.open} open of {self.total} · resolved within SLA {share} "
-            f"({self.resolved_in_time} of {self.resolved}) · {self.breached} breached"
+        return _(
+            "{open} open of {total} · resolved within SLA {share} "
+            "({in_time} of {resolved}) · {breached} breached"
+        ).format(
+            open=self.open,
+            total=self.total,
+            share=share,
+            in_time=self.resolved_in_time,
+            resolved=self.resolved,
+            breached=self.breached,
         )
 
 
@@ -174,7 +182,7 @@ def customer_card(
         cat = catalog(store, s)
         c = s.exec(select(m.Customer).where(m.Customer.code == code.strip())).first()
         if c is None:
-            raise NotFound(f"unknown customer {code!r}")
+            raise NotFound(_("unknown customer {code!r}").format(code=code))
         today = _today(cat, now)
         contracts = [_contract(cat, row, today) for row in q.contracts_of(s, c.id)]
         contact_rows, contacts_total = q.contacts_of(s, c.id, LISTED)
@@ -209,7 +217,7 @@ def contact_card(store: Store, actor: Actor, contact_id: int, *, page: int = PAG
         cat = catalog(store, s)
         c = s.get(m.Contact, contact_id)
         if c is None:
-            raise NotFound(f"no contact #{contact_id}")
+            raise NotFound(_("no contact #{contact_id}").format(contact_id=contact_id))
         customer = s.get(m.Customer, c.customer_id)
         site = s.get(m.Site, c.site_id) if c.site_id else None
         return ContactCard(
@@ -236,7 +244,7 @@ def asset_card(
         cat = catalog(store, s)
         a = s.exec(select(m.Asset).where(m.Asset.tag == tag.strip())).first()
         if a is None:
-            raise NotFound(f"unknown asset {tag!r}")
+            raise NotFound(_("unknown asset {tag!r}").format(tag=tag))
         customer = s.get(m.Customer, a.customer_id)
         site = s.get(m.Site, a.site_id) if a.site_id else None
         today = _today(cat, now)
@@ -273,7 +281,11 @@ def history(
 ) -> HistoryPage:
     """The next page of a card's history, after the cursor the last page gave."""
     if party not in PARTIES:
-        raise Invalid(f"unknown kind of card {party!r}: {', '.join(PARTIES)}")
+        raise Invalid(
+            _("unknown kind of card {party!r}: {PARTIES}").format(
+                party=party, PARTIES=", ".join(PARTIES)
+            )
+        )
     with store.read() as s:
         return _page(s, catalog(store, s), party, party_id, after, page)
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from helpdesk_tui.domain.errors import Invalid, NotFound
 from helpdesk_tui.domain.routing import Rule
 from helpdesk_tui.domain.sla import BusinessCalendar, CalendarSpec, parse_periods
+from helpdesk_tui.i18n import _
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
 
@@ -72,7 +73,11 @@ class ServiceInfo:
             if cat.code == code:
                 return cat
         known = ", ".join(c.code for c in self.categories) or "none"
-        raise Invalid(f"unknown category {code!r} of service {self.code} (known: {known})")
+        raise Invalid(
+            _("unknown category {code!r} of service {code2} (known: {known})").format(
+                code=code, code2=self.code, known=known
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -109,19 +114,19 @@ class Catalog:
         for s in self.services.values():
             if s.code == code:
                 return s
-        raise NotFound(f"unknown service {code!r}: see `helpdesk service list`")
+        raise NotFound(_("unknown service {code!r}: see `helpdesk service list`").format(code=code))
 
     def group(self, code: str) -> GroupInfo:
         for g in self.groups.values():
             if g.code == code:
                 return g
-        raise NotFound(f"unknown group {code!r}")
+        raise NotFound(_("unknown group {code!r}").format(code=code))
 
     def line(self, code: str) -> LineInfo:
         for line in self.lines.values():
             if line.code.lower() == code.lower():
                 return line
-        raise NotFound(f"unknown line {code!r}")
+        raise NotFound(_("unknown line {code!r}").format(code=code))
 
     def line_groups(self, line_id: int) -> list[GroupInfo]:
         return [g for g in self.groups.values() if g.line_id == line_id]
@@ -133,7 +138,7 @@ class Catalog:
             if plan.is_default:
                 return plan
         if not self.plans:
-            raise Invalid("no SLA plans are loaded: run `helpdesk data load`")
+            raise Invalid(_("no SLA plans are loaded: run `helpdesk data load`"))
         return min(self.plans.values(), key=lambda p: p.id)
 
     def calendar_of(self, plan: PlanInfo) -> BusinessCalendar:

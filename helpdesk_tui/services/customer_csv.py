@@ -30,6 +30,7 @@ from helpdesk_tui.domain.csv_rows import (
 )
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.text import contact_search_text, phone_digits
+from helpdesk_tui.i18n import _, n_
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.refusals import guarded
 from helpdesk_tui.services.ticket_core import utcnow
@@ -66,7 +67,11 @@ class BadRows(Invalid):
     def __init__(self, report: ImportReport):
         n = len(report.bad)
         super().__init__(
-            f"{n} bad row{'s' if n != 1 else ''}: nothing written (--skip-bad imports the others)"
+            n_(
+                "{n} bad row: nothing written (--skip-bad imports the others)",
+                "{n} bad rows: nothing written (--skip-bad imports the others)",
+                n,
+            ).format(n=n)
         )
         self.report = report
 
@@ -127,19 +132,21 @@ class _Refs:
         if not code:
             return None
         if code not in self.plans:
-            raise BadCell(f"plan: unknown SLA plan {code!r}")
+            raise BadCell(_("plan: unknown SLA plan {code!r}").format(code=code))
         return self.plans[code]
 
     def service(self, code: str) -> int | None:
         if not code:
             return None
         if code not in self.services:
-            raise BadCell(f"service: unknown service {code!r}")
+            raise BadCell(_("service: unknown service {code!r}").format(code=code))
         return self.services[code]
 
     def customer(self, code: str) -> m.Customer:
         if code not in self.customers:
-            raise BadCell(f"customer: unknown customer {code!r} (import customers first)")
+            raise BadCell(
+                _("customer: unknown customer {code!r} (import customers first)").format(code=code)
+            )
         return self.customers[code]
 
     def sites(self, customer_id: int) -> dict[str, m.Site]:
@@ -153,7 +160,9 @@ class _Refs:
             return None
         site = self.sites(customer.id).get(code)
         if site is None:
-            raise BadCell(f"site: {customer.code} has no site {code!r}")
+            raise BadCell(
+                _("site: {code} has no site {code2!r}").format(code=customer.code, code2=code)
+            )
         return site
 
 
@@ -168,7 +177,11 @@ def _plan(s: Session, parsed: Parsed) -> tuple[list[_Plan], list[BadRow]]:
             if existing is None:
                 missing = [c for c in NEEDED_TO_CREATE[parsed.kind] if not row.get(c)]
                 if missing:
-                    raise BadCell(f"{missing[0]} is empty (needed to create {key})")
+                    raise BadCell(
+                        _("{missing} is empty (needed to create {key})").format(
+                            missing=missing[0], key=key
+                        )
+                    )
                 plans.append(_Plan(row, "created", key, None, values, ()))
                 continue
             fields = tuple(n for n, v in values.items() if getattr(existing, n) != v)
@@ -211,7 +224,12 @@ def _contact(s: Session, refs: _Refs, row: Row) -> tuple[str, Any, dict[str, Any
     found = s.exec(q.limit(2)).all()
     key = f"contact {email or row.values.get('phone', '')} of {customer.code}"
     if len(found) > 1:
-        raise BadCell(f"more than one contact of {customer.code} has {email or 'that phone'}")
+        clash = (
+            _("more than one contact of {code} has {email}")
+            if email
+            else _("more than one contact of {code} has that phone")
+        )
+        raise BadCell(clash.format(code=customer.code, email=email))
     existing = found[0] if found else None
     values: dict[str, Any] = {}
     if _given(row, "name") and row.values["name"]:
@@ -272,7 +290,7 @@ def _asset(s: Session, refs: _Refs, row: Row) -> tuple[str, Any, dict[str, Any]]
             values[name] = row.values[name]
     if _given(row, "site"):
         if customer is None:
-            raise BadCell("site: give the customer too")
+            raise BadCell(_("site: give the customer too"))
         site = refs.site(customer, row.values["site"])
         values["site_id"] = site.id if site else None
     elif existing is not None and customer is not None and customer.id != existing.customer_id:
@@ -308,7 +326,9 @@ def _apply(s: Session, kind: str, plans: list[_Plan]) -> None:
 def export_csv(store: Store, actor: Actor, kind: str, out: TextIO) -> int:
     """Write every row of `kind` as CSV to `out`, a page at a time; the rows written."""
     if kind not in COLUMNS:
-        raise Invalid(f"unknown kind {kind!r}: use {', '.join(COLUMNS)}")
+        raise Invalid(
+            _("unknown kind {kind!r}: use {COLUMNS}").format(kind=kind, COLUMNS=", ".join(COLUMNS))
+        )
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS[kind])
     written = 0

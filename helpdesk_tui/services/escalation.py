@@ -15,6 +15,7 @@ from helpdesk_tui.domain.routing import Call, route
 from helpdesk_tui.domain.text import clean_line
 from helpdesk_tui.domain.vocab import EventKind
 from helpdesk_tui.domain.workflow import Status, check_transition
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services import dispatch, notify, vendor_cases
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import Catalog, GroupInfo
@@ -43,7 +44,7 @@ def target_group(
     line = cat.line(target)
     groups = {g.code: g for g in cat.line_groups(line.id)}
     if not groups:
-        raise Invalid(f"line {line.code} has no groups")
+        raise Invalid(_("line {code} has no groups").format(code=line.code))
     service = cat.services[ticket.service_id]
     rules = [rule for rule in cat.rules if rule.group in groups]
     routed = route(rules, call or Call(service=service.code), cat.groups[service.group_id].code)
@@ -61,20 +62,20 @@ def checked_terms(vendor: VendorTerms, now: datetime, zone: ZoneInfo) -> VendorT
     """The terms cleaned and checked; a promise written as text is read in `zone`."""
     case = clean_line(vendor.case)
     if not case:
-        raise Invalid("the vendor's case number is empty")
+        raise Invalid(_("the vendor's case number is empty"))
     if len(case) > 128:
-        raise Invalid("the vendor's case number is too long (at most 128 characters)")
+        raise Invalid(_("the vendor's case number is too long (at most 128 characters)"))
     contact = clean_line(vendor.contact)
     if len(contact) > 300:
-        raise Invalid("the vendor contact is too long (at most 300 characters)")
+        raise Invalid(_("the vendor contact is too long (at most 300 characters)"))
     promised = vendor.promised
     if isinstance(promised, str):
         promised = parse_promise(promised, zone) if promised.strip() else None
     if promised is not None:
         if promised.tzinfo is None:
-            raise Invalid("the promised date needs a time zone")
+            raise Invalid(_("the promised date needs a time zone"))
         if promised <= now:
-            raise Invalid("the vendor's promised date has already passed")
+            raise Invalid(_("the vendor's promised date has already passed"))
     return VendorTerms(case, promised, contact)
 
 
@@ -111,17 +112,25 @@ def escalate(
     vendor (line 4) with `vendor` terms: their case is recorded and the ticket waits for
     the vendor — our own SLA keeps counting."""
     now = now or utcnow()
-    text = require_text(note, "the note of what was tried")
+    text = require_text(note, _("the note of what was tried"))
     if len(text.strip()) < MIN_NOTE:
-        raise Invalid(f"say what was already tried (at least {MIN_NOTE} characters)")
+        raise Invalid(
+            _("say what was already tried (at least {MIN_NOTE} characters)").format(
+                MIN_NOTE=MIN_NOTE
+            )
+        )
     with editing(store, actor, key, expected_version) as (s, cat, t):
         terms = checked_terms(vendor, now, desk_zone(cat)) if vendor is not None else None
-        require_open(t, "escalate it")
+        require_open(t, _("escalate it"))
         group = target_group(cat, t, target, routing_call(s, cat, t))
         if group.id == t.group_id:
-            raise Invalid(f"{t.key} is already in {group.code}")
+            raise Invalid(_("{key} is already in {code}").format(key=t.key, code=group.code))
         if terms is not None and group.level != VENDOR_LEVEL:
-            raise Invalid(f"{group.code} is not a vendor (line 4): a vendor case goes there")
+            raise Invalid(
+                _("{code} is not a vendor (line 4): a vendor case goes there").format(
+                    code=group.code
+                )
+            )
         here = cat.lines[t.line_id]
         up = group.level > here.level
         values: dict[str, Any] = {
@@ -160,8 +169,12 @@ def escalate(
         if offered is not None:
             notify.notify_agent(s, cat, t, offered, "assigned", now=now, body=text)
         where = f"{group.line_code}/{group.code}"
-        verb = "escalated to" if up else ("de-escalated to" if down else "moved to")
-        return changed_result(s, t, event, f"{t.key} {verb} {where}")
+        went = (
+            _("{key} escalated to {where}")
+            if up
+            else (_("{key} de-escalated to {where}") if down else _("{key} moved to {where}"))
+        )
+        return changed_result(s, t, event, went.format(key=t.key, where=where))
 
 
 @guarded("ticket.supervisor")
@@ -176,14 +189,16 @@ def tell_supervisor(
 ) -> Changed:
     """Hierarchical escalation: the group's supervisors get a notice; the ticket stays."""
     now = now or utcnow()
-    text = require_text(note, "the reason")
+    text = require_text(note, _("the reason"))
     with editing(store, actor, key, expected_version) as (s, cat, t):
-        require_open(t, "escalate it to a supervisor")
+        require_open(t, _("escalate it to a supervisor"))
         supervisors = notify.supervisors_of(s, t.group_id)
         if not supervisors:
-            raise Invalid("there is no active supervisor to tell")
+            raise Invalid(_("there is no active supervisor to tell"))
         event = apply(s, actor, t, EventKind.SUPERVISOR, {}, now=now, body=text)
         for sup in supervisors:
             notify.notify_agent(s, cat, t, sup, "supervisor", now=now, body=text)
         names = ", ".join(sup.login for sup in supervisors)
-        return changed_result(s, t, event, f"{names} told about {t.key}")
+        return changed_result(
+            s, t, event, _("{names} told about {key}").format(names=names, key=t.key)
+        )

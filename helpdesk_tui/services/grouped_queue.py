@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from helpdesk_tui.domain.errors import Invalid
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.services.queue import QueueQuery, QueueRow, _row
 from helpdesk_tui.services.ticket_core import utcnow
@@ -48,7 +49,11 @@ class Group:
 
 def check(by: str) -> str:
     if by not in GROUPINGS:
-        raise Invalid(f"unknown grouping {by!r}: use one of {', '.join(GROUPINGS)}")
+        raise Invalid(
+            _("unknown grouping {by!r}: use one of {GROUPINGS}").format(
+                by=by, GROUPINGS=", ".join(GROUPINGS)
+            )
+        )
     return by
 
 

@@ -26,8 +26,9 @@ from helpdesk_tui.domain.errors import Conflict, Invalid, NotAllowed, NotFound
 from helpdesk_tui.domain.kb_query import is_russian, parse_query, searched_stems, subject_words
 from helpdesk_tui.domain.kb_text import draft_body, excerpt, reply_text, slugify
 from helpdesk_tui.domain.text import clean, clean_line
+from helpdesk_tui.domain.vocab import status_label
 from helpdesk_tui.domain.workflow import Status
-from helpdesk_tui.i18n import localized
+from helpdesk_tui.i18n import _, localized
 from helpdesk_tui.services import drafts
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import Catalog, catalog
@@ -210,7 +211,9 @@ def _article(s: Session, cat: Catalog, actor: Actor, slug: str, *, lock: bool = 
         q = q.with_for_update()
     row = s.exec(q).first()
     if row is None or not can_see(cat, actor, row.groups):
-        raise NotFound(f"no article {clean_line(slug)!r}")  # another group's is not there
+        raise NotFound(
+            _("no article {slug!r}").format(slug=clean_line(slug))
+        )  # another group's is not there
     return row
 
 
@@ -218,7 +221,7 @@ def _ticket(s: Session, key: str) -> m.Ticket:
     key = normalize_key(key)
     row = s.exec(select(m.Ticket).where(m.Ticket.key == key)).first()
     if row is None:
-        raise NotFound(f"no ticket {key}")
+        raise NotFound(_("no ticket {key}").format(key=key))
     return row
 
 
@@ -291,7 +294,7 @@ def _use(s: Session, article: m.Article, ticket: m.Ticket, actor: Actor, kind: s
 def open_for_ticket(store: Store, actor: Actor, slug: str, key: str) -> ArticleView:
     """An article opened from a ticket: linked to it, and counted once per ticket."""
     if not actor.is_agent:
-        raise NotAllowed("articles are read by agents")
+        raise NotAllowed(_("articles are read by agents"))
     with store.write() as s:
         row = _article(s, catalog(store, s), actor, slug)
         _use(s, row, _ticket(s, key), actor, "used")
@@ -307,7 +310,11 @@ def use_in_reply(store: Store, actor: Actor, slug: str, key: str) -> str:
         row = _article(s, catalog(store, s), actor, slug)
         ticket = _ticket(s, key)
         if ticket.status in (Status.CLOSED, Status.CANCELLED):
-            raise NotAllowed(f"{ticket.key} is {ticket.status}: reopen it to reply")
+            raise NotAllowed(
+                _("{key} is {status}: reopen it to reply").format(
+                    key=ticket.key, status=ticket.status
+                )
+            )
         _use(s, row, ticket, actor, "used")
         added = reply_text(row.title, row.body, row.language, row.slug)
         drafts.append_in(s, actor, "reply", ticket.id, added)
@@ -365,7 +372,11 @@ def _codes(values: tuple[str, ...], known: set[str], what: str) -> tuple[str, ..
         if not code:
             continue
         if code not in known:
-            raise Invalid(f"unknown {what} {code!r} (known: {', '.join(sorted(known))})")
+            raise Invalid(
+                _("unknown {what} {code!r} (known: {known})").format(
+                    what=what, code=code, known=", ".join(sorted(known))
+                )
+            )
         if code not in out:
             out.append(code)
     return tuple(out)
@@ -375,24 +386,38 @@ def validate(cat: Catalog, actor: Actor, data: ArticleInput) -> ArticleInput:
     """The input cleaned (control characters made visible), or a one-line `Invalid`."""
     title = clean_line(data.title)
     if not title:
-        raise Invalid("the title is empty")
+        raise Invalid(_("the title is empty"))
     if len(title) > TITLE_MAX:
-        raise Invalid(f"the title is too long ({len(title)} characters; at most {TITLE_MAX})")
+        raise Invalid(
+            _("the title is too long ({title} characters; at most {TITLE_MAX})").format(
+                title=len(title), TITLE_MAX=TITLE_MAX
+            )
+        )
     body = clean(data.body)
     if not body.strip():
-        raise Invalid("the article is empty")
+        raise Invalid(_("the article is empty"))
     if len(body) > BODY_MAX:
-        raise Invalid(f"the article is too long ({len(body):,} characters; at most {BODY_MAX:,})")
+        raise Invalid(
+            _("the article is too long ({body:,} characters; at most {BODY_MAX:,})").format(
+                body=len(body), BODY_MAX=BODY_MAX
+            )
+        )
     language = clean_line(data.language).lower() or "en"
     if language not in LANGUAGES:
-        raise Invalid(f"unknown language {language!r}: use {' or '.join(LANGUAGES)}")
+        raise Invalid(
+            _("unknown language {language!r}: use {LANGUAGES}").format(
+                language=language, LANGUAGES=" or ".join(LANGUAGES)
+            )
+        )
     services = _codes(data.services, {sv.code for sv in cat.services.values()}, "service")
     groups = _codes(data.groups, {g.code for g in cat.groups.values()}, "group")
     mine = _my_groups(cat, actor)
     if groups and not actor.sees_everything and not set(groups) & set(mine):
         raise Invalid(
-            "you would not see this article yourself: name one of your groups "
-            f"({', '.join(mine) or 'none'}) or none for everybody"
+            _(
+                "you would not see this article yourself: name one of your groups "
+                "({groups}) or none for everybody"
+            ).format(groups=", ".join(mine) or _("none"))
         )
     tags: list[str] = []
     for tag in data.tags:
@@ -400,7 +425,11 @@ def validate(cat: Catalog, actor: Actor, data: ArticleInput) -> ArticleInput:
         if value and value not in tags:
             tags.append(value)
     if len(tags) > MAX_TAGS:
-        raise Invalid(f"too many tags ({len(tags)}; at most {MAX_TAGS})")
+        raise Invalid(
+            _("too many tags ({tags}; at most {MAX_TAGS})").format(
+                tags=len(tags), MAX_TAGS=MAX_TAGS
+            )
+        )
     return ArticleInput(title, body, language, services, groups, tuple(tags))
 
 
@@ -444,8 +473,10 @@ def save(
             if expected_updated_at is not None and row.updated_at != expected_updated_at:
                 when = row.updated_at.astimezone().strftime("%H:%M") if row.updated_at else "?"
                 raise Conflict(
-                    f"article {row.slug!r} was changed by somebody else at {when} while you "
-                    "edited it; nothing was saved (your text is still in the editor)"
+                    _(
+                        "article {slug!r} was changed by somebody else at {when} while you "
+                        "edited it; nothing was saved (your text is still in the editor)"
+                    ).format(slug=row.slug, when=when)
                 )
             if row.updated_at is not None and now <= row.updated_at:
                 now = row.updated_at + timedelta(microseconds=1)  # always a newer version
@@ -481,8 +512,10 @@ def draft_from_ticket(store: Store, actor: Actor, key: str) -> ArticleDraft:
         ticket = _ticket(s, key)
         if ticket.status not in (Status.RESOLVED, Status.CLOSED):
             raise Invalid(
-                f"{ticket.key} is {ticket.status.replace('_', ' ')}: an article is drafted "
-                "from a resolved ticket, once the solution is known"
+                _(
+                    "{key} is {status}: an article is drafted "
+                    "from a resolved ticket, once the solution is known"
+                ).format(key=ticket.key, status=status_label(ticket.status))
             )
         language = "ru" if is_russian(ticket.subject + ticket.description) else "en"
         body = draft_body(

@@ -30,7 +30,7 @@ from helpdesk_tui.domain.errors import Conflict, HelpdeskError, Invalid, NotAllo
 from helpdesk_tui.domain.macros import Macro, Step, parse_typed
 from helpdesk_tui.domain.placeholders import fill
 from helpdesk_tui.domain.text import clean_line
-from helpdesk_tui.i18n import _
+from helpdesk_tui.i18n import _, localized, n_
 from helpdesk_tui.services import bulk, templates, ticket_actions
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
@@ -65,10 +65,14 @@ class Run:
         return len({o.key for o in self.outcomes if not o.ok})
 
     def summary(self) -> str:
-        text = f"{self.macro.name}: {self.tickets_done} done"
+        text = n_("{macro}: {n} done", "{macro}: {n} done", self.tickets_done).format(
+            macro=localized(self.macro), n=self.tickets_done
+        )
         if self.tickets_failed:
             first = next(o for o in self.outcomes if not o.ok)
-            text += f", {self.tickets_failed} stopped ({first.key}: {first.message})"
+            text += n_(
+                ", {n} stopped ({key}: {why})", ", {n} stopped ({key}: {why})", self.tickets_failed
+            ).format(n=self.tickets_failed, key=first.key, why=first.message)
         return text
 
 
@@ -100,7 +104,7 @@ def find(store: Store, code: str) -> Macro:
         if macro.code == code.strip():
             return macro
     known = ", ".join(m.code for m in list_macros(store)) or "none: see data/macros.toml"
-    raise NotFound(f"no macro {code!r} (known: {known})")
+    raise NotFound(_("no macro {code!r} (known: {known})").format(code=code, known=known))
 
 
 # -- writing macros in the application ------------------------------------------------------
@@ -380,7 +384,11 @@ def _template(
     for choice in templates.for_ticket(store, actor, key, kinds):
         if choice.code == base or choice.code.rsplit("-", 1)[0] == base:
             return choice.body, choice.code
-    raise NotFound(f"no template {base!r} for {key} (its service or line may be out of scope)")
+    raise NotFound(
+        _("no template {base!r} for {key} (its service or line may be out of scope)").format(
+            base=base, key=key
+        )
+    )
 
 
 def filled(store: Store, actor: Actor, key: str, text: str) -> str:
@@ -388,7 +396,7 @@ def filled(store: Store, actor: Actor, key: str, text: str) -> str:
     with store.read() as s:
         t = s.exec(select(m.Ticket).where(m.Ticket.key == key)).first()
         if t is None:
-            raise NotFound(f"no ticket {key}")
+            raise NotFound(_("no ticket {key}").format(key=key))
         contact = s.get(m.Contact, t.contact_id) if t.contact_id else None
         values = placeholder_values(
             s,

@@ -56,6 +56,7 @@ from helpdesk_tui.domain.mail_text import (
 from helpdesk_tui.domain.text import clean, clean_line, contact_search_text
 from helpdesk_tui.domain.vocab import Channel, LinkKind
 from helpdesk_tui.domain.workflow import Status
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services import registration, ticket_actions
 from helpdesk_tui.services.agents import CUSTOMER_ACTOR
 from helpdesk_tui.services.ticket_core import utcnow
@@ -732,7 +733,9 @@ def take_in_maildir(
     (the message's key keeps it from being stored twice)."""
     new, cur, failed = directory / "new", directory / "cur", directory / "failed"
     if not new.is_dir():
-        raise Invalid(f"{directory} is not a maildir (it has no new/ folder)")
+        raise Invalid(
+            _("{directory} is not a maildir (it has no new/ folder)").format(directory=directory)
+        )
     cur.mkdir(exist_ok=True)
     _give_back_stale(cur, new, stale_after_s)
     batch = Batch()

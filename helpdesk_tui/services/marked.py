@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlmodel import select
 
 from helpdesk_tui.domain.errors import Invalid, NotFound
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services import batch, escalation, macros, ticket_actions
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.refusals import require
@@ -41,21 +42,35 @@ class Change:
     macro: str = ""  # macro: its code
 
     def describe(self) -> str:
+        if self.kind == "assign" and not self.login:
+            return _("put back in the queue")
         return {
-            "reply": f"reply with the template {self.template}",
-            "priority": f"set impact {self.impact}, urgency {self.urgency}",
-            "assign": f"assign to {self.login}" if self.login else "put back in the queue",
-            "escalate": f"escalate to {self.group}",
-            "link": f"attach to the mass incident {self.parent}",
-            "close": "close (resolved tickets, without the customer's answer)",
-            "macro": f"run the macro {self.macro}",
-        }[self.kind]
+            "reply": _("reply with the template {template}"),
+            "priority": _("set impact {impact}, urgency {urgency}"),
+            "assign": _("assign to {login}"),
+            "escalate": _("escalate to {group}"),
+            "link": _("attach to the mass incident {parent}"),
+            "close": _("close (resolved tickets, without the customer's answer)"),
+            "macro": _("run the macro {macro}"),
+        }[self.kind].format(
+            template=self.template,
+            impact=self.impact,
+            urgency=self.urgency,
+            login=self.login,
+            group=self.group,
+            parent=self.parent,
+            macro=self.macro,
+        )
 
 
 def per_ticket(store: Store, actor: Actor, change: Change) -> Callable[[str], str]:
     """The function the runner calls for each key: one service call, its message."""
     if change.kind not in KINDS:
-        raise Invalid(f"unknown action {change.kind!r}: use one of {', '.join(KINDS)}")
+        raise Invalid(
+            _("unknown action {kind!r}: use one of {KINDS}").format(
+                kind=change.kind, KINDS=", ".join(KINDS)
+            )
+        )
     if change.kind == "reply":
         body = _template_body(store, change.template)
         return lambda key: (
@@ -108,7 +123,7 @@ def _template_body(store: Store, code: str) -> str:
     with store.read() as s:
         row = s.exec(select(m.Template).where(m.Template.code == code, m.Template.active)).first()
     if row is None:
-        raise NotFound(f"no active template {code!r}")
+        raise NotFound(_("no active template {code!r}").format(code=code))
     return row.body
 
 

@@ -19,8 +19,9 @@ from datetime import datetime
 from sqlalchemy import Integer, and_, case, func, select
 
 from helpdesk_tui.domain.errors import Invalid, NotFound
-from helpdesk_tui.domain.vocab import EventKind
+from helpdesk_tui.domain.vocab import EventKind, status_label
 from helpdesk_tui.domain.workflow import OPEN, Status
+from helpdesk_tui.i18n import _, n_
 from helpdesk_tui.services import batch, ticket_actions
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.refusals import each_alone, guarded, require
@@ -61,11 +62,13 @@ class Cascade:
 
     def describe(self) -> str:
         r = self.result
-        text = f"{r.done} child ticket{'s' if r.done != 1 else ''} resolved with it"
+        text = n_(
+            "{n} child ticket resolved with it", "{n} child tickets resolved with it", r.done
+        ).format(n=r.done)
         if self.excluded:
-            text += f", {self.excluded} excluded"
+            text += n_(", {n} excluded", ", {n} excluded", self.excluded).format(n=self.excluded)
         if r.failed:
-            text += f", {len(r.failed)} refused"
+            text += n_(", {n} refused", ", {n} refused", len(r.failed)).format(n=len(r.failed))
         return text
 
 
@@ -86,12 +89,20 @@ def _check_parent(store: Store, key: str) -> str:
     with store.read() as s:
         parent = s.scalars(select(T).where(T.key == key)).first()
         if parent is None:
-            raise NotFound(f"no ticket {key}")
+            raise NotFound(_("no ticket {key}").format(key=key))
         if parent.status not in OPEN:
-            raise Invalid(f"{key} is {parent.status}: a mass incident must be open")
+            raise Invalid(
+                _("{key} is {status}: a mass incident must be open").format(
+                    key=key, status=parent.status
+                )
+            )
         if parent.parent_id is not None:
             grand = s.get(T, parent.parent_id)
-            raise Invalid(f"{key} is itself part of {grand.key}: attach to that one")
+            raise Invalid(
+                _("{key} is itself part of {key2}: attach to that one").format(
+                    key=key, key2=grand.key
+                )
+            )
         return parent.key
 
 
@@ -110,19 +121,29 @@ def attach(
     parent = _check_parent(store, normalize_key(key))
     wanted = [k for k in dict.fromkeys(normalize_key(k) for k in children) if k != parent]
     if not wanted:
-        raise Invalid(f"nothing to attach to {parent}: mark the calls that belong to it")
+        raise Invalid(
+            _("nothing to attach to {parent}: mark the calls that belong to it").format(
+                parent=parent
+            )
+        )
 
     def one(child: str) -> str:
         with store.read() as s:
             row = s.execute(select(T.id, T.parent_id).where(T.key == child)).first()
             if row is None:
-                raise NotFound(f"no ticket {child}")
+                raise NotFound(_("no ticket {child}").format(child=child))
             has = s.execute(select(T.id).where(T.parent_id == row.id).limit(1)).first()
             current = s.get(T, row.parent_id).key if row.parent_id else None
         if has is not None:
-            raise Invalid(f"{child} is a mass incident itself: resolve or detach its children")
+            raise Invalid(
+                _("{child} is a mass incident itself: resolve or detach its children").format(
+                    child=child
+                )
+            )
         if current == parent:
-            raise Invalid(f"{child} is already part of {parent}")
+            raise Invalid(
+                _("{child} is already part of {parent}").format(child=child, parent=parent)
+            )
         return ticket_actions.link(store, actor, child, parent, "child").message
 
     return batch.run(wanted, one, cancel=cancel, progress=progress)
@@ -142,20 +163,25 @@ def set_excluded(
     now = now or utcnow()
     with editing(store, actor, key, expected_version) as (s, _cat, t):
         if t.parent_id is None:
-            raise Invalid(f"{t.key} is not part of a mass incident")
+            raise Invalid(_("{key} is not part of a mass incident").format(key=t.key))
         parent = s.get(T, t.parent_id).key
         if t.exclude_from_parent == excluded:
-            state = "already excluded from" if excluded else "already included in"
-            raise Invalid(f"{t.key} is {state} the resolution of {parent}")
+            already = (
+                _("{key} is already excluded from the resolution of {parent}")
+                if excluded
+                else _("{key} is already included in the resolution of {parent}")
+            )
+            raise Invalid(already.format(key=t.key, parent=parent))
+        # the timeline's words: in the language in force when written (a record)
         body = (
-            f"left out of the resolution of {parent}"
+            _("left out of the resolution of {parent}")
             if excluded
-            else f"resolved again with {parent}"
-        )
+            else _("resolved again with {parent}")
+        ).format(parent=parent)
         event = apply(
             s, actor, t, EventKind.FIELDS, {"exclude_from_parent": excluded}, now=now, body=body
         )
-        return changed_result(s, t, event, f"{t.key} {body}")
+        return changed_result(s, t, event, _("{key} {change}").format(key=t.key, change=body))
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -167,7 +193,7 @@ def children(store: Store, key: str, *, limit: int = CHILDREN_SHOWN) -> Children
     with store.read() as s:
         parent_id = s.execute(select(T.id).where(T.key == key)).scalar()
         if parent_id is None:
-            raise NotFound(f"no ticket {key}")
+            raise NotFound(_("no ticket {key}").format(key=key))
         total, open_, excluded = s.execute(
             select(
                 func.count(),
@@ -205,7 +231,7 @@ def exclusions(store: Store, key: str) -> Exclusions:
     with store.read() as s:
         row = s.execute(select(T.id, T.parent_id).where(T.key == key)).first()
         if row is None:
-            raise NotFound(f"no ticket {key}")
+            raise NotFound(_("no ticket {key}").format(key=key))
         parent = key
         if row.parent_id is not None:
             parent = s.execute(select(T.key).where(T.id == row.parent_id)).scalar_one()
@@ -277,7 +303,7 @@ def pending(store: Store, key: str) -> Pending:
     with store.read() as s:
         parent_id = s.execute(select(T.id).where(T.key == key)).scalar()
         if parent_id is None:
-            raise NotFound(f"no ticket {key}")
+            raise NotFound(_("no ticket {key}").format(key=key))
         keys = tuple(
             s.execute(
                 select(T.key)
@@ -320,8 +346,9 @@ def cascade(
         resolution = _resolution_of(store, key)
     todo = pending(store, key)
     if resuming and not todo.keys:
-        raise Invalid(f"{key} has no open children left to resolve with it")
-    text = f"{resolution}\n\n(Resolved with the mass incident {key}.)"
+        raise Invalid(_("{key} has no open children left to resolve with it").format(key=key))
+    coda = _("(Resolved with the mass incident {key}.)").format(key=key)
+    text = f"{resolution}\n\n{coda}"
 
     def one(child: str) -> str:
         return ticket_actions.resolve(
@@ -342,27 +369,46 @@ def _resolution_of(store: Store, key: str) -> str:
     with store.read() as s:
         row = s.execute(select(T.status, T.resolution).where(T.key == key)).first()
     if row is None:
-        raise NotFound(f"no ticket {key}")
+        raise NotFound(_("no ticket {key}").format(key=key))
     if row.status not in (Status.RESOLVED, Status.CLOSED) or not (row.resolution or "").strip():
-        raise Invalid(f"{key} is {row.status}: resolve it first, its children go with it")
+        raise Invalid(
+            _("{key} is {status}: resolve it first, its children go with it").format(
+                key=key, status=status_label(row.status)
+            )
+        )
     return row.resolution
 
 
 def _note(result: batch.BatchResult, excluded: int, resuming: bool) -> str:
-    """The parent's timeline: how many children went with it, which did not and why."""
-    head = "the rest of the mass incident's children" if resuming else "mass incident resolved"
-    note = f"{head}: {result.done} of {result.total} open children resolved with it"
-    if excluded:
-        note += f", {excluded} excluded left open"
-    if result.cancelled:
-        note += (
-            f"; cancelled with {result.skipped} left open "
-            "(R on the parent, or `helpdesk ticket cascade`, resolves them)"
+    """The parent's timeline: how many children went with it, which did not and why (in
+    the language in force when written: a record of the timeline)."""
+    if resuming:
+        note = n_(
+            "the rest of the mass incident's children: {done} of {n} open child resolved with it",
+            "the rest of the mass incident's children: {done} of {n} open children resolved "
+            "with it",
+            result.total,
         )
+    else:
+        note = n_(
+            "mass incident resolved: {done} of {n} open child resolved with it",
+            "mass incident resolved: {done} of {n} open children resolved with it",
+            result.total,
+        )
+    note = note.format(done=result.done, n=result.total)
+    if excluded:
+        note += n_(", {n} excluded left open", ", {n} excluded left open", excluded).format(
+            n=excluded
+        )
+    if result.cancelled:
+        note += _(
+            "; cancelled with {n} left open (R on the parent, or `helpdesk ticket cascade`, "
+            "resolves them)"
+        ).format(n=result.skipped)
     failed = result.failed
     if failed:
-        note += f"; {len(failed)} refused:"
+        note += n_("; {n} refused:", "; {n} refused:", len(failed)).format(n=len(failed))
         note += "".join(f"\n- {o.key}: {o.message}" for o in failed[:NOTE_FAILURES])
         if len(failed) > NOTE_FAILURES:
-            note += f"\n… and {len(failed) - NOTE_FAILURES} more"
+            note += _("\n… and {n} more").format(n=len(failed) - NOTE_FAILURES)
     return note

@@ -33,6 +33,7 @@ from sqlmodel import Session, select
 from helpdesk_tui.config import MailConfig, Settings, SmtpConfig, mail_config, smtp_config
 from helpdesk_tui.domain.errors import Invalid, NotFound
 from helpdesk_tui.domain.text import clean_line
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services.ticket_core import utcnow
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
@@ -348,9 +349,13 @@ class OutboxRow:
 def list_outbox(store: Store, *, status: str = "all", limit: int = 50) -> list[OutboxRow]:
     """The newest messages first, of one status or all."""
     if status != "all" and status not in STATUSES:
-        raise Invalid(f"unknown outbox status {status!r}: use all, {', '.join(STATUSES)}")
+        raise Invalid(
+            _("unknown outbox status {status!r}: use all, {STATUSES}").format(
+                status=status, STATUSES=", ".join(STATUSES)
+            )
+        )
     if not 1 <= limit <= 10_000:
-        raise Invalid("--limit is 1 to 10000")
+        raise Invalid(_("--limit is 1 to 10000"))
     with store.read() as s:
         q = (
             select(m.Outbox, m.Ticket.key)
@@ -388,7 +393,7 @@ def retry(store: Store, ids: list[int], *, now: datetime | None = None) -> int:
         found = set(s.exec(select(m.Outbox.id).where(m.Outbox.id.in_(ids))).all())
         missing = sorted(set(ids) - found)
         if missing:
-            raise NotFound(f"no outbox message #{missing[0]}")
+            raise NotFound(_("no outbox message #{missing}").format(missing=missing[0]))
         return s.execute(
             update(m.Outbox)
             .where(m.Outbox.id.in_(ids), m.Outbox.status == "failed")

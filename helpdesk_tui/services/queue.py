@@ -19,6 +19,7 @@ from helpdesk_tui.domain.query import parse as parse_query
 from helpdesk_tui.domain.text import clean_line
 from helpdesk_tui.domain.vocab import parse_priority
 from helpdesk_tui.domain.workflow import parse_status
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services import views
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import Catalog, catalog
@@ -233,7 +234,11 @@ def opening(store: Store, q: QueueQuery, *, limit: int = 100) -> tuple[int, list
 
 def _check_sort(q: QueueQuery) -> None:
     if q.sort not in queries.SORTS:
-        raise Invalid(f"unknown sort {q.sort!r}: use one of {', '.join(queries.SORTS)}")
+        raise Invalid(
+            _("unknown sort {sort!r}: use one of {SORTS}").format(
+                sort=q.sort, SORTS=", ".join(queries.SORTS)
+            )
+        )
 
 
 def page(
@@ -248,7 +253,7 @@ def page(
 ) -> list[QueueRow]:
     _check_sort(q)
     if not queries.keyset_ok(q.sort, q.filters) and (after or before):
-        raise Invalid(f"sorting by {q.sort} pages by offset")
+        raise Invalid(_("sorting by {sort} pages by offset").format(sort=q.sort))
     with store.read() as s:
         cat = catalog(store, s)
         rows = queries.page(
@@ -293,7 +298,7 @@ def parse_filters(
         with store.read() as s:
             row = s.exec(select(m.Customer.id).where(m.Customer.code == customer)).first()
         if row is None:
-            raise Invalid(f"unknown customer {customer!r}")
+            raise Invalid(_("unknown customer {customer!r}").format(customer=customer))
         customer_id = row
     return Filters(
         statuses=tuple(parse_status(x).value for x in statuses or ()),
@@ -416,5 +421,5 @@ def agent_tab(store: Store, login: str) -> Tab:
     with store.read() as s:
         agent = s.exec(select(m.Agent).where(m.Agent.login == login)).first()
     if agent is None:
-        raise Invalid(f"no agent with login {login!r}")
+        raise Invalid(_("no agent with login {login!r}").format(login=login))
     return Tab(f"agent:{login}", f"{agent.name}'s work", Scope(assignee_id=agent.id))

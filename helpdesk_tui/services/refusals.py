@@ -39,6 +39,7 @@ from helpdesk_tui.domain import permissions
 from helpdesk_tui.domain.errors import HelpdeskError, NotAllowed
 from helpdesk_tui.domain.permissions import Access
 from helpdesk_tui.domain.text import clean_line
+from helpdesk_tui.i18n import _
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
 
@@ -85,9 +86,11 @@ def _check(store: Store, actor: Actor, action: str, key: str | None, login: str 
     with store.read() as s:  # the one read the check makes
         row = s.execute(_standing(key is not None), params).first()
     if row is None or row.login != actor.login:
-        raise NotAllowed(f"agent {actor.login} no longer exists")
+        raise NotAllowed(_("agent {login} no longer exists").format(login=actor.login))
     if not row.active:
-        raise NotAllowed(f"agent {actor.login} is inactive and can do nothing")
+        raise NotAllowed(
+            _("agent {login} is inactive and can do nothing").format(login=actor.login)
+        )
     on_ticket = key is not None and row.key is not None
     try:
         level = permissions.require(
@@ -98,7 +101,11 @@ def _check(store: Store, actor: Actor, action: str, key: str | None, login: str 
         )
         scoped = level == Access.GROUP and on_ticket
         if scoped and row.assignee_id != actor.id and not row.member:
-            raise NotAllowed(f"{row.key} is in group {row.group}, which {actor.login} is not in")
+            raise NotAllowed(
+                _("{key} is in group {group}, which {login} is not in").format(
+                    key=row.key, group=row.group, login=actor.login
+                )
+            )
     except NotAllowed as exc:
         exc.role = row.role  # type: ignore[attr-defined]  # the role in force, for the record
         raise

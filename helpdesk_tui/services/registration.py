@@ -23,6 +23,7 @@ from helpdesk_tui.domain.sla import BusinessCalendar
 from helpdesk_tui.domain.text import clean, clean_line, contact_search_text, phone_digits
 from helpdesk_tui.domain.vocab import Channel, EventKind, LinkKind, TicketType
 from helpdesk_tui.domain.workflow import Status, check_transition
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services import dispatch, notify
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import (
@@ -112,16 +113,20 @@ def register(
 def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datetime) -> Registered:
     subject = clean_line(new.subject)
     if not subject:
-        raise Invalid("the subject is empty")
+        raise Invalid(_("the subject is empty"))
     if len(subject) > SUBJECT_LIMIT:
         raise Invalid(
-            f"the subject is too long ({len(subject)} characters; at most {SUBJECT_LIMIT})"
+            _("the subject is too long ({subject} characters; at most {SUBJECT_LIMIT})").format(
+                subject=len(subject), SUBJECT_LIMIT=SUBJECT_LIMIT
+            )
         )
     description = clean(new.description)
     if len(description) > DESCRIPTION_LIMIT:
         raise Invalid(
-            f"the description is too long ({len(description):,} characters; "
-            f"at most {DESCRIPTION_LIMIT:,})"
+            _(
+                "the description is too long ({description:,} characters; "
+                "at most {DESCRIPTION_LIMIT:,})"
+            ).format(description=len(description), DESCRIPTION_LIMIT=DESCRIPTION_LIMIT)
         )
     channel = _choice(new.channel, Channel, "channel")
     service = cat.service(new.service)
@@ -131,9 +136,9 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
     urgency = new.urgency if new.urgency is not None else service.default_urgency
     created_at = new.created_at or now
     if created_at.tzinfo is None:
-        raise Invalid("--created-at needs a time zone (like 2026-11-23T10:00+03:00)")
+        raise Invalid(_("--created-at needs a time zone (like 2026-11-23T10:00+03:00)"))
     if created_at > now + timedelta(minutes=5):
-        raise Invalid("--created-at is in the future")
+        raise Invalid(_("--created-at is in the future"))
 
     customer, contact, site, asset = _parties(s, new)
     terms = contracts_of(s, customer)
@@ -157,7 +162,7 @@ def _register(s: Session, cat: Catalog, actor: Actor, new: NewTicket, now: datet
     if new.resolution is not None:
         resolution = clean(new.resolution).strip()
         if not resolution:
-            raise Invalid("a ticket solved on first contact needs the resolution text")
+            raise Invalid(_("a ticket solved on first contact needs the resolution text"))
         check_transition(Status.NEW, Status.RESOLVED, actor.role)
         status = Status.RESOLVED
     resolved_at = now if status == Status.RESOLVED else None
@@ -325,7 +330,11 @@ def _classify(
         lead = f"{customer.name} " if choice.reason.startswith("has ") else f"{customer.name}: "
         warnings.append(f"{lead}{choice.reason}: the default plan {plan.code} applies")
     if priority not in plan.targets:
-        raise Invalid(f"SLA plan {plan.code} has no target for P{priority}")
+        raise Invalid(
+            _("SLA plan {code} has no target for P{priority}").format(
+                code=plan.code, priority=priority
+            )
+        )
     response_s, resolution_s = plan.targets[priority]
     group = dispatch.route_group(
         cat,
@@ -430,13 +439,21 @@ def _link_target(s: Session, new: NewTicket) -> m.Ticket | None:
     if not new.link_to:
         return None
     if new.link_kind not in (LinkKind.CHILD, LinkKind.DUPLICATE):
-        raise Invalid(f"a new call links as child or duplicate, not {new.link_kind!r}")
+        raise Invalid(
+            _("a new call links as child or duplicate, not {link_kind!r}").format(
+                link_kind=new.link_kind
+            )
+        )
     key = normalize_key(new.link_to)
     target = s.exec(select(m.Ticket).where(m.Ticket.key == key)).first()
     if target is None:
-        raise NotFound(f"no ticket {key}")
+        raise NotFound(_("no ticket {key}").format(key=key))
     if not target.is_open:
-        raise Invalid(f"{key} is {target.status}: link only to an open ticket")
+        raise Invalid(
+            _("{key} is {status}: link only to an open ticket").format(
+                key=key, status=target.status
+            )
+        )
     return target
 
 
@@ -445,7 +462,9 @@ def _choice(value: str, enum: type, what: str) -> str:
         return enum(value.strip().lower()).value
     except ValueError:
         raise Invalid(
-            f"unknown {what} {value!r}: use one of {', '.join(e.value for e in enum)}"
+            _("unknown {what} {value!r}: use one of {known}").format(
+                what=what, value=value, known=", ".join(e.value for e in enum)
+            )
         ) from None
 
 
@@ -455,26 +474,32 @@ def _parties(s: Session, new: NewTicket):
     if new.customer:
         customer = s.exec(select(m.Customer).where(m.Customer.code == new.customer)).first()
         if customer is None:
-            raise NotFound(f"unknown customer {new.customer!r}")
+            raise NotFound(_("unknown customer {customer!r}").format(customer=new.customer))
     if new.contact_id is not None:
         contact = s.get(m.Contact, new.contact_id)
         if contact is None:
-            raise NotFound(f"no contact #{new.contact_id}")
+            raise NotFound(_("no contact #{contact_id}").format(contact_id=new.contact_id))
     elif new.contact:
         contact = find_contact(s, new.contact)
     elif new.new_contact is not None:
         contact = _add_contact(s, new.new_contact, customer)
     if contact is not None:
         if customer is not None and contact.customer_id != customer.id:
-            raise Invalid(f"{contact.name} is not a contact of {customer.name}")
+            raise Invalid(
+                _("{name} is not a contact of {name2}").format(
+                    name=contact.name, name2=customer.name
+                )
+            )
         customer = customer or s.get(m.Customer, contact.customer_id)
         site = s.get(m.Site, contact.site_id) if contact.site_id else None
     if new.asset:
         asset = s.exec(select(m.Asset).where(m.Asset.tag == new.asset)).first()
         if asset is None:
-            raise NotFound(f"unknown asset {new.asset!r}")
+            raise NotFound(_("unknown asset {asset!r}").format(asset=new.asset))
         if customer is not None and asset.customer_id != customer.id:
-            raise Invalid(f"asset {asset.tag} does not belong to {customer.name}")
+            raise Invalid(
+                _("asset {tag} does not belong to {name}").format(tag=asset.tag, name=customer.name)
+            )
         customer = customer or s.get(m.Customer, asset.customer_id)
         if asset.site_id:
             site = s.get(m.Site, asset.site_id)
@@ -489,37 +514,48 @@ def find_contact(s: Session, text: str) -> m.Contact:
     else:
         digits = phone_digits(value)
         if len(digits) < 5:
-            raise Invalid(f"not an e-mail or a phone number: {text!r}")
+            raise Invalid(_("not an e-mail or a phone number: {text!r}").format(text=text))
         found = s.exec(select(m.Contact).where(m.Contact.phone_digits == digits)).all()
     if not found:
-        raise NotFound(f"no contact with {'e-mail' if '@' in value else 'phone'} {text.strip()!r}")
+        missing = (
+            _("no contact with e-mail {text!r}")
+            if "@" in value
+            else _("no contact with phone {text!r}")
+        )
+        raise NotFound(missing.format(text=text.strip()))
     if len(found) > 1:
-        raise Invalid(f"{len(found)} contacts share {text.strip()!r}: give --contact-id")
+        raise Invalid(
+            _("{found} contacts share {strip!r}: give --contact-id").format(
+                found=len(found), strip=text.strip()
+            )
+        )
     return found[0]
 
 
 def _add_contact(s: Session, new: NewContact, customer: m.Customer | None) -> m.Contact:
     name = clean_line(new.name)
     if not name:
-        raise Invalid("the new contact's name is empty")
+        raise Invalid(_("the new contact's name is empty"))
     if new.customer:
         customer = s.exec(select(m.Customer).where(m.Customer.code == new.customer)).first()
         if customer is None:
-            raise NotFound(f"unknown customer {new.customer!r}")
+            raise NotFound(_("unknown customer {customer!r}").format(customer=new.customer))
     if customer is None:
-        raise Invalid("a new contact needs a customer (--customer CODE)")
+        raise Invalid(_("a new contact needs a customer (--customer CODE)"))
     email = clean_line(new.email).lower()
     if email and "@" not in email:
-        raise Invalid(f"not an e-mail address: {new.email!r}")
+        raise Invalid(_("not an e-mail address: {email!r}").format(email=new.email))
     if not email and not phone_digits(new.phone):
-        raise Invalid("a new contact needs a phone or an e-mail")
+        raise Invalid(_("a new contact needs a phone or an e-mail"))
     site = None
     if new.site:
         site = s.exec(
             select(m.Site).where(m.Site.customer_id == customer.id, m.Site.code == new.site)
         ).first()
         if site is None:
-            raise NotFound(f"unknown site {new.site!r} of {customer.code}")
+            raise NotFound(
+                _("unknown site {site!r} of {code}").format(site=new.site, code=customer.code)
+            )
     phone = clean_line(new.phone)
     contact = m.Contact(
         customer_id=customer.id,

@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 
 from helpdesk_tui.domain.errors import Invalid
-from helpdesk_tui.i18n import N_
+from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.services.refusals import require
@@ -121,11 +121,11 @@ def period(
         start_day = date.fromisoformat(text_from) if text_from else today.replace(day=1)
         end_day = date.fromisoformat(text_to) if text_to else today + timedelta(days=1)
     except ValueError as exc:
-        raise Invalid(f"dates are YYYY-MM-DD: {exc}") from None
+        raise Invalid(_("dates are YYYY-MM-DD: {exc}").format(exc=exc)) from None
     if end_day <= start_day:
-        raise Invalid("--to must be after --from")
+        raise Invalid(_("--to must be after --from"))
     if (end_day - start_day).days > 3700:
-        raise Invalid("a report spans at most ten years")
+        raise Invalid(_("a report spans at most ten years"))
     return (
         datetime.combine(start_day, time(), tzinfo=tz),
         datetime.combine(end_day, time(), tzinfo=tz),
@@ -146,7 +146,7 @@ def report(
     if actor is not None:
         require(store, actor, "report.view")
     if by not in BY:
-        raise Invalid(f"--by is one of {', '.join(BY)}, not {by!r}")
+        raise Invalid(_("--by is one of {BY}, not {by!r}").format(BY=", ".join(BY), by=by))
     now = now or utcnow()
     cat = catalog(store)
     tz_name = cat.calendar_of(cat.plan_for(None)).spec.timezone

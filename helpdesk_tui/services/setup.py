@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from helpdesk_tui.config import Settings
 from helpdesk_tui.domain.errors import Invalid
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import forget
 from helpdesk_tui.services.refusals import require
@@ -24,7 +25,7 @@ def reference_dir() -> Path:
     for candidate in (package / "_data", package.parent / "data"):
         if candidate.is_dir():
             return candidate
-    raise Invalid("the reference data directory is missing: give one to `helpdesk data load`")
+    raise Invalid(_("the reference data directory is missing: give one to `helpdesk data load`"))
 
 
 def open_checked(settings: Settings, *, migrate: bool = True, url: str | None = None) -> Store:

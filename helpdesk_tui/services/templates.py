@@ -16,7 +16,7 @@ from sqlmodel import select
 from helpdesk_tui.domain.errors import Conflict, Invalid, NotFound
 from helpdesk_tui.domain.placeholders import fill, problems
 from helpdesk_tui.domain.text import clean, clean_line
-from helpdesk_tui.i18n import localized
+from helpdesk_tui.i18n import _, localized
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.services.notify import placeholder_values
@@ -45,7 +45,7 @@ def for_ticket(
         cat = catalog(store, s)
         t = s.exec(select(m.Ticket).where(m.Ticket.key == normalize_key(key))).first()
         if t is None:
-            raise NotFound(f"no ticket {normalize_key(key)}")
+            raise NotFound(_("no ticket {key}").format(key=normalize_key(key)))
         service = cat.services[t.service_id].code
         line = cat.lines[t.line_id].code
         contact = s.get(m.Contact, t.contact_id) if t.contact_id else None
@@ -225,7 +225,7 @@ def get(store: Store, actor: Actor, code: str) -> TemplateRow:
     with store.read() as s:
         row = s.exec(select(m.Template).where(m.Template.code == clean_line(code))).first()
         if row is None:
-            raise NotFound(f"no template {clean_line(code)!r}")
+            raise NotFound(_("no template {code!r}").format(code=clean_line(code)))
         return _row(row)
 
 
@@ -234,7 +234,11 @@ def _codes(values: tuple[str, ...], known: set[str], what: str) -> list[str]:
     for value in values:
         code = clean_line(value)
         if code and code not in known:
-            raise Invalid(f"unknown {what} {code!r} (known: {', '.join(sorted(known))})")
+            raise Invalid(
+                _("unknown {what} {code!r} (known: {known})").format(
+                    what=what, code=code, known=", ".join(sorted(known))
+                )
+            )
         if code and code not in out:
             out.append(code)
     return out
@@ -245,24 +249,38 @@ def validate(store: Store, data: TemplateInput) -> TemplateInput:
     code = clean_line(data.code).lower()
     if not _CODE.fullmatch(code):
         raise Invalid(
-            f"bad code {code!r}: lower-case letters, digits and dashes, "
-            "at most 64 (printer-paper-en)"
+            _(
+                "bad code {code!r}: lower-case letters, digits and dashes, "
+                "at most 64 (printer-paper-en)"
+            ).format(code=code)
         )
     name = clean_line(data.name)
     if not name or len(name) > 200:
-        raise Invalid("the name is empty" if not name else "the name is too long (at most 200)")
+        raise Invalid(
+            _("the name is empty") if not name else _("the name is too long (at most 200)")
+        )
     if data.kind not in KINDS:
-        raise Invalid(f"unknown kind {data.kind!r}: use {', '.join(KINDS)}")
+        raise Invalid(
+            _("unknown kind {kind!r}: use {KINDS}").format(kind=data.kind, KINDS=", ".join(KINDS))
+        )
     if data.language not in LANGUAGES:
-        raise Invalid(f"unknown language {data.language!r}: use {' or '.join(LANGUAGES)}")
+        raise Invalid(
+            _("unknown language {language!r}: use {LANGUAGES}").format(
+                language=data.language, LANGUAGES=" or ".join(LANGUAGES)
+            )
+        )
     subject = clean_line(data.subject)
     if len(subject) > 500:
-        raise Invalid("the subject is too long (at most 500)")
+        raise Invalid(_("the subject is too long (at most 500)"))
     body = clean(data.body)
     if not body.strip():
-        raise Invalid("the body is empty")
+        raise Invalid(_("the body is empty"))
     if len(body) > BODY_MAX:
-        raise Invalid(f"the body is too long ({len(body):,} characters; at most {BODY_MAX:,})")
+        raise Invalid(
+            _("the body is too long ({body:,} characters; at most {BODY_MAX:,})").format(
+                body=len(body), BODY_MAX=BODY_MAX
+            )
+        )
     for where, text in (("subject", subject), ("body", body)):
         found = problems(text)
         if found:
@@ -301,14 +319,20 @@ def save(
             select(m.Template).where(m.Template.code == clean_data.code).with_for_update()
         ).first()
         if new and row is not None:
-            raise Invalid(f"a template {clean_data.code!r} exists already: choose another code")
+            raise Invalid(
+                _("a template {code!r} exists already: choose another code").format(
+                    code=clean_data.code
+                )
+            )
         if not new:
             if row is None:
-                raise NotFound(f"no template {clean_data.code!r}")
+                raise NotFound(_("no template {code!r}").format(code=clean_data.code))
             if expected_updated_at is not None and row.updated_at != expected_updated_at:
                 raise Conflict(
-                    f"template {row.code!r} was changed by somebody else while you edited it; "
-                    "nothing was saved (your text is still in the editor)"
+                    _(
+                        "template {code!r} was changed by somebody else while you edited it; "
+                        "nothing was saved (your text is still in the editor)"
+                    ).format(code=row.code)
                 )
             if row.updated_at is not None and now <= row.updated_at:
                 now = row.updated_at + timedelta(microseconds=1)

@@ -5,6 +5,12 @@ the version the person was looking at (`expected_version`): a save over a newer 
 is refused with a conflict naming who changed what. Each is `@guarded` by its action in
 `domain/permissions.py`: the actor's standing and role are checked before anything is
 read, and every refusal is audited (`services/refusals.py`).
+
+Languages: the messages returned and raised are in the language in force (`_()`), for the
+person reading them now. Words written into the timeline (a pause's reason, "Resumed
+after 2h 05m…") are recorded in the language in force when written and stay so: the
+timeline is a record, like the agents' own notes; the screens translate only the words
+they add around it (the event's kind, its status, its time).
 """
 
 from __future__ import annotations
@@ -23,10 +29,10 @@ from helpdesk_tui.domain.pauses import describe as describe_pause
 from helpdesk_tui.domain.pauses import parse_reason
 from helpdesk_tui.domain.placeholders import fill
 from helpdesk_tui.domain.priority import priority_of
-from helpdesk_tui.domain.sla import format_duration
 from helpdesk_tui.domain.text import clean
-from helpdesk_tui.domain.vocab import EventKind, LinkKind, Role
+from helpdesk_tui.domain.vocab import EventKind, LinkKind, Role, link_label, status_label
 from helpdesk_tui.domain.workflow import PAUSED, Status, check_transition, parse_status
+from helpdesk_tui.i18n import _, format_duration
 from helpdesk_tui.services import notify
 from helpdesk_tui.services.agents import CUSTOMER_ACTOR, Actor
 from helpdesk_tui.services.catalog import Catalog, catalog
@@ -199,7 +205,7 @@ def _record_pause(
                 started_by_id=actor.id,
             )
         )
-        return "Paused: " + describe_pause(code, words, pause_reasons(s))
+        return _("Paused: {why}").format(why=describe_pause(code, words, pause_reasons(s)))
     if before is not None and after is None:
         cal = cat.calendar_of(cat.plan_for(t.sla_plan_id))
         row = s.exec(
@@ -213,8 +219,20 @@ def _record_pause(
             row.ended_at, row.ended_by_id = now, actor.id
             row.business_s, row.wall_s = business, wall
             s.add(row)
-        return f"Resumed after {format_duration(business)} business ({format_duration(wall)} wall)"
+        return _("Resumed after {business} business ({wall} wall)").format(
+            business=format_duration(business), wall=format_duration(wall)
+        )
     return ""
+
+
+def moved_message(key: str, new: Status) -> str:
+    """What a status change tells the agent: "HD-1 is in progress", "HD-1 waits for the
+    customer"."""
+    if new == Status.WAITING_CUSTOMER:
+        return _("{key} waits for the customer").format(key=key)
+    if new == Status.WAITING_VENDOR:
+        return _("{key} waits for the vendor").format(key=key)
+    return _("{key} is {status}").format(key=key, status=status_label(new))
 
 
 def _with_words(body: str, words: str) -> str:
@@ -251,24 +269,30 @@ def take(
     """Take an unassigned ticket. Of two agents racing, one wins; the other is told who."""
     now = now or utcnow()
     with editing(store, actor, key, None) as (s, cat, t):
-        require_open(t, "take it")
+        require_open(t, _("take it"))
         if t.assignee_id is not None:
             holder = s.get(m.Agent, t.assignee_id)
             if holder.id == actor.id:
-                raise Conflict(f"{t.key} is already yours")
-            raise Conflict(f"{t.key} is already taken by {holder.login} ({holder.name})")
+                raise Conflict(_("{key} is already yours").format(key=t.key))
+            raise Conflict(
+                _("{key} is already taken by {login} ({name})").format(
+                    key=t.key, login=holder.login, name=holder.name
+                )
+            )
         if expected_version is not None and t.version != expected_version:
             load_for_update(s, key, expected_version)  # raises the conflict with details
         if actor.role == Role.ENGINEER and t.group_id not in actor.group_ids:
             raise NotAllowed(
-                f"{t.key} is in group {cat.groups[t.group_id].code}, which {actor.login} is not in"
+                _("{key} is in group {code}, which {login} is not in").format(
+                    key=t.key, code=cat.groups[t.group_id].code, login=actor.login
+                )
             )
         values: dict[str, Any] = {"assignee_id": actor.id}
         if t.status in (Status.NEW, Status.REOPENED):
             check_transition(t.status, Status.ASSIGNED, actor.role)
             values["status"] = Status.ASSIGNED.value
         event = apply(s, actor, t, EventKind.TAKEN, values, now=now)
-        return changed_result(s, t, event, f"{t.key} is yours")
+        return changed_result(s, t, event, _("{key} is yours").format(key=t.key))
 
 
 @guarded("ticket.assign")
@@ -286,36 +310,43 @@ def assign(
     it to another group of the same line. Engineers hand over only within their group."""
     now = now or utcnow()
     with editing(store, actor, key, expected_version) as (s, cat, t):
-        require_open(t, "assign it")
+        require_open(t, _("assign it"))
         values: dict[str, Any] = {}
         target_group = cat.groups[t.group_id]
         if group is not None:
             target_group = cat.group(group)
             if target_group.id != t.group_id:
                 if actor.role == Role.ENGINEER:
-                    raise NotAllowed("an engineer moves tickets between groups by escalating")
+                    raise NotAllowed(_("an engineer moves tickets between groups by escalating"))
                 if target_group.line_id != t.line_id:
                     raise Invalid(
-                        f"{target_group.code} is on line {target_group.line_code}: "
-                        "use escalate to change lines"
+                        _("{code} is on line {line_code}: use escalate to change lines").format(
+                            code=target_group.code, line_code=target_group.line_code
+                        )
                     )
                 values["group_id"] = target_group.id
         agent = None
         if login:
             agent = s.exec(select(m.Agent).where(m.Agent.login == login)).first()
             if agent is None:
-                raise NotFound(f"no agent with login {login!r}")
+                raise NotFound(_("no agent with login {login!r}").format(login=login))
             if not agent.active:
-                raise Invalid(f"agent {login} is inactive")
+                raise Invalid(_("agent {login} is inactive").format(login=login))
             member = s.exec(
                 select(m.Membership).where(
                     m.Membership.agent_id == agent.id, m.Membership.group_id == target_group.id
                 )
             ).first()
             if member is None:
-                raise Invalid(f"{login} is not in group {target_group.code}")
+                raise Invalid(
+                    _("{login} is not in group {code}").format(login=login, code=target_group.code)
+                )
         if actor.role == Role.ENGINEER and t.group_id not in actor.group_ids:
-            raise NotAllowed(f"{actor.login} is not in group {target_group.code}")
+            raise NotAllowed(
+                _("{login} is not in group {code}").format(
+                    login=actor.login, code=target_group.code
+                )
+            )
         values["assignee_id"] = agent.id if agent else None
         if agent and t.status in (Status.NEW, Status.REOPENED):
             check_transition(t.status, Status.ASSIGNED, actor.role)
@@ -324,11 +355,17 @@ def assign(
             check_transition(t.status, Status.NEW, actor.role)
             values["status"] = Status.NEW.value
         if all(getattr(t, k) == v for k, v in values.items()):
-            raise Invalid(f"{t.key} is already {'with ' + login if login else 'unassigned'}")
+            already = (
+                _("{key} is already with {login}") if login else _("{key} is already unassigned")
+            )
+            raise Invalid(already.format(key=t.key, login=login))
         event = apply(s, actor, t, EventKind.ASSIGNED, values, now=now)
         if agent is not None and agent.id != actor.id:
             notify.notify_agent(s, cat, t, agent, "assigned", now=now)
-        return changed_result(s, t, event, f"{t.key} → {login or 'queue ' + target_group.code}")
+        went = _("{key} → {login}") if login else _("{key} → queue {group}")
+        return changed_result(
+            s, t, event, went.format(key=t.key, login=login, group=target_group.code)
+        )
 
 
 @guarded("ticket.reassign")
@@ -347,18 +384,22 @@ def reassign_to_agent(
     with store.read() as s:
         agent = s.exec(select(m.Agent).where(m.Agent.login == login)).first()
         if agent is None:
-            raise NotFound(f"no agent with login {login!r}")
+            raise NotFound(_("no agent with login {login!r}").format(login=login))
         groups = set(
             s.exec(select(m.Membership.group_id).where(m.Membership.agent_id == agent.id)).all()
         )
         ticket = s.exec(select(m.Ticket).where(m.Ticket.key == normalize_key(key))).first()
         if ticket is None:
-            raise NotFound(f"no ticket {normalize_key(key)}")
+            raise NotFound(_("no ticket {key}").format(key=normalize_key(key)))
     if ticket.group_id in groups:
         return assign(store, actor, key, login, expected_version=expected_version, now=now)
     same_line = [g for g in groups if g in cat.groups and cat.groups[g].line_id == ticket.line_id]
     if not same_line:
-        raise Invalid(f"{login} works on another line: escalate {ticket.key} instead")
+        raise Invalid(
+            _("{login} works on another line: escalate {key} instead").format(
+                login=login, key=ticket.key
+            )
+        )
     return assign(
         store,
         actor,
@@ -427,7 +468,9 @@ def _move(
     now = now or utcnow()
     with editing(store, actor, key, expected_version) as (s, cat, t):
         if t.status == new:
-            raise Invalid(f"{t.key} is already {new.value}")
+            raise Invalid(
+                _("{key} is already {status}").format(key=t.key, status=status_label(new))
+            )
         check_transition(t.status, new, actor.role)
         why = None
         if reason is not None and new in PAUSED:
@@ -440,10 +483,10 @@ def _move(
             values["assignee_id"] = None  # handed back to the queue
         if new == Status.CANCELLED:
             values.update(due_at=None, next_alert_at=None, closed_at=now)
-        body = require_text(note, "the note") if note.strip() else ""
+        body = require_text(note, _("the note")) if note.strip() else ""
         body = _with_words(body, _record_pause(s, cat, t, actor, values, now, why))
         event = apply(s, actor, t, EventKind.STATUS, values, now=now, body=body)
-        return changed_result(s, t, event, f"{t.key} is {new.value.replace('_', ' ')}")
+        return changed_result(s, t, event, moved_message(t.key, new))
 
 
 @guarded("ticket.resolve")
@@ -464,7 +507,7 @@ def resolve(
     A mass incident's open children are resolved with it unless `cascade` is False (the
     caller then runs `mass_incident.cascade` itself, with a progress bar)."""
     now = now or utcnow()
-    text = require_text(resolution, "the resolution")
+    text = require_text(resolution, _("the resolution"))
     with editing(store, actor, key, expected_version) as (s, cat, t):
         check_transition(t.status, Status.RESOLVED, actor.role)
         if fill_in:
@@ -508,13 +551,18 @@ def resolve(
         if template:
             count_template_use(s, template)
         notify.notify_customer(s, cat, t, "resolved", now=now, body=text, agent_name=actor.name)
-        result = changed_result(s, t, event, f"{t.key} resolved; the customer is asked to confirm")
+        result = changed_result(
+            s, t, event, _("{key} resolved; the customer is asked to confirm").format(key=t.key)
+        )
         parent = cascade and _has_children(s, t.id)
     if parent:  # a mass incident: its open children go with it, each its own change
         from helpdesk_tui.services import mass_incident
 
         went = mass_incident.cascade(store, actor, result.key, text, now=now)
-        result = replace(result, message=f"{result.message}; {went.describe()}")
+        result = replace(
+            result,
+            message=_("{done}; {cascade}").format(done=result.message, cascade=went.describe()),
+        )
     return result
 
 
@@ -548,12 +596,16 @@ def confirm(
     """The customer confirms the resolution (by mail, or an agent on their behalf): closed."""
     now = now or utcnow()
     if rating is not None and not 1 <= rating <= 5:
-        raise Invalid("a rating is 1 to 5")
+        raise Invalid(_("a rating is 1 to 5"))
     if rating is not None:
         require(store, actor, "ticket.rate", key=key)  # a rating is the customer's word
     with editing(store, actor, key, expected_version) as (s, cat, t):
         if t.status != Status.RESOLVED:
-            raise NotAllowed(f"{t.key} is {t.status}: only a resolved ticket can be confirmed")
+            raise NotAllowed(
+                _("{key} is {status}: only a resolved ticket can be confirmed").format(
+                    key=t.key, status=status_label(t.status)
+                )
+            )
         check_transition(t.status, Status.CLOSED, actor.role)
         values: dict[str, Any] = {
             "status": Status.CLOSED.value,
@@ -564,7 +616,7 @@ def confirm(
             values["satisfaction"] = rating
         event = apply(s, actor, t, EventKind.CONFIRMED, values, now=now)
         notify.notify_customer(s, cat, t, "closed", now=now)
-        return changed_result(s, t, event, f"{t.key} confirmed and closed")
+        return changed_result(s, t, event, _("{key} confirmed and closed").format(key=t.key))
 
 
 @guarded("ticket.rate")
@@ -579,16 +631,22 @@ def rate(
     """A satisfaction rating that arrives after the ticket closed (by itself, or on a
     confirmation without one): recorded, not lost. A resolved ticket is confirmed instead."""
     if not 1 <= rating <= 5:
-        raise Invalid("a rating is 1 to 5")
+        raise Invalid(_("a rating is 1 to 5"))
     now = now or utcnow()
     with editing(store, actor, key, None) as (s, _cat, t):
         if t.status == Status.RESOLVED:
             pass
         elif t.status != Status.CLOSED:
-            raise NotAllowed(f"{t.key} is {t.status}: ratings are for closed tickets")
+            raise NotAllowed(
+                _("{key} is {status}: ratings are for closed tickets").format(
+                    key=t.key, status=status_label(t.status)
+                )
+            )
         else:
             event = apply(s, actor, t, EventKind.RATED, {"satisfaction": rating}, now=now)
-            return changed_result(s, t, event, f"{t.key} rated {rating}")
+            return changed_result(
+                s, t, event, _("{key} rated {rating}").format(key=t.key, rating=rating)
+            )
     return confirm(store, actor, key, rating=rating, now=now)
 
 
@@ -606,7 +664,11 @@ def close(
     now = now or utcnow()
     with editing(store, actor, key, expected_version) as (s, cat, t):
         if t.status != Status.RESOLVED:
-            raise NotAllowed(f"{t.key} is {t.status}: resolve it first (or cancel it)")
+            raise NotAllowed(
+                _("{key} is {status}: resolve it first (or cancel it)").format(
+                    key=t.key, status=status_label(t.status)
+                )
+            )
         check_transition(t.status, Status.CLOSED, actor.role)
         event = apply(
             s,
@@ -617,7 +679,7 @@ def close(
             now=now,
         )
         notify.notify_customer(s, cat, t, "closed", now=now)
-        return changed_result(s, t, event, f"{t.key} closed")
+        return changed_result(s, t, event, _("{key} closed").format(key=t.key))
 
 
 @guarded("ticket.reopen")
@@ -633,7 +695,7 @@ def reopen(
     """Reopen a resolved ticket (counted). The time it spent resolved does not count
     against the resolution clock."""
     now = now or utcnow()
-    text = require_text(reason, "the reason for reopening")
+    text = require_text(reason, _("the reason for reopening"))
     with editing(store, actor, key, expected_version) as (s, cat, t):
         return _reopen(s, cat, t, actor, text, now)
 
@@ -679,7 +741,7 @@ def _reopen(
     event = apply(
         s, actor, t, EventKind.REOPENED, values, now=now, body=text, public=actor.kind == "customer"
     )
-    return changed_result(s, t, event, f"{t.key} reopened")
+    return changed_result(s, t, event, _("{key} reopened").format(key=t.key))
 
 
 # -- words ------------------------------------------------------------------------------------
@@ -700,10 +762,14 @@ def reply(
     """A public reply to the customer: mailed, and the first one answers the response clock.
     `fill_in`: the body's `{{…}}` placeholders are filled for this ticket."""
     now = now or utcnow()
-    text = require_text(body, "the reply")
+    text = require_text(body, _("the reply"))
     with editing(store, actor, key, expected_version) as (s, cat, t):
         if t.status in (Status.CLOSED, Status.CANCELLED):
-            raise NotAllowed(f"{t.key} is {t.status}: reopen it to reply")
+            raise NotAllowed(
+                _("{key} is {status}: reopen it to reply").format(
+                    key=t.key, status=status_label(t.status)
+                )
+            )
         if fill_in:
             text = _filled(s, cat, t, actor, text)
         values: dict[str, Any] = {}
@@ -723,7 +789,7 @@ def reply(
         if template:
             count_template_use(s, template)
         notify.notify_customer(s, cat, t, "reply", now=now, body=text, agent_name=actor.name)
-        return changed_result(s, t, event, f"reply sent on {t.key}")
+        return changed_result(s, t, event, _("reply sent on {key}").format(key=t.key))
 
 
 @guarded("ticket.note")
@@ -738,22 +804,24 @@ def note(
 ) -> Changed:
     """An internal note: never mailed, never shown to the customer."""
     now = now or utcnow()
-    text = require_text(body, "the note")
+    text = require_text(body, _("the note"))
     with editing(store, actor, key, expected_version) as (s, _cat, t):
         event = apply(s, actor, t, EventKind.NOTE, {}, now=now, body=text, public=False)
-        return changed_result(s, t, event, f"note added to {t.key}")
+        return changed_result(s, t, event, _("note added to {key}").format(key=t.key))
 
 
 def customer_reply(store: Store, key: str, body: str, *, now: datetime | None = None) -> Changed:
     """The customer wrote: a resolved ticket reopens (counted), a waiting one resumes."""
     now = now or utcnow()
-    text = require_text(body, "the customer's message")
+    text = require_text(body, _("the customer's message"))
     actor = CUSTOMER_ACTOR
     with editing(store, actor, key, None) as (s, cat, t):
         if t.status == Status.RESOLVED:
             return _reopen(s, cat, t, actor, text, now)
         if t.status in (Status.CLOSED, Status.CANCELLED):
-            raise NotAllowed(f"{t.key} is {t.status}")
+            raise NotAllowed(
+                _("{key} is {status}").format(key=t.key, status=status_label(t.status))
+            )
         values: dict[str, Any] = {}
         if t.status == Status.WAITING_CUSTOMER:
             values = _status_values(cat, t, Status.IN_PROGRESS, now)
@@ -761,7 +829,7 @@ def customer_reply(store: Store, key: str, body: str, *, now: datetime | None = 
         event = apply(
             s, actor, t, EventKind.CUSTOMER_REPLY, values, now=now, body=text, public=True
         )
-        return changed_result(s, t, event, f"customer replied on {t.key}")
+        return changed_result(s, t, event, _("customer replied on {key}").format(key=t.key))
 
 
 # -- priority, time, links ----------------------------------------------------------------------
@@ -782,10 +850,14 @@ def change_priority(
     """New impact/urgency → new priority → deadlines recomputed from the time already used."""
     now = now or utcnow()
     with editing(store, actor, key, expected_version) as (s, cat, t):
-        require_open(t, "change its priority")
+        require_open(t, _("change its priority"))
         priority = priority_of(cat.matrix, impact, urgency)
         if (impact, urgency) == (t.impact, t.urgency):
-            raise Invalid(f"{t.key} already has impact {impact} and urgency {urgency}")
+            raise Invalid(
+                _("{key} already has impact {impact} and urgency {urgency}").format(
+                    key=t.key, impact=impact, urgency=urgency
+                )
+            )
         plan = cat.plan_for(t.sla_plan_id)
         response_s, resolution_s = plan.targets[priority]
         update_s = plan.update_target(priority)
@@ -807,9 +879,11 @@ def change_priority(
                 update_target_s=update_s,
             )
         )
-        body = require_text(reason, "the reason") if reason.strip() else ""
+        body = require_text(reason, _("the reason")) if reason.strip() else ""
         event = apply(s, actor, t, EventKind.PRIORITY, values, now=now, body=body)
-        return changed_result(s, t, event, f"{t.key} is P{priority}")
+        return changed_result(
+            s, t, event, _("{key} is P{priority}").format(key=t.key, priority=priority)
+        )
 
 
 @guarded("ticket.time")
@@ -825,7 +899,7 @@ def log_time(
 ) -> Changed:
     now = now or utcnow()
     if not 1 <= minutes <= 24 * 60:
-        raise Invalid("time spent is 1 to 1440 minutes at a time")
+        raise Invalid(_("time spent is 1 to 1440 minutes at a time"))
     with editing(store, actor, key, expected_version) as (s, _cat, t):
         event = apply(
             s,
@@ -836,7 +910,9 @@ def log_time(
             now=now,
             body=clean(note).strip(),
         )
-        return changed_result(s, t, event, f"{minutes} min logged on {t.key}")
+        return changed_result(
+            s, t, event, _("{minutes} min logged on {key}").format(minutes=minutes, key=t.key)
+        )
 
 
 @guarded("ticket.link")
@@ -855,14 +931,16 @@ def link(
     try:
         link_kind = LinkKind(kind.strip().lower())
     except ValueError:
-        raise Invalid(f"unknown link {kind!r}: use duplicate, child or related") from None
+        raise Invalid(
+            _("unknown link {kind!r}: use duplicate, child or related").format(kind=kind)
+        ) from None
     other_key = normalize_key(other)
     with editing(store, actor, key, expected_version) as (s, _cat, t):
         if other_key == t.key:
-            raise Invalid("a ticket cannot be linked to itself")
+            raise Invalid(_("a ticket cannot be linked to itself"))
         target = s.exec(select(m.Ticket).where(m.Ticket.key == other_key)).first()
         if target is None:
-            raise NotFound(f"no ticket {other_key}")
+            raise NotFound(_("no ticket {other_key}").format(other_key=other_key))
         exists = s.exec(
             select(m.TicketLink).where(
                 m.TicketLink.ticket_id == t.id,
@@ -871,11 +949,19 @@ def link(
             )
         ).first()
         if exists:
-            raise Invalid(f"{t.key} is already linked to {other_key} as {link_kind.value}")
+            raise Invalid(
+                _("{key} is already linked to {other_key} as {kind}").format(
+                    key=t.key, other_key=other_key, kind=link_label(link_kind)
+                )
+            )
         values: dict[str, Any] = {}
         if link_kind == LinkKind.CHILD:
             if target.parent_id is not None:
-                raise Invalid(f"{other_key} is itself a child; link to its parent")
+                raise Invalid(
+                    _("{other_key} is itself a child; link to its parent").format(
+                        other_key=other_key
+                    )
+                )
             values["parent_id"] = target.id
         s.add(
             m.TicketLink(
@@ -889,4 +975,11 @@ def link(
         event = apply(
             s, actor, t, EventKind.LINKED, values, now=now, body=f"{link_kind.value} {other_key}"
         )
-        return changed_result(s, t, event, f"{t.key} linked to {other_key} ({link_kind.value})")
+        return changed_result(
+            s,
+            t,
+            event,
+            _("{key} linked to {other_key} ({kind})").format(
+                key=t.key, other_key=other_key, kind=link_label(link_kind)
+            ),
+        )

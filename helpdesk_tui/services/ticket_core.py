@@ -18,8 +18,9 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
 
 from helpdesk_tui.domain.errors import Conflict, Invalid, NotAllowed, NotFound
-from helpdesk_tui.domain.vocab import Role
+from helpdesk_tui.domain.vocab import Role, event_label
 from helpdesk_tui.domain.workflow import OPEN, RULE, Status
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.changes import announce
@@ -37,7 +38,9 @@ def normalize_key(key: str) -> str:
     if value.isdigit():
         return f"{PREFIX}-{value}"
     if not value.startswith(PREFIX + "-") or not value[len(PREFIX) + 1 :].isdigit():
-        raise Invalid(f"not a ticket key: {key!r} (like {PREFIX}-1042)")
+        raise Invalid(
+            _("not a ticket key: {key!r} (like {PREFIX}-1042)").format(key=key, PREFIX=PREFIX)
+        )
     return value
 
 
@@ -61,16 +64,22 @@ class TicketConflict(Conflict):
 
 def describe_conflict(key: str, seen: list[ChangeSeen]) -> str:
     if not seen:
-        return f"{key} was changed by somebody else meanwhile; reload it. Nothing was saved."
+        return _(
+            "{key} was changed by somebody else meanwhile; reload it. Nothing was saved."
+        ).format(key=key)
     parts = []
     for change in seen:
         fields = ", ".join(
             f"{name}: {_short(before)} → {_short(after)}"
             for name, (before, after) in list(change.changes.items())[:3]
         )
-        what = f"{change.kind} ({fields})" if fields else change.kind
-        parts.append(f"{change.actor} at {change.at.astimezone():%H:%M}: {what}")  # local time
-    return f"{key} was changed meanwhile by {'; '.join(parts)}. Nothing was saved; reload it."
+        kind = event_label(change.kind)
+        what = f"{kind} ({fields})" if fields else kind
+        at = f"{change.at.astimezone():%H:%M}"  # local time
+        parts.append(_("{who} at {time}: {what}").format(who=change.actor, time=at, what=what))
+    return _("{key} was changed meanwhile by {changes}. Nothing was saved; reload it.").format(
+        key=key, changes="; ".join(parts)
+    )
 
 
 def _short(value: Any) -> str:
@@ -89,7 +98,7 @@ def load_for_update(session: Session, key: str, expected_version: int | None = N
     key = normalize_key(key)
     ticket = session.exec(select(m.Ticket).where(m.Ticket.key == key).with_for_update()).first()
     if ticket is None:
-        raise NotFound(f"no ticket {key}")
+        raise NotFound(_("no ticket {key}").format(key=key))
     session.expunge(ticket)
     if expected_version is not None and ticket.version != expected_version:
         raise TicketConflict(key, changes_since(session, ticket.id, expected_version))
@@ -118,12 +127,20 @@ def check_scope(actor: Actor, ticket: m.Ticket, group_code: str) -> None:
         return
     if ticket.assignee_id == actor.id or ticket.group_id in actor.group_ids:
         return
-    raise NotAllowed(f"{ticket.key} is in group {group_code}, which {actor.login} is not in")
+    raise NotAllowed(
+        _("{key} is in group {group_code}, which {login} is not in").format(
+            key=ticket.key, group_code=group_code, login=actor.login
+        )
+    )
 
 
 def require_open(ticket: m.Ticket, doing: str) -> None:
     if ticket.status not in OPEN:
-        raise NotAllowed(f"{ticket.key} is {ticket.status}: cannot {doing}")
+        raise NotAllowed(
+            _("{key} is {status}: cannot {doing}").format(
+                key=ticket.key, status=ticket.status, doing=doing
+            )
+        )
 
 
 # -- writing ----------------------------------------------------------------------------
@@ -316,9 +333,13 @@ def require_text(text: str | None, what: str, *, limit: int = 100_000) -> str:
 
     value = clean(text or "")
     if not value.strip():
-        raise Invalid(f"{what} is empty")
+        raise Invalid(_("{what} is empty").format(what=what))
     if len(value) > limit:
-        raise Invalid(f"{what} is too long ({len(value):,} characters; the limit is {limit:,})")
+        raise Invalid(
+            _("{what} is too long ({value:,} characters; the limit is {limit:,})").format(
+                what=what, value=len(value), limit=limit
+            )
+        )
     return value
 
 
@@ -326,6 +347,6 @@ def count_template_use(session: Session, code: str) -> None:
     """Count one use of a template (the picker ranks by use)."""
     row = session.exec(select(m.Template).where(m.Template.code == code)).first()
     if row is None:
-        raise NotFound(f"unknown template {code!r}")
+        raise NotFound(_("unknown template {code!r}").format(code=code))
     row.use_count += 1
     session.add(row)

@@ -13,6 +13,7 @@ from helpdesk_tui.domain.errors import Invalid, NotFound
 from helpdesk_tui.domain.pauses import describe
 from helpdesk_tui.domain.vocab import parse_priority, priority_label
 from helpdesk_tui.domain.workflow import OPEN, parse_status
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import Catalog, catalog
 from helpdesk_tui.services.contract_plans import contracts_of, plan_choice
@@ -289,9 +290,9 @@ def pauses_of(session: Session, ticket_id: int, limit: int = 50) -> tuple[PauseV
 def _events(session: Session, ticket_id: int, contact: str = "") -> tuple[EventView, ...]:
     """The timeline. Customer events carry the contact's name; the clock's say so."""
     names = {
-        "customer": contact or "the customer",
-        "system": "helpdesk (automatic)",
-        "rule": "automation rule",
+        "customer": contact or _("the customer"),
+        "system": _("helpdesk (automatic)"),
+        "rule": _("automation rule"),
     }
     rows = session.exec(
         select(m.TicketEvent, m.Agent.login, m.Agent.name)
@@ -345,7 +346,7 @@ def show(store: Store, key: str, *, events: bool = True) -> TicketDetail:
     with store.read() as session:
         ticket = session.exec(select(m.Ticket).where(m.Ticket.key == key)).first()
         if ticket is None:
-            raise NotFound(f"no ticket {key}")
+            raise NotFound(_("no ticket {key}").format(key=key))
         return detail(session, catalog(store, session), ticket, events=events)
 
 
@@ -367,7 +368,7 @@ def list_tickets(
 ) -> list[TicketDetail]:
     """Tickets by SLA urgency (nearest deadline first), filtered; at most `limit`."""
     if not 1 <= flt.limit <= 10_000:
-        raise Invalid("--limit is 1 to 10000")
+        raise Invalid(_("--limit is 1 to 10000"))
     compiled = compile_where(store, flt.where, actor=actor, now=now) if flt.where.strip() else None
     with store.read() as session:
         cat = catalog(store, session)
@@ -390,7 +391,7 @@ def list_tickets(
                 login = actor.login if flt.assignee == "me" and actor else flt.assignee
                 agent = session.exec(select(m.Agent).where(m.Agent.login == login)).first()
                 if agent is None:
-                    raise NotFound(f"no agent with login {login!r}")
+                    raise NotFound(_("no agent with login {login!r}").format(login=login))
                 q = q.where(m.Ticket.assignee_id == agent.id)
         if flt.priority:
             q = q.where(m.Ticket.priority == parse_priority(flt.priority))
@@ -403,7 +404,7 @@ def list_tickets(
                 )
             ).first()
             if customer is None:
-                raise NotFound(f"unknown customer {flt.customer!r}")
+                raise NotFound(_("unknown customer {customer!r}").format(customer=flt.customer))
             q = q.where(m.Ticket.customer_id == customer.id)
         q = q.order_by(m.Ticket.due_at.is_(None), m.Ticket.due_at, m.Ticket.id).limit(flt.limit)
         return [detail(session, cat, t, events=False) for t in session.exec(q).all()]

@@ -19,6 +19,7 @@ from helpdesk_tui.config import UserKey
 from helpdesk_tui.domain import commands
 from helpdesk_tui.domain.errors import HelpdeskError, Invalid, NotFound
 from helpdesk_tui.domain.text import visible
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services import macros, views
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
@@ -57,7 +58,7 @@ def values_for(store: Store, actor: Actor, key: str) -> dict[str, str]:
     with store.read() as s:
         t = s.exec(select(m.Ticket).where(m.Ticket.key == key)).first()
         if t is None:
-            raise NotFound(f"no ticket {key}")
+            raise NotFound(_("no ticket {key}").format(key=key))
         cat = catalog(store, s)
         values = placeholder_values(s, cat, t, agent_name=actor.name)
         customer = s.get(m.Customer, t.customer_id) if t.customer_id else None
@@ -92,11 +93,11 @@ class CommandRun:
     def summary(self) -> str:
         name = self.argv[0]
         if self.exit_code is None:
-            head = f"{name}: stopped after the timeout"
+            head = _("{name}: stopped after the timeout").format(name=name)
         elif self.exit_code == 0:
-            head = f"{name}: done"
+            head = _("{name}: done").format(name=name)
         else:
-            head = f"{name}: exit status {self.exit_code}"
+            head = _("{name}: exit status {code}").format(name=name, code=self.exit_code)
         return f"{head}\n{self.output}" if self.output else head
 
 
@@ -117,7 +118,9 @@ def run_command(
     except subprocess.TimeoutExpired as exc:
         return CommandRun(tuple(filled), None, _shown(exc.stdout, exc.stderr))
     except OSError as exc:
-        raise UserCommandError(f"cannot run {filled[0]}: {exc.strerror or exc}") from None
+        raise UserCommandError(
+            _("cannot run {program}: {error}").format(program=filled[0], error=exc.strerror or exc)
+        ) from None
     return CommandRun(tuple(filled), done.returncode, _shown(done.stdout, done.stderr))
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from helpdesk_tui.domain.vocab import EventKind
+from helpdesk_tui.i18n import _, localized
 from helpdesk_tui.services.agents import SYSTEM_ACTOR, Actor
 from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.services.ticket_core import apply, load_for_update, utcnow
@@ -113,7 +114,8 @@ def _remind_one(store: Store, case_id: int, now: datetime) -> int:
             return 0
         cat = catalog(store, s)
         group = cat.groups.get(row.group_id)
-        vendor = group.name if group else "the vendor"
+        # the timeline's record, in the language in force when the tick noticed it
+        vendor = localized(group) if group else _("the vendor")
         promised = row.promised_at.isoformat() if row.promised_at else ""
         event = apply(
             s,
@@ -122,7 +124,9 @@ def _remind_one(store: Store, case_id: int, now: datetime) -> int:
             EventKind.VENDOR_LATE,
             {},
             now=now,
-            body=f"{vendor} promised case {row.case_number} by {promised}",
+            body=_("{vendor} promised case {case} by {promised}").format(
+                vendor=vendor, case=row.case_number, promised=promised
+            ),
         )
         event.changes = {"vendor_late": [None, row.case_number]}
         s.add(event)

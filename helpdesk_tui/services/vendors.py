@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from helpdesk_tui.domain.errors import NotFound
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import GroupInfo, catalog
 from helpdesk_tui.services.escalation import VENDOR_LEVEL
@@ -99,7 +100,7 @@ def vendor_card(
         cat = catalog(store, s)
         group = cat.group(code.strip())
         if group.level != VENDOR_LEVEL:
-            raise NotFound(f"{group.code} is not a vendor (line 4)")
+            raise NotFound(_("{code} is not a vendor (line 4)").format(code=group.code))
         page = max(1, min(page, 500))
         rows = q.vendor_cases(s, group.id, after, page + 1)
         more = len(rows) > page

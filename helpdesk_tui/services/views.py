@@ -18,6 +18,7 @@ from helpdesk_tui.domain.errors import Invalid, NotAllowed, NotFound
 from helpdesk_tui.domain.query import fields_in
 from helpdesk_tui.domain.query import parse as parse_query
 from helpdesk_tui.domain.text import clean_line
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.services.query import as_filters, compile_where
@@ -47,9 +48,11 @@ class View:
 def _check_name(name: str) -> str:
     value = clean_line(name).strip()
     if not value:
-        raise Invalid("a view needs a name")
+        raise Invalid(_("a view needs a name"))
     if len(value) > NAME_MAX:
-        raise Invalid(f"a view's name has at most {NAME_MAX} characters")
+        raise Invalid(
+            _("a view's name has at most {NAME_MAX} characters").format(NAME_MAX=NAME_MAX)
+        )
     return value
 
 
@@ -69,17 +72,23 @@ def save(
     name = _check_name(name)
     text = clean_line(query).strip()
     if not text:
-        raise Invalid("a view needs a query (what it shows)")
+        raise Invalid(_("a view needs a query (what it shows)"))
     if len(text) > 500:
-        raise Invalid("a view's query has at most 500 characters")
+        raise Invalid(_("a view's query has at most 500 characters"))
     compile_where(store, text, actor=actor)  # a view that cannot run is never stored
     if sort not in SORTS:
-        raise Invalid(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+        raise Invalid(
+            _("unknown sort {sort!r}: use one of {SORTS}").format(sort=sort, SORTS=", ".join(SORTS))
+        )
     group_id = None
     if group is not None:
         info = catalog(store).group(group)
         if not actor.sees_everything and info.id not in actor.group_ids:
-            raise NotAllowed(f"{actor.login} is not in group {info.code}: share with your own")
+            raise NotAllowed(
+                _("{login} is not in group {code}: share with your own").format(
+                    login=actor.login, code=info.code
+                )
+            )
         group_id = info.id
     now = now or utcnow()
     with store.write() as s:
@@ -121,14 +130,16 @@ def find(store: Store, actor: Actor, name: str) -> View:
     for view in for_agent(store, actor):
         if view.name.casefold() == wanted:
             return view
-    raise NotFound(f"no view called {name!r}: see `helpdesk view list`")
+    raise NotFound(_("no view called {name!r}: see `helpdesk view list`").format(name=name))
 
 
 def delete(store: Store, actor: Actor, name: str) -> View:
     """Delete a view: one's own, or (supervisors, admins) a shared one."""
     view = find(store, actor, name)
     if view.owner != actor.login and not (view.shared and actor.sees_everything):
-        raise NotAllowed(f"the view {view.name!r} is {view.owner}'s")
+        raise NotAllowed(
+            _("the view {name!r} is {owner}'s").format(name=view.name, owner=view.owner)
+        )
     with store.write() as s:
         row = s.get(m.SavedView, view.id)
         if row is not None:

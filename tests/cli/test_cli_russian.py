@@ -33,6 +33,15 @@ def ticket(sqlite_store) -> str:
     return new_ticket(sqlite_store, resolve(sqlite_store, "ivanova")).key
 
 
+def test_a_missing_ticket_and_a_refusal_in_russian(cli, ticket):
+    code, _out, err = cli("--lang", "ru", "ticket", "show", "HD-999999")
+    assert (code, err) == (2, "helpdesk: нет заявки HD-999999\n")
+    code, _out, err = cli("--lang", "ru", "ticket", "close", ticket, "--as", "lebedev")
+    assert code == 2
+    assert err.startswith(f"helpdesk: {ticket} в статусе «назначена»")
+    assert len(err.strip().splitlines()) == 1
+
+
 def test_ticket_list_in_russian(cli, ticket):
     code, out, err = cli("--lang", "ru", "ticket", "list")
     assert (code, err) == (0, "")

@@ -1,5 +1,5 @@
-"""The converted screens in Russian at 120×40: the KPI report and the help over it, the
-queue with the ticket beside it, the ticket full screen, and the registration form.
+"""The screens in Russian at 120×40: the supervisor board, the KPI report and the help over
+it, the queue with the ticket beside it, the ticket full screen, and the registration form.
 
 The language is set as the CLI sets it at startup (`i18n.set_language`); the English
 snapshots of the same screens are in test_board_snapshots.py, test_snapshots.py and
@@ -14,6 +14,7 @@ import time
 import pytest
 
 from helpdesk_tui import i18n
+from helpdesk_tui.screens.board import BoardScreen
 from helpdesk_tui.screens.help import HelpScreen
 from helpdesk_tui.screens.register import RegisterScreen
 from helpdesk_tui.screens.reports import ReportsScreen
@@ -40,6 +41,14 @@ async def _reports(pilot) -> None:
     await pilot.press("K")
     await settle(pilot.app, pilot)
     assert isinstance(pilot.app.screen, ReportsScreen)
+
+
+def test_board_in_russian(app_for, snap_compare):
+    async def run_before(pilot) -> None:
+        await settle(pilot.app, pilot)
+        assert isinstance(pilot.app.screen, BoardScreen)
+
+    assert snap_compare(app_for("morozov"), terminal_size=(120, 40), run_before=run_before)
 
 
 def test_reports_in_russian(app_for, snap_compare):
