@@ -121,10 +121,13 @@ class BoardScreen(DeskScreen):
                 yield Static(id="vendor-promises")
         yield Footer()
 
+    NARROW = 150  # columns: below it the agents' table goes under the groups' table
+
     def on_resize(self, event) -> None:
-        self.set_class(event.size.width < 150, "-narrow")
+        self.set_class(event.size.width < self.NARROW, "-narrow")
 
     def on_mount(self) -> None:
+        self.set_class(self.app.size.width < self.NARROW, "-narrow")  # laid out so at once
         self.title = _("Supervisor board")
         groups = self.query_one("#groups", LoadTable)
         groups.add_columns(

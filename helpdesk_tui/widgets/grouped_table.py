@@ -240,8 +240,7 @@ class GroupedTable(MarkableTable):
     def render_line(self, y: int) -> Strip:
         if y == 0:
             return TicketTable.render_line(self, 0)
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        width, base, layout = self._frame or self._frame_values()
         position = int(self.scroll_y) + y - 1
         place = self.place(position)
         if place is None:
@@ -257,7 +256,7 @@ class GroupedTable(MarkableTable):
             placeholder = self._style("placeholder", partial=True)
             text = "  …" if place.offset % 2 == 0 else ""
             return self._strip([(text, width, placeholder)], width, line_style, over)
-        return self._with_mark(self._strip(self._cells(row), width, line_style, over), row)
+        return self._with_mark(self._strip(self._cells(row, layout), width, line_style, over), row)
 
     def _header(self, g: Group, width: int, line_style: Style, over: Style | None) -> Strip:
         group_style = line_style if over is not None else line_style + self._style("group")

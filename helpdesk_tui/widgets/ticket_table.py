@@ -20,7 +20,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
 from textual.events import Click
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -244,6 +244,7 @@ class TicketTable(ScrollView, can_focus=True):
         self._request_scheduled = False
         self._pending: set[int] = set()
         self.generation = 0  # bumped on reset: answers to older requests are dropped
+        self._frame: tuple[int, Style, list[tuple[Column, int]]] | None = None  # one paint
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
@@ -398,12 +399,23 @@ class TicketTable(ScrollView, can_focus=True):
         flex = max(10, width - fixed - 1)
         return [(c, w or flex) for c, w in shown]
 
+    def _frame_values(self) -> tuple[int, Style, list[tuple[Column, int]]]:
+        return self.scrollable_content_region.width, self.rich_style, self._layout()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The width, the table's style and the columns once per paint, not once per line
+        (a page down repaints every line: they were a third of its time)."""
+        self._frame = self._frame_values()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        base = self.rich_style
+        width, base, layout = self._frame or self._frame_values()
         if y == 0:
             header = self._style("header")
-            cells = [(_(c.label), w, header) for c, w in self._layout()]
+            cells = [(_(c.label), w, header) for c, w in layout]
             return self._strip(cells, width, base + header)
         position = int(self.scroll_y) + y - 1
         if position >= self.total:
@@ -417,9 +429,11 @@ class TicketTable(ScrollView, can_focus=True):
             text = "…" if position % 2 == 0 else ""
             placeholder = self._style("placeholder", partial=True)
             return self._strip([(text, width, placeholder)], width, line_style, over)
-        return self._strip(self._cells(row), width, line_style, over)
+        return self._strip(self._cells(row, layout), width, line_style, over)
 
-    def _cells(self, row: QueueRow) -> list[tuple[str, int, Style]]:
+    def _cells(
+        self, row: QueueRow, layout: list[tuple[Column, int]] | None = None
+    ) -> list[tuple[str, int, Style]]:
         now = self.clock()
         state = sla_state(row, now)
         sla_style = self._style(state, partial=True) if state != "none" else Style()
@@ -444,7 +458,7 @@ class TicketTable(ScrollView, can_focus=True):
             "assignee": (row.assignee or "—", mine),
             "age": (age(row.created_at, now), Style()),
         }
-        return [(values[c.key][0], w, values[c.key][1]) for c, w in self._layout()]
+        return [(values[c.key][0], w, values[c.key][1]) for c, w in layout or self._layout()]
 
     @staticmethod
     def _strip(
@@ -454,15 +468,22 @@ class TicketTable(ScrollView, can_focus=True):
         over: Style | None = None,
     ) -> Strip:
         """One line of cells; `over` (the cursor) is laid over every cell's own style."""
-        segments = [Segment(" ", line_style)]
+        gap = Segment(" ", line_style)
+        segments = [gap]
+        length = 1
         for text, cell_width, style in cells:
+            if length > 1:
+                segments.append(gap)
+                length += 1
             if cell_len(text) > cell_width:
                 text = set_cell_size(text, cell_width - 1) + "…"
             cell_style = line_style + style + over if over is not None else line_style + style
             segments.append(Segment(set_cell_size(text, cell_width), cell_style))
-            segments.append(Segment(" ", line_style))
-        strip = Strip(segments)
-        return strip.adjust_cell_length(width, line_style)
+            length += cell_width
+        # each cell exactly its width, so the line is as long as the layout made it: no
+        # need to measure it again, nor (when the columns fill the width) to crop or pad it
+        strip = Strip(segments, length)
+        return strip if length == width else strip.adjust_cell_length(width, line_style)
 
     # -- asking for rows ------------------------------------------------------------------
     def _want(self, position: int) -> None:

@@ -66,6 +66,17 @@ def still_cursors(app: HelpdeskApp) -> None:
                 widget.cursor_blink = False
 
 
+def _tables_pending(app: HelpdeskApp) -> bool:
+    """A DataTable sizes its columns to new rows when it is next idle: until then a loaded
+    machine may paint them at their headers' width."""
+    from textual.widgets import DataTable
+
+    return any(
+        getattr(table, "_require_update_dimensions", False)
+        for table in app.screen.query(DataTable)
+    )
+
+
 async def settle(app: HelpdeskApp, pilot=None, timeout: float = 10.0) -> None:
     """Wait until no database worker has run for a few polls in a row (the live feed never
     finishes; a worker's result may start the next one, so one idle poll is not enough);
@@ -79,7 +90,7 @@ async def settle(app: HelpdeskApp, pilot=None, timeout: float = 10.0) -> None:
         if pilot is not None:
             await pilot.pause()
         busy = [w for w in app.workers if w.group != "feed" and not w.is_finished]
-        idle = 0 if busy else idle + 1
+        idle = 0 if busy or _tables_pending(app) else idle + 1
         if idle >= 4:
             still_cursors(app)
             return
