@@ -435,7 +435,7 @@ def completions(text: str, values: dict[str, tuple[str, ...]]) -> list[str]:
     `values` maps field names to the values known in the store (codes, logins); enum
     fields bring their own.
     """
-    head, _, last = text.rpartition(" ")
+    head, _sep, last = text.rpartition(" ")
     prefix = f"{head} " if head else ""
     negated = "-" if last.startswith("-") else ""
     last = last[len(negated) :]
@@ -449,7 +449,7 @@ def completions(text: str, values: dict[str, tuple[str, ...]]) -> list[str]:
     if field is None:
         return []
     known = field.values or values.get(field.name, ())
-    done, _, current = partial.rpartition(",")
+    done, _sep, current = partial.rpartition(",")
     done = f"{done}," if done else ""
     return [
         f"{prefix}{negated}{name}{op}{done}{v}"
