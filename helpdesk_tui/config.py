@@ -16,7 +16,7 @@ from pathlib import Path
 import platformdirs
 
 from helpdesk_tui.domain.errors import Invalid
-from helpdesk_tui.i18n import _
+from helpdesk_tui.i18n import N_, _
 
 APP_NAME = "helpdesk"
 
@@ -26,7 +26,7 @@ class Setting:
     """One value in force and where it came from (shown by `helpdesk config`)."""
 
     value: str | None
-    source: str
+    source: str  # in English, as `helpdesk config --json` gives it; see `source_label`
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,27 @@ class Settings:
     @property
     def is_default_store(self) -> bool:
         return self.db.source == "default"
+
+
+_FIXED_SOURCES = {
+    "command line": N_("command line"),
+    "default": N_("default"),
+    "locale (LANG)": N_("locale (LANG)"),
+}
+
+
+def source_label(source: str) -> str:
+    """Where a setting came from, in the user's language (the table of `helpdesk config`).
+
+    The source is kept in English when the settings are read (the language is not known
+    yet then, and programs read it from `--json`); it is translated where it is shown."""
+    if source in _FIXED_SOURCES:
+        return _(_FIXED_SOURCES[source])
+    if source.startswith("environment "):
+        return _("environment {name}").format(name=source.removeprefix("environment "))
+    if source.startswith("config file "):
+        return _("config file {path}").format(path=source.removeprefix("config file "))
+    return source
 
 
 def data_dir() -> Path:
