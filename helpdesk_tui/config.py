@@ -16,6 +16,7 @@ from pathlib import Path
 import platformdirs
 
 from helpdesk_tui.domain.errors import Invalid
+from helpdesk_tui.i18n import N_, _
 
 APP_NAME = "helpdesk"
 
@@ -25,7 +26,7 @@ class Setting:
     """One value in force and where it came from (shown by `helpdesk config`)."""
 
     value: str | None
-    source: str
+    source: str  # in English, as `helpdesk config --json` gives it; see `source_label`
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,10 @@ class UserKey:
         if self.name:
             return self.name
         if self.kind == "run":
-            return f"Run {Path(self.argv[0]).name}"
-        return f"{'Macro' if self.kind == 'macro' else 'View'} {self.target}"
+            return _("Run {program}").format(program=Path(self.argv[0]).name)
+        if self.kind == "macro":
+            return _("Macro {code}").format(code=self.target)
+        return _("View {name}").format(name=self.target)
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,27 @@ class Settings:
         return self.db.source == "default"
 
 
+_FIXED_SOURCES = {
+    "command line": N_("command line"),
+    "default": N_("default"),
+    "locale (LANG)": N_("locale (LANG)"),
+}
+
+
+def source_label(source: str) -> str:
+    """Where a setting came from, in the user's language (the table of `helpdesk config`).
+
+    The source is kept in English when the settings are read (the language is not known
+    yet then, and programs read it from `--json`); it is translated where it is shown."""
+    if source in _FIXED_SOURCES:
+        return _(_FIXED_SOURCES[source])
+    if source.startswith("environment "):
+        return _("environment {name}").format(name=source.removeprefix("environment "))
+    if source.startswith("config file "):
+        return _("config file {path}").format(path=source.removeprefix("config file "))
+    return source
+
+
 def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
@@ -104,20 +128,24 @@ def normalize_db_url(value: str) -> str:
     """Accept a SQLite path or URL, or a PostgreSQL URL; return a SQLAlchemy URL."""
     value = value.strip()
     if not value:
-        raise Invalid("the database URL is empty")
+        raise Invalid(_("the database URL is empty"))
     if value.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + value.split("://", 1)[1]
     if value.startswith("postgresql+psycopg://"):
         return value
     if value.startswith("postgresql+"):
         raise Invalid(
-            f"unsupported PostgreSQL driver in {redact(value)}: use postgresql+psycopg://"
+            _("unsupported PostgreSQL driver in {url}: use postgresql+psycopg://").format(
+                url=redact(value)
+            )
         )
     if value.startswith("sqlite"):
         return value
     if "://" in value:
         raise Invalid(
-            f"unsupported database URL {redact(value)}: use a SQLite path or postgresql://"
+            _("unsupported database URL {url}: use a SQLite path or postgresql://").format(
+                url=redact(value)
+            )
         )
     return "sqlite:///" + str(Path(value).expanduser().resolve())
 
@@ -151,7 +179,9 @@ def read_config_file(path: Path) -> dict:
     except tomllib.TOMLDecodeError as exc:
         raise Invalid(f"{path}: {exc}") from None
     except OSError as exc:
-        raise Invalid(f"{path}: cannot read: {exc.strerror}") from None
+        raise Invalid(
+            _("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)
+        ) from None
 
 
 def load_settings(
@@ -172,7 +202,7 @@ def load_settings(
         if conf.get(key):
             value = conf[key]
             if not isinstance(value, str):
-                raise Invalid(f"{path}: '{key}' must be a string")
+                raise Invalid(_("{path}: '{key}' must be a string").format(path=path, key=key))
             return Setting(value, f"config file {path}")
         return Setting(default, "default")
 
@@ -189,7 +219,7 @@ def load_settings(
         )
     keys = conf.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
-        raise Invalid(f"{path}: [keys] must map action ids to key names")
+        raise Invalid(_("{path}: [keys] must map action ids to key names").format(path=path))
     return Settings(
         db=db_setting,
         login=pick(login, "HELPDESK_AS", "login", None),
@@ -215,6 +245,12 @@ def load_settings(
 #              name = "Desktop note", timeout = 5 }
 
 
+def _user_key_forms(where: str) -> str:
+    return _(
+        '{where}: use "macro:CODE", "view:NAME" or a command list ["program", "arg", …]'
+    ).format(where=where)
+
+
 def user_keys(conf: Mapping, path: Path) -> tuple[UserKey, ...]:
     """The `[user_keys]` table, checked for shape; the key names, clashes with the built-in
     keys, and whether each macro or view exists are checked when the application starts."""
@@ -229,13 +265,17 @@ def user_keys(conf: Mapping, path: Path) -> tuple[UserKey, ...]:
             actions = [k for k in ("macro", "view", "run") if k in value]
             extra = set(value) - {"macro", "view", "run", "name", "timeout"}
             if extra:
-                raise Invalid(f"{where}: unknown field {sorted(extra)[0]!r}")
+                raise Invalid(
+                    _("{where}: unknown field {field}").format(
+                        where=where, field=repr(sorted(extra)[0])
+                    )
+                )
             if len(actions) != 1:
-                raise Invalid(f"{where}: give one of macro, view or run")
+                raise Invalid(_("{where}: give one of macro, view or run").format(where=where))
             name = _get(value, "name", str, "", where).strip()
             timeout = _get(value, "timeout", float, 10.0, where)
             if not 0 < timeout <= 600:
-                raise Invalid(f"{where}: 'timeout' is 1 to 600 seconds")
+                raise Invalid(_("{where}: 'timeout' is 1 to 600 seconds").format(where=where))
             kind = actions[0]
             value = value[kind] if kind == "run" else f"{kind}:{value[kind]}"
         if isinstance(value, list):
@@ -244,15 +284,11 @@ def user_keys(conf: Mapping, path: Path) -> tuple[UserKey, ...]:
             )
             continue
         if not isinstance(value, str) or ":" not in value:
-            raise Invalid(
-                f'{where}: use "macro:CODE", "view:NAME" or a command list ["program", "arg", …]'
-            )
-        kind, _, target = value.partition(":")
+            raise Invalid(_user_key_forms(where))
+        kind, _sep, target = value.partition(":")
         kind, target = kind.strip().lower(), target.strip()
         if kind not in ("macro", "view") or not target:
-            raise Invalid(
-                f'{where}: use "macro:CODE", "view:NAME" or a command list ["program", "arg", …]'
-            )
+            raise Invalid(_user_key_forms(where))
         out.append(UserKey(key, kind, target=target, name=name, timeout=timeout))
     return tuple(out)
 
@@ -325,7 +361,7 @@ class MailConfig:
 def _table(conf: Mapping, name: str, path: Path) -> dict:
     value = conf.get(name, {})
     if not isinstance(value, dict):
-        raise Invalid(f"{path}: [{name}] must be a table")
+        raise Invalid(_("{path}: [{table}] must be a table").format(path=path, table=name))
     return value
 
 
@@ -334,9 +370,11 @@ def _get(table: Mapping, name: str, kind: type, default, where: str):
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise Invalid(f"{where}: '{name}' must be a {kind.__name__}")
+        raise Invalid(
+            _("{where}: '{key}' must be a {kind}").format(where=where, key=name, kind=kind.__name__)
+        )
     if kind in (int, float) and value < 0:
-        raise Invalid(f"{where}: '{name}' must not be negative")
+        raise Invalid(_("{where}: '{key}' must not be negative").format(where=where, key=name))
     return value
 
 
@@ -351,22 +389,34 @@ def smtp_config(settings: Settings, env: Mapping[str, str] | None = None) -> Smt
     if not security:
         security = {465: "ssl", 587: "starttls"}.get(port, "none")
     if security not in _SECURITY:
-        raise Invalid(f"{where}: 'security' must be one of {', '.join(_SECURITY)}")
+        raise Invalid(
+            _("{where}: 'security' must be one of {choices}").format(
+                where=where, choices=", ".join(_SECURITY)
+            )
+        )
     port = port or {"ssl": 465, "starttls": 587}.get(security, 25)
     if not 0 < port < 65536:
-        raise Invalid(f"{where}: 'port' must be 1 to 65535")
+        raise Invalid(_("{where}: 'port' must be 1 to 65535").format(where=where))
     host = _get(t, "host", str, "localhost", where).strip()
     if not host:
-        raise Invalid(f"{where}: 'host' is empty")
+        raise Invalid(_("{where}: 'host' is empty").format(where=where))
     username = _get(t, "username", str, "", where)
     password = _get(t, "password", str, "", where)
     password_env = _get(t, "password_env", str, "", where)
     if password_env:
         if password_env not in env:
-            raise Invalid(f"{where}: the environment variable {password_env} is not set")
+            raise Invalid(
+                _("{where}: the environment variable {name} is not set").format(
+                    where=where, name=password_env
+                )
+            )
         password = env[password_env]
     if username and security == "none" and host not in _LOOPBACK:
-        raise Invalid(f"{where}: refusing to send the password unencrypted; set security")
+        raise Invalid(
+            _("{where}: refusing to send the password unencrypted; set security").format(
+                where=where
+            )
+        )
     config = SmtpConfig(
         host=host,
         port=port,
@@ -381,7 +431,7 @@ def smtp_config(settings: Settings, env: Mapping[str, str] | None = None) -> Smt
         sending_timeout_s=_get(t, "sending_timeout", int, 900, where),
     )
     if config.max_attempts < 1:
-        raise Invalid(f"{where}: 'max_attempts' must be at least 1")
+        raise Invalid(_("{where}: 'max_attempts' must be at least 1").format(where=where))
     return config
 
 
@@ -392,10 +442,16 @@ def mail_config(settings: Settings) -> MailConfig:
     t, where = settings.mail, f"{settings.config_path} [mail]"
     name, addr = parseaddr(_get(t, "from", str, "Service Desk <helpdesk@localhost>", where))
     if "@" not in addr:
-        raise Invalid(f"{where}: 'from' must be an address like 'Service Desk <desk@example.com>'")
+        raise Invalid(
+            _("{where}: 'from' must be an address like 'Service Desk <desk@example.com>'").format(
+                where=where
+            )
+        )
     own = _get(t, "own_addresses", list, [], where)
     if not all(isinstance(a, str) and "@" in a for a in own):
-        raise Invalid(f"{where}: 'own_addresses' must be a list of e-mail addresses")
+        raise Invalid(
+            _("{where}: 'own_addresses' must be a list of e-mail addresses").format(where=where)
+        )
     base = settings.data_dir
     return MailConfig(
         from_addr=addr,

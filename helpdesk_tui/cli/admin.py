@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from helpdesk_tui.cli.common import ctx_obj, print_json, print_table, say
-from helpdesk_tui.config import demo_db_path, redact
+from helpdesk_tui.config import demo_db_path, redact, source_label
 from helpdesk_tui.i18n import N_, _, n_
 from helpdesk_tui.services import setup
 from helpdesk_tui.store import schema
@@ -54,7 +54,11 @@ def config(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) ->
             "reference data": _("reference data"),
         }
         labels |= {f"key {k.key}": _("key {key}").format(key=k.key) for k in s.user_keys}
-        print_table(("setting", "value", "from"), [(labels.get(n, n), v, f) for n, v, f in rows])
+        froms = {"exists": _("exists"), "absent": _("absent")}
+        print_table(
+            ("setting", "value", "from"),
+            [(labels.get(n, n), v, froms.get(f) or source_label(f)) for n, v, f in rows],
+        )
 
 
 def init(

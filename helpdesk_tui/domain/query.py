@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from helpdesk_tui.domain.errors import Invalid
+from helpdesk_tui.i18n import _
 
 OPS = (":", "=", "!=", "<=", ">=", "<", ">")
 ORDERED = ("<", "<=", ">", ">=")
@@ -186,7 +187,7 @@ _CLOSED_QUOTE = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 
 def _unquote(text: str, position: int, query: str) -> str:
     if not _CLOSED_QUOTE.fullmatch(text):
-        raise QueryError("a quote is not closed", position, query)
+        raise QueryError(_("a quote is not closed"), position, query)
     return re.sub(r"\\(.)", r"\1", text[1:-1])
 
 
@@ -218,7 +219,10 @@ class _Parser:
         tok = self.peek()
         if tok is not None:
             raise self.error(
-                "unexpected ')'" if tok.kind == "rparen" else f"unexpected {tok.text!r}", tok
+                _("unexpected ')'")
+                if tok.kind == "rparen"
+                else _("unexpected {text!r}").format(text=tok.text),
+                tok,
             )
         return node
 
@@ -227,7 +231,7 @@ class _Parser:
         while (tok := self.peek()) and tok.kind == "word" and tok.text.lower() == "or":
             self.take()
             if self.peek() is None:
-                raise self.error("'or' needs something after it")
+                raise self.error(_("'or' needs something after it"))
             items.append(self.and_expr())
         return items[0] if len(items) == 1 else Or(tuple(items))
 
@@ -241,18 +245,18 @@ class _Parser:
             if tok.kind == "word" and tok.text.lower() == "and":
                 self.take()
                 if self.peek() is None:
-                    raise self.error("'and' needs something after it")
+                    raise self.error(_("'and' needs something after it"))
             items.append(self.not_expr())
         return items[0] if len(items) == 1 else And(tuple(items))
 
     def not_expr(self) -> Node:
         tok = self.peek()
         if tok is None:
-            raise self.error("something is missing here")
+            raise self.error(_("something is missing here"))
         if tok.kind == "word" and tok.text.lower() == "not":
             self.take()
             if self.peek() is None:
-                raise self.error("'not' needs something after it", tok)
+                raise self.error(_("'not' needs something after it"), tok)
             return Not(self.not_expr())
         return self.atom()
 
@@ -260,19 +264,19 @@ class _Parser:
         tok = self.take()
         if tok.kind == "lparen":
             if self.peek() is None or self.peek().kind == "rparen":
-                raise self.error("empty parentheses", tok)
+                raise self.error(_("empty parentheses"), tok)
             node = self.or_expr()
             close = self.peek()
             if close is None or close.kind != "rparen":
-                raise self.error("a '(' is not closed", tok)
+                raise self.error(_("a '(' is not closed"), tok)
             self.take()
             return node
         if tok.kind == "rparen":
-            raise self.error("unexpected ')'", tok)
+            raise self.error(_("unexpected ')'"), tok)
         if tok.kind == "quoted":
             return Words(_unquote(tok.text, tok.position, self.query), tok.position)
         if tok.text.lower() in ("and", "or"):
-            raise self.error(f"'{tok.text}' needs something before it", tok)
+            raise self.error(_("'{word}' needs something before it").format(word=tok.text), tok)
         return self.term(tok)
 
     def term(self, tok: Token) -> Node:
@@ -287,7 +291,9 @@ class _Parser:
         if field is None:
             known = ", ".join(FIELDS)
             raise QueryError(
-                f"unknown field {name!r} (fields: {known})", tok.position + len(negated), self.query
+                _("unknown field {name!r} (fields: {known})").format(name=name, known=known),
+                tok.position + len(negated),
+                self.query,
             )
         value_pos = tok.position + len(negated) + len(name) + len(op)
         if raw.startswith('"'):
@@ -296,7 +302,11 @@ class _Parser:
         else:
             if not raw:
                 raise QueryError(
-                    f"{field.name}{op} needs a value ({field.help})", value_pos, self.query
+                    _("{field}{op} needs a value ({help})").format(
+                        field=field.name, op=op, help=field.help
+                    ),
+                    value_pos,
+                    self.query,
                 )
             values = tuple(v for v in raw.split(",") if v) if op in (":", "=", "!=") else (raw,)
         term = check(Term(field.name, op, values, tok.position), self.query, value_pos)
@@ -327,9 +337,17 @@ def check(term: Term, query: str = "", value_pos: int | None = None) -> Term:
     field = FIELDS[term.field]
     pos = value_pos if value_pos is not None else term.position
     if term.op in ORDERED and field.kind not in ("priority", "duration", "date", "number"):
-        raise QueryError(f"{field.name} cannot be compared with {term.op}; use : or !=", pos, query)
+        raise QueryError(
+            _("{field} cannot be compared with {op}; use : or !=").format(
+                field=field.name, op=term.op
+            ),
+            pos,
+            query,
+        )
     if field.kind == "duration" and term.op not in ORDERED:
-        raise QueryError(f"{field.name} takes < or >, like {field.name}>4h", pos, query)
+        raise QueryError(
+            _("{field} takes < or >, like {field}>4h").format(field=field.name), pos, query
+        )
     for value in term.values:
         problem = _value_problem(field, value)
         if problem:
@@ -340,9 +358,11 @@ def check(term: Term, query: str = "", value_pos: int | None = None) -> Term:
 def _value_problem(field: Field, value: str) -> str | None:
     v = value.lower()
     if field.kind == "enum" and v not in field.values:
-        return f"{value!r} is not one of {', '.join(field.values)}"
+        return _("{value!r} is not one of {values}").format(
+            value=value, values=", ".join(field.values)
+        )
     if field.kind == "priority" and v.removeprefix("p") not in ("1", "2", "3", "4"):
-        return f"{value!r} is not a priority (P1…P4)"
+        return _("{value!r} is not a priority (P1…P4)").format(value=value)
     if field.kind == "duration":
         try:
             duration_seconds(value)
@@ -354,9 +374,9 @@ def _value_problem(field: Field, value: str) -> str | None:
         except ValueError as exc:
             return str(exc)
     if field.kind == "number" and not re.fullmatch(r"-?\d+", value):
-        return f"{value!r} is not a whole number"
+        return _("{value!r} is not a whole number").format(value=value)
     if field.kind == "flag" and v not in ("yes", "no", "true", "false"):
-        return f"{value!r}: say yes or no"
+        return _("{value!r}: say yes or no").format(value=value)
     return None
 
 
@@ -367,7 +387,7 @@ def duration_seconds(text: str) -> int:
     """`30m`, `4h`, `2d`, `1d4h`, `-2h` → seconds (d = 24 h: ages are wall-clock)."""
     match = _DURATION.match(text.strip().lower())
     if not match or not any(match.groups()[1:]):
-        raise ValueError(f"{text!r} is not a duration like 30m, 4h or 2d")
+        raise ValueError(_("{text!r} is not a duration like 30m, 4h or 2d").format(text=text))
     sign, d, h, m = match.groups()
     seconds = int(d or 0) * 86400 + int(h or 0) * 3600 + int(m or 0) * 60
     return -seconds if sign else seconds
@@ -385,14 +405,16 @@ def parse_day(text: str, today: date) -> date:
     try:
         return datetime.strptime(v, "%Y-%m-%d").date()
     except ValueError:
-        raise ValueError(f"{text!r} is not a date like 2026-11-01, today or -7d") from None
+        raise ValueError(
+            _("{text!r} is not a date like 2026-11-01, today or -7d").format(text=text)
+        ) from None
 
 
 def parse(query: str) -> Node | None:
     """The query as a tree (None for an empty query), or a `QueryError` pointing at the
     problem."""
     if len(query) > 2000:
-        raise QueryError("the query is too long (2000 characters at most)", 2000, query[:40])
+        raise QueryError(_("the query is too long (2000 characters at most)"), 2000, query[:40])
     return _Parser(query).parse()
 
 
@@ -413,7 +435,7 @@ def completions(text: str, values: dict[str, tuple[str, ...]]) -> list[str]:
     `values` maps field names to the values known in the store (codes, logins); enum
     fields bring their own.
     """
-    head, _, last = text.rpartition(" ")
+    head, _sep, last = text.rpartition(" ")
     prefix = f"{head} " if head else ""
     negated = "-" if last.startswith("-") else ""
     last = last[len(negated) :]
@@ -427,7 +449,7 @@ def completions(text: str, values: dict[str, tuple[str, ...]]) -> list[str]:
     if field is None:
         return []
     known = field.values or values.get(field.name, ())
-    done, _, current = partial.rpartition(",")
+    done, _sep, current = partial.rpartition(",")
     done = f"{done}," if done else ""
     return [
         f"{prefix}{negated}{name}{op}{done}{v}"

@@ -65,6 +65,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
+from helpdesk_tui.i18n import _
+
 __all__ = [
     "BusinessCalendar",
     "CalendarSpec",
@@ -150,7 +152,11 @@ _PERIOD_RE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 def _minute_of(hh: str, mm: str, spec: str) -> int:
     hour, minute = int(hh), int(mm)
     if minute > 59 or hour > 24 or (hour == 24 and minute != 0):
-        raise ValueError(f"bad period {spec!r}: {hh}:{mm} is not a time of day (00:00-24:00)")
+        raise ValueError(
+            _("bad period {spec!r}: {time} is not a time of day (00:00-24:00)").format(
+                spec=spec, time=f"{hh}:{mm}"
+            )
+        )
     return hour * 60 + minute
 
 
@@ -166,17 +172,23 @@ def parse_periods(specs: list[str]) -> Periods:
     for spec in specs:
         match = _PERIOD_RE.match(spec) if isinstance(spec, str) else None
         if match is None:
-            raise ValueError(f"bad period {spec!r}: expected HH:MM-HH:MM, e.g. 09:00-18:00")
+            raise ValueError(
+                _("bad period {spec!r}: expected HH:MM-HH:MM, e.g. 09:00-18:00").format(spec=spec)
+            )
         start = _minute_of(match[1], match[2], spec)
         end = _minute_of(match[3], match[4], spec)
         if end <= start:
-            raise ValueError(f"bad period {spec!r}: the end must be after the start")
+            raise ValueError(
+                _("bad period {spec!r}: the end must be after the start").format(spec=spec)
+            )
         parsed.append((start, end, spec.strip()))
     parsed.sort()
-    for (_, prev_end, prev_spec), (start, _, spec) in pairwise(parsed):
+    for (_start, prev_end, prev_spec), (start, _end, spec) in pairwise(parsed):
         if start < prev_end:
-            raise ValueError(f"periods {prev_spec!r} and {spec!r} overlap")
-    return tuple((start, end) for start, end, _ in parsed)
+            raise ValueError(
+                _("periods {first!r} and {second!r} overlap").format(first=prev_spec, second=spec)
+            )
+    return tuple((start, end) for start, end, _spec in parsed)
 
 
 _DURATION_RE = re.compile(
@@ -191,14 +203,18 @@ def parse_duration(text: str) -> int:
     whole numbers only; returns seconds.
     """
     if not isinstance(text, str):
-        raise ValueError(f"bad duration {text!r}: expected text like 4h, 15m or 1h30m")
+        raise ValueError(
+            _("bad duration {text!r}: expected text like 4h, 15m or 1h30m").format(text=text)
+        )
     cleaned = text.strip()
     if cleaned.isdigit() and cleaned.isascii():
         return int(cleaned) * 60
     match = _DURATION_RE.match(cleaned) if cleaned else None
     if match is None or not any(match.groupdict().values()):
         raise ValueError(
-            f"bad duration {text!r}: expected whole minutes or hours like 90, 15m, 4h, 1h30m"
+            _(
+                "bad duration {text!r}: expected whole minutes or hours like 90, 15m, 4h, 1h30m"
+            ).format(text=text)
         )
     days, hours, minutes = (int(match[unit] or 0) for unit in ("d", "h", "m"))
     return ((days * 24 + hours) * 60 + minutes) * 60

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from helpdesk_tui.domain import query as q
 from helpdesk_tui.domain.errors import NotFound
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import Catalog, catalog
 from helpdesk_tui.services.ticket_core import utcnow
@@ -38,7 +39,9 @@ class _Lookups:
         except NotFound as exc:
             raise q.QueryError(str(exc), position) from None
         if not found:
-            raise q.QueryError(f"{field}: nothing is called {v!r}", position)
+            raise q.QueryError(
+                _("{field}: nothing is called {value!r}").format(field=field, value=v), position
+            )
         return found
 
     def _ids(self, field: str, v: str) -> Sequence[int] | ColumnElement:
@@ -92,7 +95,7 @@ class _Lookups:
                     .limit(5000)
                 )
             )
-        raise q.QueryError(f"{field} cannot be looked up", 0)
+        raise q.QueryError(_("{field} cannot be looked up").format(field=field), 0)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
 from helpdesk_tui.domain.errors import HelpdeskError, StoreError
+from helpdesk_tui.i18n import _
 
 _WRITE = "helpdesk_write"
 _HOOKS = "helpdesk_before_commit"
@@ -55,7 +56,7 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
             pool_pre_ping=True,
             connect_args={"connect_timeout": 5, "application_name": "helpdesk"},
         )
-    raise StoreError(f"unsupported database {parsed.get_backend_name()!r}")
+    raise StoreError(_("unsupported database {name}").format(name=repr(parsed.get_backend_name())))
 
 
 def _file_of(database: str) -> Path:
@@ -198,7 +199,7 @@ def translate_errors() -> Iterator[None]:
         raise StoreError(describe_db_error(exc)) from exc
     except DBAPIError as exc:
         if exc.connection_invalidated:
-            raise StoreError("the connection to the database was lost; try again") from exc
+            raise StoreError(_("the connection to the database was lost; try again")) from exc
         raise
 
 
@@ -206,16 +207,16 @@ def describe_db_error(exc: DBAPIError) -> str:
     text = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else ""
     lowered = text.lower()
     if "readonly" in lowered or "read-only" in lowered:
-        return (
+        return _(
             "the database is read-only: nothing was written "
             "(check the file, its directory and the URL)"
         )
     if ("disk" in lowered and "full" in lowered) or "no space" in lowered:
-        return "the disk is full: nothing was written"
+        return _("the disk is full: nothing was written")
     if "database is locked" in lowered:
-        return "the database is busy (locked by another writer); try again"
+        return _("the database is busy (locked by another writer); try again")
     if "unable to open" in lowered:
-        return "cannot open the database file: check the path and permissions"
+        return _("cannot open the database file: check the path and permissions")
     if "connection refused" in lowered or "could not connect" in lowered or "connection" in lowered:
-        return f"cannot reach the database: {text}"
-    return f"database error: {text}"
+        return _("cannot reach the database: {error}").format(error=text)
+    return _("database error: {error}").format(error=text)

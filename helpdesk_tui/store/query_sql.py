@@ -16,6 +16,7 @@ from sqlalchemy import and_, exists, false, func, not_, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
 from helpdesk_tui.domain import query as q
+from helpdesk_tui.i18n import _
 from helpdesk_tui.store.aggregates import at_risk, breached
 from helpdesk_tui.store.queries import T, search_condition
 
@@ -100,7 +101,7 @@ def _assignee(value: str, t: q.Term, look: Lookups) -> ColumnElement[bool]:
         return T.assignee_id.is_(None)
     if v == "me":
         if look.actor_id is None:
-            raise q.QueryError("assignee:me needs an agent (--as LOGIN)", t.position)
+            raise q.QueryError(_("assignee:me needs an agent (--as LOGIN)"), t.position)
         return T.assignee_id == look.actor_id
     return T.assignee_id.in_(look.ids("assignee", value, t.position))
 
@@ -108,7 +109,9 @@ def _assignee(value: str, t: q.Term, look: Lookups) -> ColumnElement[bool]:
 def _number_of_key(value: str, t: q.Term) -> int:
     digits = value.upper().removeprefix("HD-")
     if not digits.isdigit():
-        raise q.QueryError(f"key: {value!r} is not a ticket key like HD-1042", t.position)
+        raise q.QueryError(
+            _("key: {value} is not a ticket key like HD-1042").format(value=repr(value)), t.position
+        )
     return int(digits)
 
 

@@ -29,6 +29,7 @@ from helpdesk_tui.domain.rules import parse_rule
 from helpdesk_tui.domain.sla import parse_duration, parse_periods
 from helpdesk_tui.domain.text import clean, clean_line, contact_search_text, phone_digits
 from helpdesk_tui.domain.vocab import Role, TicketType, parse_priority
+from helpdesk_tui.i18n import N_, NP_, _, pgettext
 from helpdesk_tui.store import models as m
 from helpdesk_tui.store.db import Store
 
@@ -72,6 +73,35 @@ CODE_LIMIT = 64
 LINE_LIMIT = 300  # names, codes, subjects, checklist items: one line
 TEXT_LIMIT = 200_000  # template bodies, articles
 
+# What a record is, in errors (`line 'l1': 'level' must be …`): the word of the user's language.
+KINDS = {
+    "calendar": NP_("record", "calendar"),
+    "line": NP_("record", "line"),
+    "group": NP_("record", "group"),
+    "plan": NP_("record", "plan"),
+    "pause_reason": NP_("record", "pause_reason"),
+    "service": NP_("record", "service"),
+    "rule": NP_("record", "rule"),
+    "agent": NP_("record", "agent"),
+    "customer": NP_("record", "customer"),
+    "site": NP_("record", "site"),
+    "contact": NP_("record", "contact"),
+    "asset": NP_("record", "asset"),
+    "contract": NP_("record", "contract"),
+    "template": NP_("record", "template"),
+    "article": NP_("record", "article"),
+    "macro": NP_("record", "macro"),
+}
+# `r.ref(name, index, what)`: a code that names nothing.
+UNKNOWN = {
+    "line": N_("unknown line {code!r}"),
+    "calendar": N_("unknown calendar {code!r}"),
+    "group": N_("unknown group {code!r}"),
+    "plan": N_("unknown plan {code!r}"),
+    "service": N_("unknown service {code!r}"),
+    "site": N_("unknown site {code!r}"),
+}
+
 
 class _File:
     """One TOML file, kept as text too so errors can point at a line."""
@@ -81,9 +111,11 @@ class _File:
         try:
             self.text = path.read_text(encoding="utf-8")
         except OSError as exc:
-            raise Invalid(f"{path}: cannot read: {exc.strerror}") from None
+            raise Invalid(
+                _("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)
+            ) from None
         except UnicodeDecodeError:
-            raise Invalid(f"{path}: not UTF-8 text") from None
+            raise Invalid(_("{path}: not UTF-8 text").format(path=path)) from None
         try:
             self.data: dict[str, Any] = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as exc:
@@ -104,7 +136,9 @@ class _File:
     def records(self, table: str) -> list[dict[str, Any]]:
         value = self.data.get(table, [])
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise self.error(f"'{table}' must be an array of tables ([[{table}]])")
+            raise self.error(
+                _("'{table}' must be an array of tables ([[{table}]])").format(table=table)
+            )
         return value
 
 
@@ -112,17 +146,21 @@ class _Record:
     """Typed access to one record's fields with errors that say where."""
 
     def __init__(self, file: _File, kind: str, data: dict[str, Any], key_field: str):
+        """`kind` is a key of `KINDS`, or a label already translated."""
+        kind = pgettext("record", kind) if kind in KINDS else kind
         self.file, self.kind, self.data = file, kind, data
         key = data.get(key_field)
         if not isinstance(key, str) or not key.strip():
-            raise file.error(f"a {kind} without a '{key_field}'")
+            raise file.error(_("a {kind} without a '{field}'").format(kind=kind, field=key_field))
         key = key.strip()
         if key_field in CODE_FIELDS and (
             clean_line(key) != key or any(ch.isspace() for ch in key) or len(key) > CODE_LIMIT
         ):  # codes are printed as they are, in tables and keys: nothing a terminal acts on
             raise file.error(
-                f"a {kind} {key_field} is at most {CODE_LIMIT} characters, without spaces "
-                f"or control characters: {key[:80]!r}"
+                _(
+                    "a {kind} {field} is at most {limit} characters, without spaces "
+                    "or control characters: {value!r}"
+                ).format(kind=kind, field=key_field, limit=CODE_LIMIT, value=key[:80])
             )
         self.key = clean_line(key)
 
@@ -132,19 +170,23 @@ class _Record:
     def text(self, name: str, default: str | None = None, *, multiline: bool = False) -> str:
         value = self.data.get(name, default)
         if value is None:
-            raise self.error(f"'{name}' is required")
+            raise self.error(_("'{field}' is required").format(field=name))
         if not isinstance(value, str):
-            raise self.error(f"'{name}' must be a string")
+            raise self.error(_("'{field}' must be a string").format(field=name))
         text = clean(value) if multiline else clean_line(value)
         self._check_length(name, text, multiline)
         if default is None and not text.strip():
-            raise self.error(f"'{name}' is empty")
+            raise self.error(_("'{field}' is empty").format(field=name))
         return text
 
     def _check_length(self, name: str, text: str, multiline: bool) -> None:
         limit = TEXT_LIMIT if multiline else LINE_LIMIT
         if len(text) > limit:
-            raise self.error(f"'{name}' is too long ({len(text):,} characters; at most {limit:,})")
+            raise self.error(
+                _("'{field}' is too long ({length:,} characters; at most {limit:,})").format(
+                    field=name, length=len(text), limit=limit
+                )
+            )
 
     def opt_str(self, name: str) -> str | None:
         return self.text(name) if self.data.get(name) is not None else None
@@ -152,19 +194,23 @@ class _Record:
     def number(self, name: str, default: int | None = None, lo: int = 0, hi: int = 10**9) -> int:
         value = self.data.get(name, default)
         if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
-            raise self.error(f"'{name}' must be a whole number from {lo} to {hi}")
+            raise self.error(
+                _("'{field}' must be a whole number from {lo} to {hi}").format(
+                    field=name, lo=lo, hi=hi
+                )
+            )
         return value
 
     def flag(self, name: str, default: bool) -> bool:
         value = self.data.get(name, default)
         if not isinstance(value, bool):
-            raise self.error(f"'{name}' must be true or false")
+            raise self.error(_("'{field}' must be true or false").format(field=name))
         return value
 
     def strings(self, name: str) -> list[str]:
         value = self.data.get(name, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.error(f"'{name}' must be a list of strings")
+            raise self.error(_("'{field}' must be a list of strings").format(field=name))
         items = [clean_line(v) for v in value]
         for item in items:
             self._check_length(name, item, multiline=False)
@@ -175,7 +221,11 @@ class _Record:
         if code is None and not required:
             return None
         if not isinstance(code, str) or code not in index:
-            raise self.error(f"unknown {what} {code!r}" if code else f"'{name}' is required")
+            raise self.error(
+                _(UNKNOWN[what]).format(code=code)
+                if code
+                else _("'{field}' is required").format(field=name)
+            )
         return index[code]
 
 
@@ -223,9 +273,13 @@ class _Loader:
     # -- the files, in dependency order ------------------------------------------------
     def run(self) -> LoadReport:
         if not self.dir.is_dir():
-            raise Invalid(f"{self.dir}: not a directory")
+            raise Invalid(_("{path}: not a directory").format(path=self.dir))
         if not any((self.dir / name).exists() for name in FILES):
-            raise Invalid(f"{self.dir}: no reference data files ({', '.join(FILES)})")
+            raise Invalid(
+                _("{path}: no reference data files ({files})").format(
+                    path=self.dir, files=", ".join(FILES)
+                )
+            )
         for name in FILES:
             f = self.file(name)
             if f is not None:
@@ -237,18 +291,20 @@ class _Loader:
             r = _Record(f, "calendar", data, "code")
             hours = data.get("hours", {})
             if not isinstance(hours, dict) or set(hours) - set(WEEKDAYS):
-                raise r.error(f"'hours' must map {', '.join(WEEKDAYS)} to periods")
+                raise r.error(
+                    _("'hours' must map {days} to periods").format(days=", ".join(WEEKDAYS))
+                )
             norm_hours = {}
             for day in WEEKDAYS:
                 if day in hours:
                     norm_hours[day] = _periods(r, hours[day])
             days_off = data.get("days_off", [])
             if not isinstance(days_off, list) or not all(_is_date(d) for d in days_off):
-                raise r.error("'days_off' must be a list of dates (2026-12-31)")
+                raise r.error(_("'days_off' must be a list of dates (2026-12-31)"))
             working = {}
             for item in data.get("working_days", []):
                 if not isinstance(item, dict) or not _is_date(item.get("date")):
-                    raise r.error("each of 'working_days' needs a date and hours")
+                    raise r.error(_("each of 'working_days' needs a date and hours"))
                 working[item["date"].isoformat()] = _periods(r, item.get("hours", []))
             tz = r.text("timezone")
             _check_timezone(r, tz)
@@ -311,13 +367,13 @@ class _Loader:
                 and len(matrix) == 3
                 and all(isinstance(row, list) and len(row) == 3 for row in matrix)
             ):
-                raise f.error("[priority] matrix must be 3 rows of 3 priorities")
+                raise f.error(_("[priority] matrix must be 3 rows of 3 priorities"))
             for impact, row in enumerate(matrix, start=1):
                 for urgency, label in enumerate(row, start=1):
                     try:
                         priority = parse_priority(str(label))
                     except Invalid as exc:
-                        raise f.error(f"[priority] matrix: {exc}") from None
+                        raise f.error(_("[priority] matrix: {error}").format(error=exc)) from None
                     self.upsert(
                         m.PriorityCell,
                         "priority cell",
@@ -330,7 +386,7 @@ class _Loader:
             r = _Record(f, "plan", data, "code")
             at_risk = data.get("at_risk", 0.75)
             if not isinstance(at_risk, int | float) or not 0 < at_risk < 1:
-                raise r.error("'at_risk' must be a share between 0 and 1, like 0.75")
+                raise r.error(_("'at_risk' must be a share between 0 and 1, like 0.75"))
             plan = self.upsert(
                 m.SlaPlan,
                 "plan",
@@ -349,7 +405,7 @@ class _Loader:
                 defaults.append(r.key)
             targets = data.get("targets", {})
             if not isinstance(targets, dict) or set(targets) != {"P1", "P2", "P3", "P4"}:
-                raise r.error("'targets' must give P1, P2, P3 and P4")
+                raise r.error(_("'targets' must give P1, P2, P3 and P4"))
             for label, target in targets.items():
                 try:
                     response = parse_duration(str(target.get("response", "")))
@@ -357,9 +413,15 @@ class _Loader:
                     update = target.get("update")  # optional: the update clock
                     update_s = parse_duration(str(update)) if update is not None else None
                 except (ValueError, AttributeError) as exc:
-                    raise r.error(f"target {label}: {exc}") from None
+                    raise r.error(
+                        _("target {priority}: {error}").format(priority=label, error=exc)
+                    ) from None
                 if response > resolution:
-                    raise r.error(f"target {label}: response is longer than resolution")
+                    raise r.error(
+                        _("target {priority}: response is longer than resolution").format(
+                            priority=label
+                        )
+                    )
                 self.upsert(
                     m.SlaTarget,
                     "sla target",
@@ -367,7 +429,9 @@ class _Loader:
                     {"response_s": response, "resolution_s": resolution, "update_s": update_s},
                 )
         if len(defaults) > 1:
-            raise f.error(f"more than one default plan: {', '.join(defaults)}")
+            raise f.error(
+                _("more than one default plan: {plans}").format(plans=", ".join(defaults))
+            )
         self.ids["plan"] = self.index(m.SlaPlan)
         self.load_pause_reasons(f)
 
@@ -378,9 +442,9 @@ class _Loader:
         for data in f.records("pause_reason"):
             r = _Record(f, "pause_reason", data, "code")
             if r.key in found:
-                raise r.error("defined twice")
+                raise r.error(_("defined twice"))
             if not r.key.replace("-", "").replace("_", "").isalnum() or len(r.key) > 32:
-                raise r.error("a code is letters, digits, - and _, at most 32")
+                raise r.error(_("a code is letters, digits, - and _, at most 32"))
             found[r.key] = {
                 "code": r.key,
                 "name": r.text("name", r.key),
@@ -403,7 +467,11 @@ class _Loader:
             r = _Record(f, "service", data, "code")
             kind = r.text("type", "incident")
             if kind not in types:
-                raise r.error(f"unknown type {kind!r}: use one of {', '.join(sorted(types))}")
+                raise r.error(
+                    _("unknown type {kind!r}: use one of {types}").format(
+                        kind=kind, types=", ".join(sorted(types))
+                    )
+                )
             service = self.upsert(
                 m.Service,
                 "service",
@@ -422,7 +490,7 @@ class _Loader:
                 },
             )
             for cat in data.get("categories", []):
-                c = _Record(f, f"service '{r.key}' category", cat, "code")
+                c = _Record(f, _("service '{service}' category").format(service=r.key), cat, "code")
                 self.upsert(
                     m.Category,
                     "category",
@@ -442,10 +510,14 @@ class _Loader:
             category_id = None
             if data.get("category") is not None:
                 if service_id is None:
-                    raise r.error("a category needs its service")
+                    raise r.error(_("a category needs its service"))
                 category_id = categories.get((service_id, data["category"]))
                 if category_id is None:
-                    raise r.error(f"unknown category {data['category']!r} of {data['service']!r}")
+                    raise r.error(
+                        _("unknown category {category!r} of {service!r}").format(
+                            category=data["category"], service=data["service"]
+                        )
+                    )
             self.upsert(
                 m.RoutingRule,
                 "routing rule",
@@ -467,7 +539,11 @@ class _Loader:
             r = _Record(f, "agent", data, "login")
             role = r.text("role")
             if role not in roles:
-                raise r.error(f"unknown role {role!r}: use one of {', '.join(sorted(roles))}")
+                raise r.error(
+                    _("unknown role {role!r}: use one of {roles}").format(
+                        role=role, roles=", ".join(sorted(roles))
+                    )
+                )
             values = {
                 "name": r.text("name", r.key),
                 "email": r.text("email", "").lower(),
@@ -482,7 +558,7 @@ class _Loader:
             wanted = set()
             for code in r.strings("groups"):
                 if code not in groups:
-                    raise r.error(f"unknown group {code!r}")
+                    raise r.error(_(UNKNOWN["group"]).format(code=code))
                 wanted.add(groups[code])
             have = {
                 ms.group_id: ms
@@ -532,7 +608,7 @@ class _Loader:
                 email = c.text("email", "").lower()
                 phone = c.text("phone", "")
                 if not email and not phone:
-                    raise c.error("a contact needs an e-mail or a phone")
+                    raise c.error(_("a contact needs an e-mail or a phone"))
                 key = {"customer_id": customer.id}
                 key.update({"email": email} if email else {"phone_digits": phone_digits(phone)})
                 site_id = c.ref("site", sites, "site", required=False)
@@ -556,7 +632,7 @@ class _Loader:
                 a = _Record(f, "asset", asset, "tag")
                 warranty = asset.get("warranty_end")
                 if warranty is not None and not _is_date(warranty):
-                    raise a.error("'warranty_end' must be a date")
+                    raise a.error(_("'{field}' must be a date").format(field="warranty_end"))
                 self.upsert(
                     m.Asset,
                     "asset",
@@ -580,17 +656,19 @@ class _Loader:
     ) -> None:
         """`[[customer.contract]]`: a plan for some services (none: all) over a period."""
         if not isinstance(data, dict):
-            raise f.error(f"customer '{customer.code}': contract must be a table")
+            raise f.error(
+                _("customer '{code}': contract must be a table").format(code=customer.code)
+            )
         c = _Record(f, "contract", data, "code")
         start, end = data.get("valid_from"), data.get("valid_to")
         if not _is_date(start):
-            raise c.error("'valid_from' must be a date")
+            raise c.error(_("'{field}' must be a date").format(field="valid_from"))
         if end is not None and (not _is_date(end) or end < start):
-            raise c.error("'valid_to' must be a date on or after 'valid_from'")
+            raise c.error(_("'valid_to' must be a date on or after 'valid_from'"))
         codes = c.strings("services")
         unknown = [code for code in codes if code not in services]
         if unknown:
-            raise c.error(f"unknown service {unknown[0]!r}")
+            raise c.error(_(UNKNOWN["service"]).format(code=unknown[0]))
         self.upsert(
             m.Contract,
             "contract",
@@ -613,18 +691,26 @@ class _Loader:
             r = _Record(f, "template", data, "code")
             kind = r.text("kind", "reply")
             if kind not in {"reply", "resolution", "notification"}:
-                raise r.error(f"unknown kind {kind!r}: use reply, resolution or notification")
+                raise r.error(
+                    _("unknown kind {kind!r}: use reply, resolution or notification").format(
+                        kind=kind
+                    )
+                )
             body = r.text("body", multiline=True)
             subject = r.text("subject", "")
             unknown = unknown_placeholders(subject + body)
             if unknown:
-                raise r.error(f"unknown placeholder {{{{{unknown[0]}}}}}")
+                raise r.error(
+                    _("unknown placeholder {placeholder}").format(
+                        placeholder="{{" + unknown[0] + "}}"
+                    )
+                )
             for code in r.strings("services"):
                 if code not in services:
-                    raise r.error(f"unknown service {code!r}")
+                    raise r.error(_(UNKNOWN["service"]).format(code=code))
             for code in r.strings("lines"):
                 if code not in lines:
-                    raise r.error(f"unknown line {code!r}")
+                    raise r.error(_(UNKNOWN["line"]).format(code=code))
             self.upsert(
                 m.Template,
                 "template",
@@ -647,7 +733,7 @@ class _Loader:
             r = _Record(f, "article", data, "slug")
             for code in r.strings("groups"):
                 if code not in groups:
-                    raise r.error(f"unknown group {code!r}")
+                    raise r.error(_(UNKNOWN["group"]).format(code=code))
             article = self.upsert(
                 m.Article,
                 "article",
@@ -667,7 +753,7 @@ class _Loader:
     def load_board(self, f: _File) -> None:
         thresholds = f.data.get("thresholds", {})
         if not isinstance(thresholds, dict):
-            raise f.error("[thresholds] must be a table")
+            raise f.error(_("[thresholds] must be a table"))
         clean_limits = {}
         for name, levels in thresholds.items():
             if (
@@ -675,7 +761,10 @@ class _Loader:
                 or not set(levels) <= {"warn", "alert"}
                 or not all(isinstance(v, int | float) and v >= 0 for v in levels.values())
             ):
-                raise f.error(f"threshold {name!r} needs warn and alert numbers", near=None)
+                raise f.error(
+                    _("threshold {name!r} needs warn and alert numbers").format(name=name),
+                    near=None,
+                )
             clean_limits[name] = {k: float(v) for k, v in levels.items()}
         self.upsert(
             m.DeskSetting, "desk setting", {"key": "board"}, {"value": {"thresholds": clean_limits}}
@@ -687,7 +776,7 @@ class _Loader:
         for data in f.records("macro"):
             r = _Record(f, "macro", data, "code")
             if r.key in found:
-                raise r.error("defined twice")
+                raise r.error(_("defined twice"))
             try:
                 macro = parse_macro(r.key, r.text("name"), data.get("steps"), r.text("name_ru", ""))
             except Invalid as exc:
@@ -716,7 +805,7 @@ class _Loader:
         for order, data in enumerate(f.records("rule")):
             r = _Record(f, "rule", data, "code")
             if r.key in found:
-                raise r.error("defined twice")
+                raise r.error(_("defined twice"))
             extra = set(data) - {
                 "code",
                 "name",
@@ -728,7 +817,7 @@ class _Loader:
                 "enabled",
             }
             if extra:
-                raise r.error(f"unknown field {sorted(extra)[0]!r}")
+                raise r.error(_("unknown field {field!r}").format(field=sorted(extra)[0]))
             try:
                 rule = parse_rule(
                     r.key,
@@ -752,7 +841,11 @@ class _Loader:
                     "macro": macro_codes,
                 }.get(action.action)
                 if known is not None and action.value not in known:
-                    raise r.error(f"action {number}: {action.action}: unknown {action.value!r}")
+                    raise r.error(
+                        _("action {number}: {action}: unknown {value!r}").format(
+                            number=number, action=action.action, value=action.value
+                        )
+                    )
             found[r.key] = rule.as_json()
         self.upsert(
             m.DeskSetting,
@@ -770,7 +863,7 @@ def _periods(r: _Record, value: Any) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise r.error('working periods must be strings like "09:00-18:00"')
+        raise r.error(_('working periods must be strings like "09:00-18:00"'))
     try:
         parse_periods(value)
     except ValueError as exc:
@@ -784,7 +877,7 @@ def _check_timezone(r: _Record, name: str) -> None:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise r.error(f"unknown time zone {name!r}") from None
+        raise r.error(_("unknown time zone {name!r}").format(name=name)) from None
 
 
 def load_reference(store: Store, directory: Path, *, overwrite_edited: bool = False) -> LoadReport:

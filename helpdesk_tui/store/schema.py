@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from helpdesk_tui.domain.errors import StoreError
+from helpdesk_tui.i18n import _
 from helpdesk_tui.store.db import Store, translate_errors
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -56,10 +57,14 @@ def ensure_current(store: Store, *, auto_upgrade: bool) -> None:
         return
     if current is None:
         raise StoreError(
-            "the database has no helpdesk schema yet: run `helpdesk db upgrade` (then "
-            "`helpdesk data load`)"
+            _(
+                "the database has no helpdesk schema yet: run `helpdesk db upgrade` (then "
+                "`helpdesk data load`)"
+            )
         )
     raise StoreError(
-        f"the database schema is at {current}, this helpdesk needs {head_revision()}: "
-        "run `helpdesk db upgrade`"
+        _(
+            "the database schema is at {current}, this helpdesk needs {head}: "
+            "run `helpdesk db upgrade`"
+        ).format(current=current, head=head_revision())
     )

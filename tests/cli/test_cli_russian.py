@@ -138,3 +138,36 @@ def test_reference_names_in_russian(cli):
     assert "Кассовое ПО" in out
     _code, out, _err = cli("service", "list")
     assert "Кассовое ПО" not in out
+
+
+def test_a_bad_data_file_is_refused_in_one_line_of_the_language(cli, tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    lines = folder / "lines.toml"
+    lines.write_text('[[line]]\ncode = "l1"\nlevel = 12\n', encoding="utf-8")
+    code, _out, err = cli("--as", "admin", "data", "load", str(folder))
+    assert (code, err) == (
+        2,
+        f"helpdesk: {lines}:2: line 'l1': 'level' must be a whole number from 1 to 9\n",
+    )
+    code, _out, err = cli("--lang", "ru", "--as", "admin", "data", "load", str(folder))
+    assert (code, err) == (
+        2,
+        f"helpdesk: {lines}:2: линия 'l1': поле 'level' должно быть целым числом от 1 до 9\n",
+    )
+    lines.write_bytes(b'[[line]]\ncode = "l\xff"\n')
+    code, _out, err = cli("--lang", "ru", "--as", "admin", "data", "load", str(folder))
+    assert (code, err) == (2, f"helpdesk: {lines}: не текст в UTF-8\n")
+
+
+def test_a_bad_config_file_is_refused_in_one_line_of_the_language(cli, monkeypatch, tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('keys = "ctrl+q"\n', encoding="utf-8")
+    monkeypatch.setenv("HELPDESK_CONFIG", str(config))
+    code, _out, err = cli("agent", "list")
+    assert (code, err) == (2, f"helpdesk: {config}: [keys] must map action ids to key names\n")
+    code, _out, err = cli("--lang", "ru", "agent", "list")
+    assert (code, err) == (
+        2,
+        f"helpdesk: {config}: [keys] должно сопоставлять действиям названия клавиш\n",
+    )

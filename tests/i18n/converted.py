@@ -44,6 +44,8 @@ CONVERTED = (
     "commands.py",
     "services/*.py",
     "domain/*.py",
+    "config.py",
+    "store/*.py",
 )
 
 # The words of the domain (statuses, channels, event kinds…) are `domain.vocab.label()`

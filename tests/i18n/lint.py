@@ -5,8 +5,9 @@ Checked, in the converted modules: `Binding(…)` descriptions and tooltips; `no
 `Static`, `Label`, `Checkbox`, `Button` texts; `Input(placeholder=…)`; typer's `help=`;
 `add_column(…)` headers; `say(…)`; `print_table(…, title=…)`; the messages of errors raised
 to users (`Invalid`, `NotAllowed`, `NotFound`, `Conflict`, `TryLater`, `BadParameter`,
-`HelpdeskError`); the dialogs', the picker's and the editors' titles; a picker `Choice`'s
-label and detail; `Select(prompt=…)`; `self.title`/`self.sub_title`; and
+`HelpdeskError`, `StoreError`, `QueryError`) and of `….error(message)`, which the
+reference loader and the query parser raise; the dialogs', the picker's and the editors'
+titles; a picker `Choice`'s label and detail; `Select(prompt=…)`; `self.title`/`self.sub_title`; and
 the column names of `print_table`/`print_csv` tables, which need a label in
 `cli/common.COLUMN_LABELS`.
 
@@ -35,6 +36,7 @@ ERRORS = {
     "BadParameter",
     "HelpdeskError",
     "StoreError",
+    "QueryError",
 }
 FIRST_ARG = {
     "notify",
@@ -45,6 +47,7 @@ FIRST_ARG = {
     "InputScreen",
     "ComposeScreen",
     "VendorCaseScreen",
+    "error",  # the reference loader's and the query parser's `….error(message, …)`
 }
 HEADER_NAMES = {"headers", "heads"}
 

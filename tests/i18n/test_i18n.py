@@ -196,3 +196,5 @@ def test_config_lists_the_user_keys_in_the_language(monkeypatch, tmp_path, capsy
     out = capsys.readouterr().out
     assert "клавиша ctrl+y" in out and "macro ask-cash-desk" in out
     assert json.loads(out[out.index("{") :])["key ctrl+y"]["source"] == "[user_keys]"
+    assert "командная строка" in out  # where the language came from, in Russian…
+    assert json.loads(out[out.index("{") :])["language"]["source"] == "command line"  # …not here
