@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from helpdesk_tui.i18n import _
+
 
 @dataclass(frozen=True)
 class Terms:
@@ -38,6 +40,7 @@ class PlanChoice:
     plan_id: int | None  # None: the default plan
     contract: str | None  # the code of the contract that gave the plan
     reason: str | None  # why the default plan applies, said to the dispatcher
+    why: str | None = None  # what the reason is: none | expired | future | not_covered
 
 
 def choose_plan(
@@ -49,7 +52,7 @@ def choose_plan(
     if not contracts:
         if fallback_plan_id is not None:
             return PlanChoice(fallback_plan_id, None, None)
-        return PlanChoice(None, None, "has no contract")
+        return PlanChoice(None, None, _("has no contract"), "none")
     valid = [c for c in contracts if c.valid_on(day) and c.covers(service)]
     if valid:
         best = max(valid, key=lambda c: (bool(c.services), c.valid_from, c.code))
@@ -58,13 +61,16 @@ def choose_plan(
     expired = [c for c in covering if c.expired_on(day)]
     if expired:
         last = max(expired, key=lambda c: c.valid_to or day)
-        return PlanChoice(None, None, f"contract {last.code} expired on {last.valid_to}")
+        reason = _("contract {code} expired on {day}").format(code=last.code, day=last.valid_to)
+        return PlanChoice(None, None, reason, "expired")
     if covering:
         first = min(covering, key=lambda c: c.valid_from)
-        return PlanChoice(None, None, f"contract {first.code} starts on {first.valid_from}")
+        reason = _("contract {code} starts on {day}").format(code=first.code, day=first.valid_from)
+        return PlanChoice(None, None, reason, "future")
     current = [c for c in contracts if c.valid_on(day)] or contracts
     codes = ", ".join(sorted(c.code for c in current))
-    return PlanChoice(None, None, f"{service} is not covered by contract {codes}")
+    reason = _("{service} is not covered by contract {codes}").format(service=service, codes=codes)
+    return PlanChoice(None, None, reason, "not_covered")
 
 
 def state_on(terms: Terms, day: date) -> str:

@@ -16,8 +16,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, text
 from sqlmodel import Session, select
 
+from helpdesk_tui.domain.contracts import PlanChoice
 from helpdesk_tui.domain.text import phone_digits
 from helpdesk_tui.domain.vocab import priority_label
+from helpdesk_tui.i18n import _
 from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.services.contract_plans import contracts_of, plan_choice
 from helpdesk_tui.services.ticket_core import utcnow
@@ -264,7 +266,7 @@ def context(store: Store, contact_id: int, *, now: datetime | None = None) -> Ca
                 site.name if site else "",
                 contact.language,
             ),
-            plan=_plan_text(plan.name, choice.reason, usual is not None),
+            plan=_plan_text(plan.name, choice, usual is not None),
             usual_service=usual.code if usual else None,
             open_tickets=_brief(s, cat, open_rows),
             recent_closed=_brief(s, cat, closed_rows),
@@ -273,14 +275,14 @@ def context(store: Store, contact_id: int, *, now: datetime | None = None) -> Ca
         )
 
 
-def _plan_text(name: str, reason: str | None, by_service: bool) -> str:
+def _plan_text(name: str, choice: PlanChoice, by_service: bool) -> str:
     """The plan as the caller's card shows it; without a usual service the contract may
     still cover the service the dispatcher picks, which the preview then says."""
-    if reason is None:
+    if choice.reason is None:
         return name
-    if not by_service and "is not covered" in reason:
-        return "by contract, per service"
-    return f"{name} (default: {reason})"
+    if not by_service and choice.why == "not_covered":
+        return _("by contract, per service")
+    return _("{plan} (default: {reason})").format(plan=name, reason=choice.reason)
 
 
 def count(store: Store) -> int:

@@ -327,8 +327,13 @@ def _classify(
     warnings = []
     plan, choice = plan_choice(cat, customer, service.code, terms, at)
     if customer is not None and choice.reason:
-        lead = f"{customer.name} " if choice.reason.startswith("has ") else f"{customer.name}: "
-        warnings.append(f"{lead}{choice.reason}: the default plan {plan.code} applies")
+        if choice.why == "none":
+            warning = _("{customer} has no contract: the default plan {plan} applies")
+        else:
+            warning = _("{customer}: {reason}: the default plan {plan} applies")
+        warnings.append(
+            warning.format(customer=customer.name, reason=choice.reason, plan=plan.code)
+        )
     if priority not in plan.targets:
         raise Invalid(
             _("SLA plan {code} has no target for P{priority}").format(

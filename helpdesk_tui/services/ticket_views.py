@@ -244,7 +244,7 @@ def _plan_note(session: Session, cat: Catalog, ticket: m.Ticket, customer: Any) 
     )
     if choice.reason is None or plan.id != ticket.sla_plan_id:
         return ""
-    return f"default plan: {choice.reason}"
+    return _("default plan: {reason}").format(reason=choice.reason)
 
 
 def _vendor(session: Session, cat: Catalog, ticket_id: int) -> VendorView | None:

@@ -72,8 +72,7 @@ def _tables_pending(app: HelpdeskApp) -> bool:
     from textual.widgets import DataTable
 
     return any(
-        getattr(table, "_require_update_dimensions", False)
-        for table in app.screen.query(DataTable)
+        getattr(table, "_require_update_dimensions", False) for table in app.screen.query(DataTable)
     )
 
 

@@ -102,3 +102,14 @@ def test_the_contracts_come_from_data_load(store):
     assert rows["TM-2023"].valid_to == date(2023, 12, 31)
     assert rows["TM-2023"].services == ["pos", "receipt-printer", "fiscal-drive"]
     assert rows["P24-2024"].services == []  # every service
+
+
+def test_the_default_plan_warning_is_said_in_the_language_in_force(store, actor_of, techmart):
+    from helpdesk_tui import i18n
+
+    with i18n.using("ru"):
+        p = preview(store, service="workstation", customer="techmart", now=MAR_2026)
+    assert p.warnings == (
+        "ООО «ТехМаркет»: срок договора TM-OFFICE истёк 2025-12-31; "
+        "действует план по умолчанию silver",
+    )
