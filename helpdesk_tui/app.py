@@ -79,6 +79,13 @@ class HelpdeskApp(App):
             tooltip=N_("List, write and edit reply templates"),
         ),
         Binding(
+            "b",
+            "board",
+            N_("Board"),
+            id="app.board",
+            tooltip=N_("The supervisor board (from anywhere)"),
+        ),
+        Binding(
             "ctrl+n",
             "macros",
             N_("Macros"),
@@ -309,9 +316,8 @@ class HelpdeskApp(App):
             self.push_screen(BoardScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "board" and not self.is_supervisor:
-            return None  # hidden from the footer of agents who cannot use it
-        return True
+        # the board is not in the footer nor the help of agents who cannot use it
+        return action != "board" or self.is_supervisor
 
     def action_new_call(self) -> None:
         from helpdesk_tui.screens.register import RegisterScreen

@@ -86,7 +86,12 @@ class HelpScreen(LocalBindings, ModalScreen[None]):
             yield Static(_("Everywhere"), classes="help-title")
             yield Static(
                 self._table(
-                    [b for b in type(self.app).BINDINGS if isinstance(b, Binding)]
+                    [
+                        b
+                        for b in type(self.app).BINDINGS
+                        if isinstance(b, Binding)
+                        and self.app.check_action(b.action, ()) is not False
+                    ]
                     + [
                         Binding(
                             "ctrl+p",

@@ -103,3 +103,16 @@ async def test_agents_cannot_open_the_board(app_for):
         await pilot.press("b")
         await settle(app, pilot)
         assert not isinstance(app.screen, BoardScreen)
+
+
+async def test_b_brings_a_supervisor_back_to_the_board_from_the_queue(app_for):
+    app = app_for("morozov")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, BoardScreen)
+        await pilot.press("w")  # the queues
+        await settle(app, pilot)
+        assert not isinstance(app.screen, BoardScreen)
+        await pilot.press("b")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BoardScreen)
