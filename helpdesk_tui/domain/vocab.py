@@ -150,6 +150,9 @@ LINK_WORDS = {
     "duplicate": NP_("link", "duplicate"),
     "child": NP_("link", "child"),
     "related": NP_("link", "related"),
+    # as seen from the other ticket (services/ticket_views.py names the incoming links)
+    "duplicated by": NP_("link", "duplicated by"),
+    "parent of": NP_("link", "parent of"),
 }
 _WORDS = {
     "status": STATUS_WORDS,
@@ -185,7 +188,7 @@ def label(value: StrEnum) -> str:
 
 def status_label(status: object) -> str:
     """`status_label("in_progress")` → "in progress" / «в работе» (a row's plain string too)."""
-    return word("status", status)
+    return word("status", status).replace("_", " ")  # an unknown one readable too
 
 
 # a role as the subject of a sentence: "an engineer may not …", «инженер не может …»

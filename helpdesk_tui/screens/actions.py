@@ -13,6 +13,7 @@ from helpdesk_tui.domain import permissions
 from helpdesk_tui.domain.errors import Conflict, Invalid
 from helpdesk_tui.domain.pauses import OTHER, PauseReason
 from helpdesk_tui.domain.priority import IMPACTS, URGENCIES, priority_of
+from helpdesk_tui.domain.vocab import status_label
 from helpdesk_tui.domain.workflow import Status, allowed_targets
 from helpdesk_tui.i18n import N_, _, localized
 from helpdesk_tui.screens.compose import ComposeScreen
@@ -38,7 +39,6 @@ from helpdesk_tui.services.ticket_actions import Changed
 from helpdesk_tui.services.ticket_core import normalize_key
 from helpdesk_tui.services.ticket_views import TicketDetail
 from helpdesk_tui.services.vendor_cases import VendorTerms
-from helpdesk_tui.widgets.ticket_table import status_label
 
 EXAMPLE_KEY = "HD-1042"  # a ticket key, the same in every language
 

@@ -33,7 +33,7 @@ from textual.widgets.option_list import Option
 
 from helpdesk_tui.domain.priority import IMPACTS, URGENCIES
 from helpdesk_tui.domain.text import visible_line
-from helpdesk_tui.domain.vocab import Channel, TicketType
+from helpdesk_tui.domain.vocab import Channel, TicketType, status_label
 from helpdesk_tui.i18n import N_, _, localized
 from helpdesk_tui.screens.actions import impact_name, urgency_name
 from helpdesk_tui.screens.base import DeskScreen, WorkerCalls
@@ -49,7 +49,6 @@ from helpdesk_tui.services.registration import (
     preview,
     register,
 )
-from helpdesk_tui.widgets.ticket_table import status_label
 
 LOOKUP_DELAY = 0.05  # seconds of quiet typing before the caller search runs
 

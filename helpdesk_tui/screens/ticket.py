@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Header
 
 from helpdesk_tui.domain.text import visible_line
+from helpdesk_tui.domain.vocab import status_label
 from helpdesk_tui.i18n import N_
 from helpdesk_tui.screens.actions import TICKET_BINDINGS, TicketActions
 from helpdesk_tui.screens.base import DeskScreen
@@ -14,7 +15,6 @@ from helpdesk_tui.screens.mass_incident_actions import EXCLUDE_BINDING, MassInci
 from helpdesk_tui.services import ticket_views
 from helpdesk_tui.services.ticket_actions import Changed
 from helpdesk_tui.widgets.ticket_pane import TicketPane
-from helpdesk_tui.widgets.ticket_table import status_label
 
 
 class TicketScreen(MassIncidentActions, TicketActions, DeskScreen):

@@ -15,6 +15,7 @@ from textual.events import Resize
 from textual.widgets import Footer, Header, Input, Static, Tab, Tabs
 
 from helpdesk_tui.domain.query import QueryError
+from helpdesk_tui.domain.vocab import status_label
 from helpdesk_tui.i18n import N_, _, localized, n_
 from helpdesk_tui.screens.actions import TICKET_BINDINGS, TicketActions
 from helpdesk_tui.screens.base import DeskScreen
@@ -31,7 +32,7 @@ from helpdesk_tui.widgets.grouped_table import GroupedTable, MarkableTable
 from helpdesk_tui.widgets.query_suggester import QuerySuggester
 from helpdesk_tui.widgets.sla_sidebar import SlaSidebar
 from helpdesk_tui.widgets.ticket_pane import TicketPane
-from helpdesk_tui.widgets.ticket_table import BLOCK, TicketTable, status_label
+from helpdesk_tui.widgets.ticket_table import BLOCK, TicketTable
 
 WIDE = 120  # columns from which the ticket pane sits beside the queue
 SIDEBAR_WIDE = 190  # columns from which the SLA sidebar shows by default

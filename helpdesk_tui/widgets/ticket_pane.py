@@ -17,28 +17,15 @@ from helpdesk_tui.domain.clocks import clock_use, percent
 from helpdesk_tui.domain.handling import Stopwatch, format_elapsed
 from helpdesk_tui.domain.sla import BusinessCalendar
 from helpdesk_tui.domain.text import visible, visible_line
-from helpdesk_tui.i18n import N_, NP_, _, format_datetime, format_duration, n_, pgettext
+from helpdesk_tui.domain.vocab import link_label, status_label
+from helpdesk_tui.i18n import N_, _, format_datetime, format_duration, n_
 from helpdesk_tui.services.knowledge import TicketArticles
 from helpdesk_tui.services.mass_incident import Children
 from helpdesk_tui.services.ticket_views import TicketDetail, VendorView
-from helpdesk_tui.widgets.ticket_table import status_label
 from helpdesk_tui.widgets.timeline import Timeline
 
 STATES = ("met", "running", "at-risk", "breached", "paused", "none")
 CLOCK_NAMES = {"response": N_("Response"), "resolution": N_("Resolution"), "update": N_("Update")}
-# a link as seen from the ticket (services/ticket_views.py names the incoming ones)
-LINK_LABELS = {
-    "duplicate": NP_("link", "duplicate"),
-    "child": NP_("link", "child"),
-    "related": NP_("link", "related"),
-    "duplicated by": NP_("link", "duplicated by"),
-    "parent of": NP_("link", "parent of"),
-}
-
-
-def link_label(kind: str) -> str:
-    label = LINK_LABELS.get(kind)
-    return pgettext("link", label) if label else kind
 
 
 def clock_line(

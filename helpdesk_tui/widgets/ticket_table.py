@@ -29,7 +29,8 @@ from textual.strip import Strip
 from helpdesk_tui.domain.clocks import ClockUse, clock_use, percent
 from helpdesk_tui.domain.sla import BusinessCalendar, ClockState
 from helpdesk_tui.domain.text import visible_line
-from helpdesk_tui.i18n import N_, NP_, _, format_duration, language, pgettext
+from helpdesk_tui.domain.vocab import status_label
+from helpdesk_tui.i18n import N_, _, format_duration, language
 from helpdesk_tui.services.queue import QueueRow
 
 BLOCK = 100  # rows fetched per request
@@ -58,25 +59,6 @@ COLUMNS = (
     Column("assignee", N_("Assignee"), 11, 90),
     Column("age", N_("Age"), 5, 70),
 )
-
-# a status as the queue's narrow column shows it (`pgettext("status", …)`, see status_label)
-STATUS_LABELS = {
-    "new": NP_("status", "new"),
-    "assigned": NP_("status", "assigned"),
-    "in_progress": NP_("status", "in progress"),
-    "waiting_customer": NP_("status", "wait customer"),
-    "waiting_vendor": NP_("status", "wait vendor"),
-    "resolved": NP_("status", "resolved"),
-    "reopened": NP_("status", "reopened"),
-    "closed": NP_("status", "closed"),
-    "cancelled": NP_("status", "cancelled"),
-}
-
-
-def status_label(status: str) -> str:
-    """A ticket's status in a few words, in the language in force."""
-    label = STATUS_LABELS.get(status)
-    return pgettext("status", label) if label else status.replace("_", " ")
 
 
 def sla_state(row: QueueRow, now: datetime) -> str:

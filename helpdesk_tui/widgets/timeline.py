@@ -11,9 +11,9 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from helpdesk_tui.domain.text import visible, visible_line
+from helpdesk_tui.domain.vocab import status_label
 from helpdesk_tui.i18n import N_, _, format_duration
 from helpdesk_tui.services.ticket_views import EventView
-from helpdesk_tui.widgets.ticket_table import status_label
 
 # an event's kind as the timeline says it (marked `N_`, shown with `_`)
 LABELS = {

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from helpdesk_tui import i18n
+from helpdesk_tui.domain.vocab import link_label, status_label
 from helpdesk_tui.widgets.sla_sidebar import clock_short
-from helpdesk_tui.widgets.ticket_pane import clock_line, link_label
-from helpdesk_tui.widgets.ticket_table import age, status_label
+from helpdesk_tui.widgets.ticket_pane import clock_line
+from helpdesk_tui.widgets.ticket_table import age
 from helpdesk_tui.widgets.timeline import summary
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
