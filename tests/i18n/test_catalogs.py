@@ -103,7 +103,12 @@ def test_the_compiled_catalogs_are_the_po_files(lang):
     path = i18n.LOCALE_DIR / lang / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo"
     with path.open("rb") as fh:
         shipped = gettext.GNUTranslations(fh)
-    assert shipped._catalog == fresh._catalog, "run `pybabel compile` (see the README)"
+    # the header names the Babel that wrote it, which moves on without the messages changing
+    assert _messages(shipped) == _messages(fresh), "run `pybabel compile` (see the README)"
+
+
+def _messages(translations: gettext.GNUTranslations) -> dict:
+    return {k: v for k, v in translations._catalog.items() if k != ""}
 
 
 def test_a_missing_mo_is_compiled_from_the_po(monkeypatch, tmp_path):
