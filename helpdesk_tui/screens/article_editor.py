@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, SelectionList, Static, TextArea
+from textual.widgets import Header, Input, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from helpdesk_tui.domain.errors import HelpdeskError
@@ -25,6 +25,7 @@ from helpdesk_tui.screens.dialogs import leave_unsaved
 from helpdesk_tui.services import knowledge
 from helpdesk_tui.services.knowledge import ArticleInput, ArticleView, Choices
 from helpdesk_tui.widgets.article_view import ArticleMarkdown
+from helpdesk_tui.widgets.footer import Footer
 
 PREVIEW_QUIET = 0.3  # seconds of quiet typing before the preview is drawn again
 LANGUAGES = [("English", "en"), ("Русский", "ru")]

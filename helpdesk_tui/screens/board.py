@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, SelectionList, Static
+from textual.widgets import DataTable, Header, SelectionList, Static
 
 from helpdesk_tui.domain import permissions
 from helpdesk_tui.domain.errors import HelpdeskError, NotAllowed
@@ -23,6 +23,7 @@ from helpdesk_tui.services import board as board_service
 from helpdesk_tui.services.board import Board, level
 from helpdesk_tui.services.queue import QueueQuery
 from helpdesk_tui.widgets.charts import PairedBars, sparkline
+from helpdesk_tui.widgets.footer import Footer
 
 REFRESH_DELAY = 0.25  # coalesce bursts of changes into one re-read
 

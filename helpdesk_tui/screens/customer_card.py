@@ -11,13 +11,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from helpdesk_tui.domain.text import visible_line
 from helpdesk_tui.domain.vocab import status_label
 from helpdesk_tui.i18n import N_, NP_, _, n_, pgettext
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.services import cards
+from helpdesk_tui.widgets.footer import Footer
 
 KINDS = ("customer", "contact", "asset")
 

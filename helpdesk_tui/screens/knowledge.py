@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from helpdesk_tui.domain import permissions
@@ -23,6 +23,7 @@ from helpdesk_tui.screens.dialogs import ConfirmScreen
 from helpdesk_tui.services import knowledge
 from helpdesk_tui.services.knowledge import ArticleHit, ArticleView, SearchResult, TicketArticles
 from helpdesk_tui.widgets.article_view import ArticleMarkdown, hit_prompt, scope_label
+from helpdesk_tui.widgets.footer import Footer
 
 TYPING_QUIET = 0.12  # seconds after the last key before searching
 READ_QUIET = 0.08  # … after the highlight stops before reading the article

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static, TextArea
+from textual.widgets import Header, Input, Label, Static, TextArea
 
 from helpdesk_tui.domain.errors import HelpdeskError, Invalid
 from helpdesk_tui.domain.macros import parse_typed, steps_text
@@ -25,6 +25,7 @@ from helpdesk_tui.screens.base import WorkerCalls, one_line
 from helpdesk_tui.screens.dialogs import leave_unsaved
 from helpdesk_tui.services import macros
 from helpdesk_tui.services.macros import MacroInput, MacroRow
+from helpdesk_tui.widgets.footer import Footer
 
 # the step kinds, as they are written (code, not words: the same in every language)
 SYNTAX = "\n".join(

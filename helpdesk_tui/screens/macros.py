@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.fuzzy import Matcher
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from helpdesk_tui.domain import permissions
@@ -24,6 +24,7 @@ from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.dialogs import ConfirmScreen
 from helpdesk_tui.services import macros
 from helpdesk_tui.services.macros import MacroRow
+from helpdesk_tui.widgets.footer import Footer
 
 
 def source_text(row: MacroRow) -> str:

@@ -19,7 +19,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import (
     Digits,
-    Footer,
     Header,
     Input,
     Label,
@@ -49,6 +48,7 @@ from helpdesk_tui.services.registration import (
     preview,
     register,
 )
+from helpdesk_tui.widgets.footer import Footer
 
 LOOKUP_DELAY = 0.05  # seconds of quiet typing before the caller search runs
 

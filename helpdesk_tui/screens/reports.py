@@ -9,7 +9,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from helpdesk_tui.config import data_dir
 from helpdesk_tui.domain.text import visible_line
@@ -18,6 +18,7 @@ from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.picker import Choice, PickerScreen
 from helpdesk_tui.services import reports
 from helpdesk_tui.widgets.charts import PairedBars
+from helpdesk_tui.widgets.footer import Footer
 
 PERIODS = (
     ("month", N_("This month so far")),

@@ -16,7 +16,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Checkbox,
-    Footer,
     Header,
     Input,
     Label,
@@ -35,6 +34,7 @@ from helpdesk_tui.screens.dialogs import leave_unsaved
 from helpdesk_tui.screens.templates import filled
 from helpdesk_tui.services import templates
 from helpdesk_tui.services.templates import Sample, Scopes, TemplateInput, TemplateRow
+from helpdesk_tui.widgets.footer import Footer
 
 KINDS = [
     (N_("Reply"), "reply"),

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.fuzzy import Matcher
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from helpdesk_tui.domain import permissions
@@ -20,6 +20,7 @@ from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.services import templates
 from helpdesk_tui.services.templates import Sample, TemplateRow
+from helpdesk_tui.widgets.footer import Footer
 
 
 def scope_text(row: TemplateRow) -> str:

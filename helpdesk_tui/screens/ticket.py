@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from helpdesk_tui.domain.text import visible_line
 from helpdesk_tui.domain.vocab import status_label
@@ -14,6 +14,7 @@ from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.mass_incident_actions import EXCLUDE_BINDING, MassIncidentActions
 from helpdesk_tui.services import ticket_views
 from helpdesk_tui.services.ticket_actions import Changed
+from helpdesk_tui.widgets.footer import Footer
 from helpdesk_tui.widgets.ticket_pane import TicketPane
 
 

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from helpdesk_tui.domain.text import visible_line
 from helpdesk_tui.domain.vocab import status_label
@@ -17,6 +17,7 @@ from helpdesk_tui.i18n import N_, NP_, _, n_, pgettext
 from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.customer_card import cell
 from helpdesk_tui.services import vendors
+from helpdesk_tui.widgets.footer import Footer
 
 LATE_COLUMNS = (
     NP_("vendor card", "Key"),

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
-from textual.widgets import Footer, Header, Input, Static, Tab, Tabs
+from textual.widgets import Header, Input, Static, Tab, Tabs
 
 from helpdesk_tui.domain.query import QueryError
 from helpdesk_tui.domain.vocab import status_label
@@ -28,6 +28,7 @@ from helpdesk_tui.services import query, queue, ticket_views, views
 from helpdesk_tui.services.queue import QueueQuery, QueueRow
 from helpdesk_tui.services.ticket_actions import Changed
 from helpdesk_tui.store.queries import Filters, Scope
+from helpdesk_tui.widgets.footer import Footer
 from helpdesk_tui.widgets.grouped_table import GroupedTable, MarkableTable
 from helpdesk_tui.widgets.query_suggester import QuerySuggester
 from helpdesk_tui.widgets.sla_sidebar import SlaSidebar

@@ -313,3 +313,32 @@ async def test_a_view_name_is_shown_literally_on_its_tab(app_for, demo_store):
         await ready(app, pilot)
         tab = app.screen.query_one(f"#{tab_dom_id(f'view:{saved.id}')}", Tab)
         assert str(tab.label).startswith("[bold]x[/bold] ␛]0;owned␇")
+
+
+async def test_opening_pickers_all_day_does_not_keep_the_footers_keys(app_for):
+    """Textual's footer recomposes when the keys in force change and kept every key it ever
+    showed (a watcher per key); ours forgets the removed ones (widgets/footer.py)."""
+    import gc
+
+    from textual.widgets._footer import FooterKey
+
+    def live_keys() -> int:
+        gc.collect()
+        return sum(isinstance(o, FooterKey) for o in gc.get_objects())
+
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        for _ in range(2):
+            await pilot.press("o")
+            await settle(app, pilot)
+            await pilot.press("escape")
+            await settle(app, pilot)
+        before = live_keys()
+        for _ in range(10):
+            await pilot.press("o")
+            await settle(app, pilot)
+            assert isinstance(app.screen, PickerScreen)
+            await pilot.press("escape")
+            await settle(app, pilot)
+        assert live_keys() <= before
