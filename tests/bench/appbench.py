@@ -150,8 +150,21 @@ async def timed(app, probe: PaintProbe, key: str, condition: Callable[[], bool])
     """Milliseconds from sending `key` to the first paint after which `condition` holds."""
     t0 = time.perf_counter()
     send_key(app, key)
-    t1 = await probe.wait(condition)
+    try:
+        t1 = await probe.wait(condition)
+    except TimeoutError:
+        raise TimeoutError(f"after {key!r}: {_state(app)}") from None
     return (t1 - t0) * 1000
+
+
+def _state(app) -> str:
+    """What the screen looked like when a condition never held (for the error)."""
+    from textual.widgets import DataTable
+
+    tables = [
+        f"{t.id}: {t.row_count} rows, cursor {t.cursor_row}" for t in app.screen.query(DataTable)
+    ]
+    return f"screen {type(app.screen).__name__}, focus {app.focused!r}, " + "; ".join(tables)
 
 
 async def keys(pilot, *names: str) -> None:
@@ -534,11 +547,14 @@ async def baseline_session(app, probe: PaintProbe, plan: dict) -> dict:
         painted = await probe.wait(lambda: _safe(d.first_page))
         first = (painted - t0) * 1000
         await settle(app)
+        start_line = app.line_index
         for _ in range(brounds):
             for _ in range(min(len(app.lines), plan.get("max_lines", len(app.lines)))):
                 out["tab"].append(await timed(app, probe, "]", d.new_generation()))
                 rows["tab"].append(app.loaded)
                 await settle(app)
+        while app.line_index != start_line:  # back to the start line (untimed), as ours does
+            await keys(pilot, "right_square_bracket")
         for _ in range(brounds):
             for _ in range(2):
                 out["filter"].append(await timed(app, probe, "f", d.new_generation()))
