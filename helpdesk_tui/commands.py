@@ -96,7 +96,10 @@ class TicketJump(Provider):
         )
 
     async def _find(self, key: str):
-        return await asyncio.to_thread(ticket_views.show, self.app.store, key, events=False)
+        """The ticket as the agent may read it: one whose standing is gone gets nothing
+        (the refusal, a `NotAllowed`, is a `HelpdeskError`: no hit)."""
+        app = self.app
+        return await asyncio.to_thread(ticket_views.read, app.store, app.actor, key, events=False)
 
 
 class DeskCommands(Provider):

@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from helpdesk_tui.config import Settings, load_settings
+from helpdesk_tui.domain.csv_formulas import defuse_row
 from helpdesk_tui.domain.errors import Invalid, NotAllowed
 from helpdesk_tui.domain.permissions import LOGIN
 from helpdesk_tui.i18n import NP_, _, format_datetime, pgettext
@@ -301,7 +302,9 @@ def print_csv(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
     writer = csv.writer(sys.stdout)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([_json_default(v) if isinstance(v, datetime) else v for v in row])
+        writer.writerow(  # text that a spreadsheet would run as a formula gets a leading '
+            defuse_row(_json_default(v) if isinstance(v, datetime) else v for v in row)
+        )
 
 
 def _json_default(value: Any) -> Any:

@@ -14,7 +14,8 @@ refused, missing optional ones leave those fields as they are):
 Rows are numbered as the file's lines are (the header is row 1). A cell with a NUL or
 bytes that are not UTF-8 makes its row bad; terminal escape sequences are removed and
 other control characters made visible (`domain.text.clean_line`), so nothing read here can
-drive a terminal or a spreadsheet's idea of markup.
+drive a terminal or a spreadsheet's idea of markup. A cell the export defused against
+spreadsheet formulas (`'=…`, `'+…`: `domain.csv_formulas`) is read without its apostrophe.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from helpdesk_tui.domain.csv_formulas import undefuse
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.text import clean_line, phone_digits
 from helpdesk_tui.i18n import _
@@ -128,7 +130,7 @@ def clean_cell(raw: str, column: str) -> str:
         raise BadCell(_("{column}: a NUL character").format(column=column))
     if _SURROGATES.search(raw):
         raise BadCell(_("{column}: not valid UTF-8 text").format(column=column))
-    value = clean_line(strip_sequences(raw))
+    value = clean_line(strip_sequences(undefuse(raw)))
     limit = LIMITS.get(column)
     if limit is not None and len(value) > limit:
         raise BadCell(

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static
 
 from helpdesk_tui.config import data_dir
+from helpdesk_tui.domain.csv_formulas import defuse_row
 from helpdesk_tui.domain.text import visible_line
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.base import DeskScreen
@@ -190,13 +191,13 @@ def _write_csv(path: Path, rows: list[dict]) -> Path:
         writer = csv.writer(fh)
         writer.writerow(headers)
         for row in rows:
-            writer.writerow(
-                [
+            writer.writerow(  # names a spreadsheet would run as formulas get a leading '
+                defuse_row(
                     row[h]
                     if h != "channels"
                     else ";".join(f"{k}={v}" for k, v in row["channels"].items())
                     for h in headers
-                ]
+                )
             )
     return path
 

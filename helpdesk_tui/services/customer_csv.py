@@ -4,7 +4,9 @@ Import upserts by natural key — a customer by `code`, an asset by `tag`, a con
 customer and e-mail (or, without an e-mail, its phone's digits) — in one transaction.
 Every row is checked first; if any is bad nothing is written unless `skip_bad`, and a dry
 run writes nothing at all but says, row by row, what would be created or updated.
-Export writes the same columns, so exporting and importing the result changes nothing.
+Export writes the same columns, so exporting and importing the result changes nothing
+(text a spreadsheet would run as a formula is written with a leading apostrophe, which the
+import takes off: `domain.csv_formulas`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any, TextIO
 
 from sqlmodel import Session, select
 
+from helpdesk_tui.domain.csv_formulas import defuse_row
 from helpdesk_tui.domain.csv_rows import (
     COLUMNS,
     NEEDED_TO_CREATE,
@@ -333,7 +336,7 @@ def export_csv(store: Store, actor: Actor, kind: str, out: TextIO) -> int:
     writer.writerow(COLUMNS[kind])
     written = 0
     for row in _export_rows(store, kind):
-        writer.writerow(row)
+        writer.writerow(defuse_row(row))  # no spreadsheet formulas; the import undoes it
         written += 1
     return written
 

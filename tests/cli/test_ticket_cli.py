@@ -3,6 +3,7 @@ people's tables on stdout, `--json` for programs with ISO 8601 instants and offs
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from datetime import datetime, timedelta
@@ -361,3 +362,15 @@ def test_plan_moves_an_open_ticket_to_another_sla_plan(ok, cli, sqlite_store):
     assert shown["sla_plan"] == "gold"
     code, _out, err = cli("ticket", "plan", key, "gold", "--as", "morozov")
     assert code == 2 and "already" in err
+
+
+def test_the_csv_list_carries_no_spreadsheet_formula(ok, sqlite_store):
+    """A subject a spreadsheet would run is written with a leading apostrophe; a subject
+    that is a number is left alone."""
+    ivanova = resolve(sqlite_store, "ivanova")
+    now = datetime.now().astimezone()
+    formula = new_ticket(sqlite_store, ivanova, subject='=HYPERLINK("http://x.example")', now=now)
+    number = new_ticket(sqlite_store, ivanova, subject="-0.25", now=now)
+    rows = {r["key"]: r for r in csv.DictReader(io.StringIO(ok("ticket", "list", "--csv")))}
+    assert rows[formula.key]["subject"] == '\'=HYPERLINK("http://x.example")'
+    assert rows[number.key]["subject"] == "-0.25"

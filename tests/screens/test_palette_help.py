@@ -13,6 +13,7 @@ from helpdesk_tui.screens.help import HelpScreen
 from helpdesk_tui.screens.picker import PickerScreen
 from helpdesk_tui.screens.ticket import TicketScreen
 from helpdesk_tui.screens.workspace import WorkspaceScreen
+from helpdesk_tui.services import agents, refusals
 from tests.screens.conftest import settle
 from tests.screens.helpers import new_ticket, ready, type_text
 
@@ -121,3 +122,25 @@ async def test_the_palette_opens_a_ticket_by_its_key(app_for, demo_store):
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, TicketScreen) and app.screen.key == key
+
+
+def _prompts(palette: CommandPalette) -> list[str]:
+    options = palette.query_one("CommandList")
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_the_palette_shows_no_ticket_to_an_agent_whose_standing_is_gone(app_for, demo_store):
+    """The jump reads the ticket as the agent: deactivated meanwhile, petrov is shown
+    nothing of it (no subject, status or group), and the refusal is audited."""
+    key = new_ticket(demo_store, "Касса не пробивает чек", assignee=None)
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        palette = await _palette(app, pilot, key.lower())
+        assert any(f"Open {key}: Касса не пробивает чек" in p for p in _prompts(palette))
+        await pilot.press("escape")
+        await settle(app, pilot)
+        agents.set_active(demo_store, agents.resolve(demo_store, "admin"), "petrov", False)
+        palette = await _palette(app, pilot, key.lower())
+        assert not any("Касса" in p or key in p for p in _prompts(palette))
+    assert ("ticket.read", key) in {(r.action, r.ticket) for r in refusals.recent(demo_store)}
