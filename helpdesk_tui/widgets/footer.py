@@ -1,28 +1,33 @@
-"""Textual's footer, without its leak.
+"""Textual's footer, without its leak and its restyling.
 
-Every key of the footer binds itself to the footer's `compact` (`data_bind`), which adds a
-watcher to the footer; Textual drops a watcher whose widget is gone only when the watched
-value changes, and `compact` never does. The footer recomposes each time the keys in force
-change (focus moves, a picker opens and closes), so a long session kept every key it ever
-showed: some thirty widgets for each picker opened (issue 8's memory figure, and a desk left
-open all day). This footer forgets the watchers of its removed keys after each recompose.
+Textual's footer binds every key it shows to its own `compact` (`data_bind`): each key adds
+a watcher to the footer, set at once, which restyles the key (twice: the key starts
+compact, the footer is not). The footer recomposes each time the keys in force change
+(focus moves, a picker opens and closes), and Textual drops a watcher whose widget is gone
+only when the watched value changes, which `compact` never does here: a long session kept
+every key it ever showed (some thirty widgets for each picker opened, issue 8's memory
+figure, and a desk left open all day), and each recompose restyled every key one by one
+(a tenth of the start). Our keys take the footer's `compact` when made and are told when
+it changes (`-bound`: those Textual binds; the palette's key keeps its own); nothing
+watches.
 """
 
 from __future__ import annotations
 
+from textual.app import ComposeResult
 from textual.widgets import Footer as TextualFooter
+from textual.widgets._footer import FooterKey
 
 
 class Footer(TextualFooter):
-    async def recompose(self) -> None:
-        await super().recompose()
-        forget_closed_watchers(self)
+    def compose(self) -> ComposeResult:
+        for widget in super().compose():
+            if isinstance(widget, FooterKey) and widget._reactive_connect:
+                widget._reactive_connect = None  # undo `data_bind` before it is set up
+                widget.set_reactive(FooterKey.compact, self.compact)
+                widget.add_class("-bound", update=False)
+            yield widget
 
-
-def forget_closed_watchers(node) -> None:
-    """Drop the watchers of `node`'s reactives whose watching widget has been removed."""
-    watchers = getattr(node, "__watchers", None)  # Textual's own name (textual.reactive)
-    if not watchers:
-        return
-    for entries in watchers.values():
-        entries[:] = [(n, cb) for n, cb in entries if not getattr(n, "_closing", False)]
+    def _watch_compact(self, compact: bool) -> None:
+        for key in self.query("FooterKey.-bound"):
+            key.compact = compact

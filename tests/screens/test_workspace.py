@@ -342,3 +342,19 @@ async def test_opening_pickers_all_day_does_not_keep_the_footers_keys(app_for):
             await pilot.press("escape")
             await settle(app, pilot)
         assert live_keys() <= before
+
+
+async def test_the_footers_keys_follow_its_compact_style(app_for):
+    from textual.widgets._footer import FooterKey
+
+    from helpdesk_tui.widgets.footer import Footer
+
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        footer = app.screen.query_one(Footer)
+        keys = [k for k in footer.query(FooterKey) if not k.has_class("-command-palette")]
+        assert keys and not any(k.compact or k.has_class("-compact") for k in keys)
+        footer.compact = True
+        await pilot.pause()
+        assert all(k.compact and k.has_class("-compact") for k in footer.query(FooterKey))

@@ -2,17 +2,30 @@
 models declare, so an upgraded store and a new one are the same."""
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
+from helpdesk_tui.domain.errors import StoreError
 from helpdesk_tui.store import models  # noqa: F401
 from helpdesk_tui.store.db import open_store
 from helpdesk_tui.store.migrations.env_filters import include_name
-from helpdesk_tui.store.schema import current_revision, head_revision, upgrade
+from helpdesk_tui.store.schema import (
+    HEAD,
+    current_revision,
+    ensure_current,
+    head_revision,
+    upgrade,
+)
 from tests.conftest import drop_pg_schema, fresh_pg_schema
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _shape(engine) -> dict:
@@ -84,3 +97,39 @@ def test_sqlite_is_opened_with_wal_foreign_keys_and_a_busy_timeout(sqlite_store)
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+
+
+def test_head_is_the_newest_migration():
+    """`schema.HEAD` (what a start compares with, without Alembic) is Alembic's head."""
+    assert head_revision() == HEAD
+
+
+def test_the_version_read_without_alembic_is_alembics(tmp_path):
+    lite = open_store(f"sqlite:///{tmp_path / 'v.sqlite3'}")
+    assert current_revision(lite) is None  # no version table yet
+    upgrade(lite, "0010")
+    with lite.engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_revision() == "0010"
+    assert current_revision(lite) == "0010"
+    with pytest.raises(StoreError, match="is at 0010, this helpdesk needs 0011"):
+        ensure_current(lite, auto_upgrade=False)
+    ensure_current(lite, auto_upgrade=True)
+    assert current_revision(lite) == HEAD
+    lite.dispose()
+
+
+def test_a_start_on_a_current_store_does_not_import_alembic(tmp_path):
+    path = tmp_path / "cur.sqlite3"
+    lite = open_store(f"sqlite:///{path}")
+    upgrade(lite)
+    lite.dispose()
+    code = (
+        "import sys\n"
+        "from helpdesk_tui.store.db import open_store\n"
+        "from helpdesk_tui.store.schema import ensure_current\n"
+        f"ensure_current(open_store({f'sqlite:///{path}'!r}), auto_upgrade=False)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
