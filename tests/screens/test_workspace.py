@@ -358,3 +358,25 @@ async def test_the_footers_keys_follow_its_compact_style(app_for):
         footer.compact = True
         await pilot.pause()
         assert all(k.compact and k.has_class("-compact") for k in footer.query(FooterKey))
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(app_for):
+    from textual.widgets._footer import FooterKey
+
+    from helpdesk_tui.widgets.footer import Footer
+
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        footer = app.screen.query_one(Footer)
+        before = list(footer.query(FooterKey))
+        await pilot.press("o")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert list(footer.query(FooterKey)) == before  # the same keys: not rebuilt
+        await pilot.press("slash")  # the search box: other keys in force
+        await settle(app, pilot)
+        shown = list(footer.query(FooterKey))
+        assert shown != before
+        assert {k.action for k in shown} != {k.action for k in before}
