@@ -15,6 +15,7 @@ loses that one on the way in: `undefuse(defuse(text)) == text` for every text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -53,5 +54,5 @@ def undefuse(text: str) -> str:
     return text
 
 
-def defuse_row(row: Any) -> list[Any]:
+def defuse_row(row: Iterable[Any]) -> list[Any]:
     return [defuse(value) for value in row]

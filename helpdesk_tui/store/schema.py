@@ -51,7 +51,7 @@ def current_revision(store: Store) -> str | None:
             return None
         versions = conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars()
         found = list(versions)
-    if len(found) > 1:  # branches: none here, but Alembic's own answer is the one to give
+    if len(found) > 1:  # branched migrations (none here): say so rather than pick one
         raise StoreError(
             _("the database schema has several heads: {heads}").format(heads=", ".join(found))
         )
