@@ -20,59 +20,12 @@ try:  # typer ≥ 0.23 vendors click; older ones use the click package
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc
 
-from helpdesk_tui.cli import (
-    admin,
-    agents,
-    auth,
-    cards,
-    customers,
-    kb,
-    macros,
-    mail,
-    report,
-    rules,
-    serve,
-    ticket,
-    views,
-)
 from helpdesk_tui.cli.common import Context, ctx_obj
 from helpdesk_tui.cli.lang import choose_language, localize_help
 from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.i18n import N_, _
 
-app = typer.Typer(
-    name="helpdesk",
-    help=N_("A keyboard-driven service desk that lives in the terminal."),
-    no_args_is_help=False,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-app.add_typer(ticket.app, name="ticket")
-app.add_typer(admin.db_app, name="db")
-app.add_typer(admin.data_app, name="data")
-app.add_typer(admin.sla_app, name="sla")
-app.add_typer(agents.app, name="agent")
-auth.register(agents.app)
-app.add_typer(agents.service_app, name="service")
-app.add_typer(mail.intake_app, name="intake")
-app.add_typer(mail.outbox_app, name="outbox")
-app.add_typer(kb.app, name="kb")
-app.add_typer(views.app, name="view")
-app.add_typer(macros.app, name="macro")
-app.add_typer(rules.app, name="rule")
-app.add_typer(auth.audit_app, name="audit")
-admin.register(app)
-customers.register(app)
-app.add_typer(cards.customer_app, name="customer")
-app.add_typer(cards.asset_app, name="asset")
-app.add_typer(cards.vendor_app, name="vendor")
-app.command("report")(report.report)
-app.command("serve")(serve.serve)
 
-
-@app.callback(invoke_without_command=True)
 def _root(
     ctx: typer.Context,
     db: str | None = typer.Option(
@@ -95,11 +48,91 @@ def _root(
         run_app(ctx_obj(ctx))
 
 
+def _typer() -> typer.Typer:
+    """The root command alone: its options, and the application without a subcommand."""
+    root = typer.Typer(
+        name="helpdesk",
+        help=N_("A keyboard-driven service desk that lives in the terminal."),
+        no_args_is_help=False,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    root.callback(invoke_without_command=True)(_root)
+    return root
+
+
+def build_app() -> typer.Typer:
+    """The whole command line: the root and every subcommand (imports their modules)."""
+    from helpdesk_tui.cli import (
+        admin,
+        agents,
+        auth,
+        cards,
+        customers,
+        kb,
+        macros,
+        mail,
+        report,
+        rules,
+        serve,
+        ticket,
+        views,
+    )
+
+    app = _typer()
+    app.add_typer(ticket.app, name="ticket")
+    app.add_typer(admin.db_app, name="db")
+    app.add_typer(admin.data_app, name="data")
+    app.add_typer(admin.sla_app, name="sla")
+    app.add_typer(agents.app, name="agent")
+    auth.register(agents.app)
+    app.add_typer(agents.service_app, name="service")
+    app.add_typer(mail.intake_app, name="intake")
+    app.add_typer(mail.outbox_app, name="outbox")
+    app.add_typer(kb.app, name="kb")
+    app.add_typer(views.app, name="view")
+    app.add_typer(macros.app, name="macro")
+    app.add_typer(rules.app, name="rule")
+    app.add_typer(auth.audit_app, name="audit")
+    admin.register(app)
+    customers.register(app)
+    app.add_typer(cards.customer_app, name="customer")
+    app.add_typer(cards.asset_app, name="asset")
+    app.add_typer(cards.vendor_app, name="vendor")
+    app.command("report")(report.report)
+    app.command("serve")(serve.serve)
+    return app
+
+
+ROOT_OPTIONS = ("--db", "--as", "--lang")  # each takes a value
+
+
+def opens_app(args: list[str]) -> bool:
+    """Whether `args` are root options only: then the application opens, and the command
+    modules (mail, reports, imports…: a fifth of the start) need not be imported."""
+    values = iter(args)
+    for arg in values:
+        if arg in ROOT_OPTIONS:
+            if next(values, None) is None:
+                return False
+        elif not arg.startswith(tuple(f"{o}=" for o in ROOT_OPTIONS)):
+            return False
+    return True
+
+
+def __getattr__(name: str):
+    if name == "app":  # `helpdesk_tui.cli.app`: the whole command line, built on demand
+        return build_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every error into one line and an exit code."""
     args = [_valid_text(a) for a in (sys.argv[1:] if argv is None else argv)]
     choose_language(args)
-    command = typer.main.get_command(app)
+    command = typer.main.get_command(_typer() if opens_app(args) else build_app())
     localize_help(command)
     try:
         code = command.main(args=args, prog_name="helpdesk", standalone_mode=False)

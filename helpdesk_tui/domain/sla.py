@@ -52,6 +52,7 @@ What ``holidays`` gives for Russia (``holidays`` 0.109, ``country_holidays("RU")
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -64,6 +65,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
+from holidays.registry import EntityLoader
 
 from helpdesk_tui.i18n import _
 
@@ -335,6 +337,24 @@ def _spans(intervals: list[tuple[int, int]], first_pos: int) -> tuple[list[int],
 # --------------------------------------------------------------------------- calendar
 
 
+def _check_country(spec: CalendarSpec) -> None:
+    """That ``holidays`` knows the spec's country (and subdivision). A country alone is
+    looked up in its registry: loading any country's holidays imports all 250 of them,
+    60–75 ms at every start, for a calendar that may not need a holiday before the
+    first deadline is computed."""
+    if not spec.subdivision and spec.country in _country_codes():
+        return
+    try:
+        holidays.country_holidays(spec.country, subdiv=spec.subdivision, years=())
+    except NotImplementedError as exc:
+        raise ValueError(f"calendar {spec.code}: {exc}") from exc
+
+
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    return frozenset(EntityLoader.get_country_codes(include_aliases=True))
+
+
 class BusinessCalendar:
     """Business-time arithmetic for one :class:`CalendarSpec` (see the module docstring)."""
 
@@ -345,10 +365,7 @@ class BusinessCalendar:
         except (ZoneInfoNotFoundError, ValueError, TypeError) as exc:
             raise ValueError(f"calendar {spec.code}: unknown time zone {spec.timezone!r}") from exc
         if spec.country:
-            try:
-                holidays.country_holidays(spec.country, subdiv=spec.subdivision, years=())
-            except NotImplementedError as exc:
-                raise ValueError(f"calendar {spec.code}: {exc}") from exc
+            _check_country(spec)
         self._always = spec.always_open
         self._weekly: tuple[Periods, ...] = tuple(spec.hours.get(wd, ()) for wd in range(7))
         self._holiday_years: dict[int, frozenset[date]] = {}
