@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.worker import get_current_worker
 
+from helpdesk_tui import startup
 from helpdesk_tui.commands import ActionCommands, CardCommands, DeskCommands, TicketJump
 from helpdesk_tui.config import Settings, data_dir, store_label
 from helpdesk_tui.domain import permissions
@@ -32,6 +33,7 @@ from helpdesk_tui.store.db import Store
 
 TICK_SECONDS = 60.0
 MAIL_SECONDS = 30.0
+SETTLE_AFTER_S = 5.0  # the start is over, whatever the first screen did (startup.py)
 
 # Textual's own key for the command palette (added by `App` itself): its words, marked for
 # the catalogs, so that the footers (`LocalBindings`) show them in the language in force
@@ -117,6 +119,7 @@ class HelpdeskApp(App):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.live_updates = live_updates
         self.sla_tick = sla_tick
+        self._last_input = time.monotonic()
         self.catalog = catalog(store)
         self.calendars = {
             plan.calendar_id: self.catalog.calendars[plan.calendar_id]
@@ -166,6 +169,10 @@ class HelpdeskApp(App):
         self.app_resume_signal.subscribe(self, lambda _app: self.handling.focus(), immediate=True)
         if self.settings is not None and self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
+        # the first screen ends the start when its data is painted; this if it cannot
+        if startup.managed():
+            self.set_timer(SETTLE_AFTER_S, startup.settled)
+            self.set_interval(startup.IDLE_S / 2, self._collect_when_idle)
         if self.live_updates:
             self.run_worker(self._follow_changes, thread=True, group="feed", exit_on_error=False)
         if self.sla_tick:
@@ -201,7 +208,12 @@ class HelpdeskApp(App):
         finally:
             feed.close()
 
+    def _collect_when_idle(self) -> None:
+        startup.when_idle(time.monotonic() - self._last_input)
+
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._last_input = time.monotonic()  # for the idle collector (startup.py)
         if isinstance(event, events.Paste) and not event.is_forwarded:
             event.text = pasted(event.text)  # every field, before it shows the text
         await super().on_event(event)

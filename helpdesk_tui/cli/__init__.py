@@ -20,6 +20,7 @@ try:  # typer ≥ 0.23 vendors click; older ones use the click package
 except ImportError:  # pragma: no cover
     from click import exceptions as click_exc
 
+from helpdesk_tui import startup
 from helpdesk_tui.cli.common import Context, ctx_obj
 from helpdesk_tui.cli.lang import choose_language, localize_help
 from helpdesk_tui.domain.errors import HelpdeskError
@@ -132,7 +133,11 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI and turn every error into one line and an exit code."""
     args = [_valid_text(a) for a in (sys.argv[1:] if argv is None else argv)]
     choose_language(args)
-    command = typer.main.get_command(_typer() if opens_app(args) else build_app())
+    if opens_app(args):
+        command = typer.main.get_command(_typer())
+    else:  # a command, not the application: the collector as usual (helpdesk_tui/startup.py)
+        startup.settled()
+        command = typer.main.get_command(build_app())
     localize_help(command)
     try:
         code = command.main(args=args, prog_name="helpdesk", standalone_mode=False)

@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Header, SelectionList, Static
 
+from helpdesk_tui import startup
 from helpdesk_tui.domain import permissions
 from helpdesk_tui.domain.errors import HelpdeskError, NotAllowed
 from helpdesk_tui.domain.text import visible_line
@@ -360,6 +361,7 @@ class BoardScreen(DeskScreen):
             )
         )
         self.load_vendor_promises()
+        self.call_after_refresh(startup.settled)  # the start is over (helpdesk_tui/startup.py)
 
     # -- acting ------------------------------------------------------------------------------
     def _selected(self) -> tuple[str, str] | None:

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.widgets import Header, Input, Static, Tab, Tabs
 
+from helpdesk_tui import startup
 from helpdesk_tui.domain.query import QueryError
 from helpdesk_tui.domain.vocab import status_label
 from helpdesk_tui.i18n import N_, _, localized, n_
@@ -411,6 +412,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             if self._counts_after:  # once the queue is painted (screens/workspace.py)
                 self._counts_after = False
                 self.call_after_refresh(self._count_tabs)
+                self.call_after_refresh(startup.settled)  # the start is over
             if total == 0:  # nothing under the cursor: the pane must not show a stale ticket
                 self.query_one(TicketPane).show(None, None)
                 self.app.handling.shown(None)

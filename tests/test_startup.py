@@ -1,0 +1,99 @@
+"""The cycle collector's schedule in the `helpdesk` process (helpdesk_tui/startup.py).
+
+Each check that changes the collector runs in its own interpreter: the test process keeps
+Python's defaults."""
+
+import gc
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from helpdesk_tui import startup
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(code: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout.split()
+
+
+def test_the_collector_is_off_until_the_start_is_over_then_runs_full_when_idle():
+    out = _run(
+        """
+        import gc
+        from helpdesk_tui import startup
+        startup.settled()  # before `begin`: nothing
+        print(gc.isenabled(), gc.get_freeze_count() == 0, gc.get_threshold()[2])
+        startup.begin()
+        print(gc.isenabled())
+        startup.settled()
+        print(gc.isenabled(), gc.get_freeze_count() > 0, gc.get_threshold()[2])
+        print(startup.when_idle(10.0))  # nothing made since: not worth it
+        for _ in range(200_000):
+            a = []
+            a.append(a)  # cycles, for the young collections to count
+        print(gc.get_count()[2] >= startup.IDLE_WORTH, startup.when_idle(0.1))
+        print(startup.when_idle(startup.IDLE_S), gc.get_count()[2])
+        """
+    )
+    assert (
+        out
+        == " ".join(
+            [
+                "True True 10",  # before `begin`: as Python left it
+                "False",  # off while the process starts
+                f"True True {startup.FULL_EVERY}",  # on again, the start frozen, full ones rarer
+                "False",  # idle, but nothing to collect
+                "True False",  # worth it, but a key was pressed 0.1 s ago
+                "True 0",  # idle: collected
+            ]
+        ).split()
+    )
+
+
+def test_a_process_that_did_not_begin_keeps_its_collector():
+    before = (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count())
+    startup.settled()
+    assert not startup.when_idle(60.0)
+    assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == before
+
+
+def test_the_first_painted_queue_ends_the_start(sqlite_template, tmp_path):
+    path = tmp_path / "store.sqlite3"
+    shutil.copy(sqlite_template, path)
+    out = _run(
+        f"""
+        import asyncio, gc
+        from helpdesk_tui import startup
+        startup.begin()
+        from helpdesk_tui.app import make_app
+        from helpdesk_tui.screens.workspace import WorkspaceScreen
+        from helpdesk_tui.services.agents import resolve
+        from helpdesk_tui.store.db import open_store
+
+        store = open_store("sqlite:///{path}")
+        app = make_app(store, resolve(store, "petrov"), None, sla_tick=False)
+
+        async def main():
+            async with app.run_test() as pilot:
+                for _ in range(200):
+                    await pilot.pause(0.02)
+                    if isinstance(app.screen, WorkspaceScreen) and gc.isenabled():
+                        break
+                print(isinstance(app.screen, WorkspaceScreen), gc.isenabled())
+                print(gc.get_freeze_count() > 0)
+
+        asyncio.run(main())
+        """
+    )
+    assert out == ["True", "True", "True"]
