@@ -1,4 +1,11 @@
-"""A fuzzy picker: type to narrow, j/k or arrows to move, Enter to pick, Esc to cancel."""
+"""A fuzzy picker: type to narrow, j/k or arrows to move, Enter to pick, Esc to cancel.
+
+A picker whose choice changes what the screen below shows (a filter, a sort) can be given
+`apply`: the choice is applied while the picker is still up, and the picker closes when the
+screen below has its new content (or after `HOLD_S` at most). The screen below is then
+painted once, with its new rows, instead of once as it was and again a frame later: two
+full repaints of the screen per key, and the query's thread competing with the first.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +26,8 @@ from textual.widgets.option_list import Option
 from helpdesk_tui.domain.text import visible, visible_line
 from helpdesk_tui.i18n import N_, _
 from helpdesk_tui.screens.base import LocalBindings
+
+HOLD_S = 0.25  # the longest a picked picker waits for the screen below
 
 
 @dataclass(frozen=True)
@@ -77,8 +86,13 @@ class PickerScreen(LocalBindings, ModalScreen[str | None]):
         *,
         hint: str = N_("Type to filter · ↑↓ move · Enter pick · Esc cancel"),
         on_highlight: Callable[[Choice], None] | None = None,
+        apply: Callable[[str, Callable[[], None]], None] | None = None,
     ) -> None:
+        """`apply(choice id, done)`, if given, is called on a pick; the picker closes (and
+        returns the id) when `done()` is called, or after `HOLD_S`."""
         super().__init__()
+        self.apply = apply
+        self._picked = False
         self.title_text = title
         self.choices = choices
         self.hint = hint
@@ -145,7 +159,7 @@ class PickerScreen(LocalBindings, ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected)
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        self._pick(event.option.id)
 
     def action_move(self, delta: int) -> None:
         options = self.query_one(OptionList)
@@ -158,7 +172,22 @@ class PickerScreen(LocalBindings, ModalScreen[str | None]):
         options = self.query_one(OptionList)
         index = options.highlighted
         if index is not None and 0 <= index < len(self.shown):
-            self.dismiss(self.shown[index].id)
+            self._pick(self.shown[index].id)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._close(None)
+
+    def _pick(self, choice_id: str) -> None:
+        if self._picked:  # applied already: waiting for the screen below
+            return
+        if self.apply is None:
+            self._close(choice_id)
+            return
+        self._picked = True
+        self.set_timer(HOLD_S, lambda: self._close(choice_id))
+        self.apply(choice_id, lambda: self._close(choice_id))
+
+    def _close(self, result: str | None) -> None:
+        """Dismiss once (done, the hold's timer and Esc may all ask)."""
+        if self.app.screen is self:
+            self.dismiss(result)

@@ -4,6 +4,7 @@ rows in view and nothing more."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from rich.text import Text
@@ -393,12 +394,20 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
 
     # -- the queue ------------------------------------------------------------------------
     def open_query(
-        self, q: QueueQuery, *, cursor: int | None = None, keep: QueueRow | None = None
+        self,
+        q: QueueQuery,
+        *,
+        cursor: int | None = None,
+        keep: QueueRow | None = None,
+        then: Callable[[], None] | None = None,
     ) -> None:
-        """Show `q`: count it, then let the table ask for the rows in view."""
+        """Show `q`: count it, then let the table ask for the rows in view. `then()` when
+        the table has its first rows (or the query failed)."""
         self.query_ = q
         if self.grouping is not None:  # the group headers instead (screens/grouped_queue.py)
             self.load_groups(q)
+            if then is not None:
+                then()
             return
 
         target = self.table.cursor if cursor is None else cursor
@@ -421,9 +430,13 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
                 self._follow_kept()  # it may be among the first rows, read with the count
             else:
                 self._keep_key = None
+            if then is not None:
+                then()
 
         def failed(error: Exception) -> bool:
             self._opening = False
+            if then is not None:
+                then()
             return False
 
         self._opening = True
@@ -634,8 +647,9 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             for s in services
         ]
 
-        def chosen(value: str | None) -> None:
-            if value is None or self.query_ is None:
+        def chosen(value: str, done: Callable[[], None]) -> None:
+            if self.query_ is None:
+                done()
                 return
             cur = self.query_.filters
             if value == "clear":
@@ -661,11 +675,11 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             else:
                 sid = int(value.split(":", 1)[1])
                 new = replace(cur, service_id=None if cur.service_id == sid else sid)
-            self.open_query(replace(self.query_, filters=new), cursor=0)
+            self.open_query(replace(self.query_, filters=new), cursor=0, then=done)
             self._load_counts()
 
         self.app.push_screen(
-            PickerScreen(_("Filter the queue (choose again to turn off)"), choices), chosen
+            PickerScreen(_("Filter the queue (choose again to turn off)"), choices, apply=chosen)
         )
 
     def action_sort(self) -> None:
@@ -687,17 +701,22 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             ),
         ]
 
-        def chosen(name: str | None) -> None:
-            if name == "-reverse":
-                self.action_reverse()
-            elif name and self.query_ is not None:
-                self.open_query(replace(self.query_, sort=name), cursor=0)
+        def chosen(name: str, done: Callable[[], None]) -> None:
+            if self.query_ is None:
+                done()
+            elif name == "-reverse":
+                self.action_reverse(then=done)
+            else:
+                self.open_query(replace(self.query_, sort=name), cursor=0, then=done)
 
-        self.app.push_screen(PickerScreen(_("Sort the queue by…"), choices), chosen)
+        self.app.push_screen(PickerScreen(_("Sort the queue by…"), choices, apply=chosen))
 
-    def action_reverse(self) -> None:
+    def action_reverse(self, then: Callable[[], None] | None = None) -> None:
         if self.query_ is not None:
-            self.open_query(replace(self.query_, descending=not self.query_.descending), cursor=0)
+            q = replace(self.query_, descending=not self.query_.descending)
+            self.open_query(q, cursor=0, then=then)
+        elif then is not None:
+            then()
 
     # -- sidebar -------------------------------------------------------------------------------
     def action_sidebar(self) -> None:

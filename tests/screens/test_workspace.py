@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlmodel import func, select
 from textual.widgets import Tab, Tabs
 
-from helpdesk_tui.screens.picker import PickerScreen
+from helpdesk_tui.screens.picker import HOLD_S, Choice, PickerScreen
 from helpdesk_tui.screens.ticket import TicketScreen
 from helpdesk_tui.screens.workspace import WorkspaceScreen, tab_dom_id
 from helpdesk_tui.services import agents, ticket_actions
@@ -380,3 +380,62 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(app_for):
         shown = list(footer.query(FooterKey))
         assert shown != before
         assert {k.action for k in shown} != {k.action for k in before}
+
+
+async def test_a_sort_picked_shows_the_new_order_as_the_picker_closes(app_for, demo_store):
+    """The picker stays until the queue has its rows in the new order: the screen below is
+    painted once, with them, never a frame with the old order after the picker is gone."""
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        ws = app.screen
+        table = ws.query_one(TicketTable)
+        generation = table.generation
+        await pilot.press("o")
+        await settle(app, pilot)
+        await paste(app, pilot, "Sort by key")
+        seen = []
+        original = PickerScreen.dismiss
+
+        def dismiss(self, result=None):
+            seen.append((ws.query_.sort, table.generation > generation, table.row_at(0)))
+            return original(self, result)
+
+        PickerScreen.dismiss = dismiss
+        try:
+            await pilot.press("enter")
+            await ready(app, pilot)
+        finally:
+            PickerScreen.dismiss = original
+        assert app.screen is ws
+        [(sort, reset, first)] = seen
+        assert sort == "key" and reset and first is not None
+
+
+async def test_a_picker_with_apply_closes_when_done_or_after_its_hold(app_for):
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        applied, results, finish = [], [], []
+
+        def apply(choice: str, done) -> None:
+            applied.append(choice)
+            finish.append(done)
+
+        choices = [Choice("a", "Alpha"), Choice("b", "Beta")]
+        app.push_screen(PickerScreen("Pick", choices, apply=apply), results.append)
+        await settle(app, pilot)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        await pilot.press("enter")  # picked already: applied once
+        assert applied == ["b"] and isinstance(app.screen, PickerScreen) and results == []
+        finish[0]()
+        await pilot.pause()
+        assert results == ["b"] and not isinstance(app.screen, PickerScreen)
+        finish[0]()  # done again (or the hold's timer): nothing more
+        # done never called: the picker closes after HOLD_S anyway
+        app.push_screen(PickerScreen("Pick", choices, apply=apply), results.append)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause(HOLD_S + 0.2)
+        assert results == ["b", "a"] and not isinstance(app.screen, PickerScreen)
