@@ -20,6 +20,11 @@ So:
 The cycles already garbage when the start ends (about 19,000 objects, a few MB) are kept:
 collecting them then would cost the same pause once.
 
+And Textual paints at most `TEXTUAL_FPS` times a second (60 by default): a queue whose rows
+arrive just after a frame waits up to 17 ms for the next one, a third of a tab change's
+time. `begin` makes it 120 (before Textual is imported, which reads it once), unless the
+user set it: a tab change's p50 fell from 46 to 34 ms on a million tickets.
+
 Only a process that called `begin` is touched: the test suite, or a program importing the
 package, keeps its collector as it was.
 """
@@ -27,7 +32,9 @@ package, keeps its collector as it was.
 from __future__ import annotations
 
 import gc
+import os
 
+FPS = "120"  # Textual's repaints per second at most (its default: 60)
 FULL_EVERY = 100  # young collections between automatic full ones (Python's default: 10)
 IDLE_S = 0.5  # a pause this long after a key or click lets a full collection run
 IDLE_WORTH = 5  # … if at least this many young collections happened since the last one
@@ -36,9 +43,11 @@ _state = {"begun": False, "settled": False}
 
 
 def begin() -> None:
-    """The start of a process that will call `settled`: the collector off until then."""
+    """The start of a process that will call `settled`: the collector off until then,
+    and Textual's frame rate raised (before Textual is imported)."""
     _state["begun"] = True
     gc.disable()
+    os.environ.setdefault("TEXTUAL_FPS", FPS)
 
 
 def managed() -> bool:

@@ -569,9 +569,11 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         text = event.value
 
         def searched(q: QueueQuery) -> None:
-            event.input.remove_class("-open")
-            self.table.focus()
-            self.open_query(q, cursor=0)
+            def close() -> None:  # with the rows found: one repaint (screens/picker.py)
+                event.input.remove_class("-open")
+                self.table.focus()
+
+            self.open_query(q, cursor=0, then=close)
             self._load_counts()
 
         def bad_query(error: Exception) -> bool:

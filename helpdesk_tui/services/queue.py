@@ -223,12 +223,17 @@ def opening(store: Store, q: QueueQuery, *, limit: int = 100) -> tuple[int, list
     trip to the store instead of a count and then a page (each a worker, a wake-up of the
     event loop and a repaint apart)."""
     _check_sort(q)
+    scope, flt = q.tab.scope, q.filters
     with store.read() as s:
-        total = queries.count(s, q.tab.scope, q.filters)
-        if not total or limit <= 0:
-            return total, []
+        if limit > 0 and queries.counted_with_page(flt):  # one pass of a costly search
+            rows = queries.page(s, scope, flt, q.sort, q.descending, limit=limit, with_total=True)
+            total = rows[0].total if rows else 0
+        else:
+            total = queries.count(s, scope, flt)
+            if not total or limit <= 0:
+                return total, []
+            rows = queries.page(s, scope, flt, q.sort, q.descending, limit=limit)
         cat = catalog(store, s)
-        rows = queries.page(s, q.tab.scope, q.filters, q.sort, q.descending, limit=limit)
         return total, [_row(cat, q.sort, r) for r in rows]
 
 

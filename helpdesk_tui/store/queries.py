@@ -172,6 +172,12 @@ def _filtered(flt: Filters) -> bool:
     )
 
 
+def counted_with_page(flt: Filters) -> bool:
+    """Whether a first page should count its rows itself (`page(with_total=True)`): a
+    search or a query over the open rows, whose condition costs more than reading them."""
+    return not flt.all_statuses and bool(flt.search or flt.condition is not None)
+
+
 def _by_open_rows(flt: Filters, sort: str | None) -> bool:
     """Whether to read the open-rows index: open tickets only, and a sort other than the
     scope indexes' own (SLA deadline) or a filter those indexes do not carry."""
@@ -309,10 +315,14 @@ def page(
     before: tuple | None = None,
     offset: int | None = None,
     last: bool = False,
+    with_total: bool = False,
 ) -> Sequence[Any]:
     """Rows in queue order. `after`/`before` are (sort value, id) of a row already shown.
 
     `before` and `last` read the index backwards and return rows in queue order.
+    `with_total` (a first page over the open rows): each row also carries `total`, the
+    count of every matching row, from the same pass over them — for a search, whose
+    condition costs more than the index read, a separate count would pass over them again.
     """
     dialect = _dialect(session)
     backwards = bool(before is not None or last)
@@ -330,21 +340,28 @@ def page(
             ids = ids.where(_beyond(column, after, descending, OC.id))
         if before is not None:
             ids = ids.where(_beyond(column, before, not descending, OC.id))
-        if dialect == "postgresql":
+        total = None
+        if dialect == "postgresql" or with_total:
             # PostgreSQL would walk a whole-history index in the sort's order (created_at,
             # number) filtering for open rows, which are mostly recent: seconds on a million
-            # tickets. A materialized CTE makes it take the open rows first, then sort them.
+            # tickets. A materialized CTE makes it take the open rows first, then sort them
+            # (and count them, when asked, without matching them again).
             matched = ids.add_columns(column.label("k")).cte("matched").prefix_with("MATERIALIZED")
             ids = select(matched.c.id).select_from(matched)
             ids = _ordered(ids, matched.c.k, matched.c.id, order_desc).limit(limit)
+            if with_total:
+                total = select(func.count()).select_from(matched).scalar_subquery().label("total")
         else:
             ids = _ordered(ids, column, OC.id, order_desc).limit(limit)
         if offset:
             ids = ids.offset(offset)
         window = ids.subquery("page")
-        q = _joined(select(*ROW_COLUMNS).select_from(window).join(TICKET, T.id == window.c.id))
+        columns = ROW_COLUMNS if total is None else (*ROW_COLUMNS, total)
+        q = _joined(select(*columns).select_from(window).join(TICKET, T.id == window.c.id))
         q = _ordered(q, _sort_column(sort, T), T.id, order_desc)
     else:
+        if with_total:
+            raise ValueError("with_total reads the open rows: a filter or a sort other than SLA")
         column, _ = SORTS[sort]
         q = _base(scope, flt, dialect)
         if after is not None:

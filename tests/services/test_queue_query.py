@@ -40,6 +40,8 @@ def _everything(store, actor):
 def _shown(store, q) -> set[str]:
     rows = queue.page(store, q, limit=100)
     assert queue.count(store, q) == len(rows)  # the count and the page agree
+    total, first = queue.opening(store, q)  # … and so does the queue's first read
+    assert (total, [r.key for r in first]) == (len(rows), [r.key for r in rows])
     return {r.key for r in rows}
 
 
@@ -70,6 +72,22 @@ def test_words_are_the_quick_search(store, actor_of, desk):
     # an apostrophe is not a query: searched as words, no error
     q = queue.with_search(store, me, q, "can't print", now=NOW)
     assert q.filters.search == "can't print"
+
+
+@pytest.mark.parametrize("sort", ["sla", "subject", "assignee"])
+def test_a_search_counts_every_match_with_its_first_page(store, actor_of, desk, sort):
+    """The search's count comes with its first page (one pass over the matches): all of
+    them, not only the page's."""
+    ivanova, me = actor_of("ivanova"), actor_of("morozov")
+    keys = {new_ticket(store, ivanova, subject=f"Сканер {n} не читает").key for n in range(3)}
+    q = queue.with_search(store, me, _everything(store, me), "сканер", now=NOW)
+    q = queue.QueueQuery(q.tab, q.filters, sort)
+    total, first = queue.opening(store, q, limit=2)
+    assert total == 3 == queue.count(store, q)
+    assert len(first) == 2 and {r.key for r in first} < keys
+    assert [r.key for r in first] == [r.key for r in queue.page(store, q, limit=2)]
+    nothing = queue.with_search(store, me, q, "нетакого", now=NOW)
+    assert queue.opening(store, nothing) == (0, [])
 
 
 def test_a_bad_query_points_at_its_token_and_changes_nothing(store, actor_of, desk):
