@@ -139,6 +139,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         self.counts: dict[str, int] = {}
         self.rows_fetched = 0  # how many rows this screen has read (tests, benchmarks)
         self.sidebar_on: bool | None = None
+        self._start_dom: str | None = None  # the start tab, until it is activated
         self._detail_timer = None  # running while the cursor moves: loads are held back
         self._detail_next: str | None = None  # the ticket to load when the cursor stops
         self._keep_key: str | None = None  # after a refresh: the ticket the cursor was on
@@ -193,7 +194,10 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         if wide and not was_wide and current is not None:
             self._load_detail(current.key)  # the pane appears: show the ticket under the cursor
         if self.sidebar_on is None:
-            self.set_class(event.size.width >= SIDEBAR_WIDE, "-sidebar")
+            sidebar = event.size.width >= SIDEBAR_WIDE
+            if sidebar and not self.has_class("-sidebar"):
+                self.call_after_refresh(self.query_one(SlaSidebar).redraw)  # on from now
+            self.set_class(sidebar, "-sidebar")
 
     # -- tabs ------------------------------------------------------------------------------
     def _got_tabs(self, tabs: list[queue.Tab]) -> None:
@@ -203,7 +207,10 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         for tab in tabs:
             bar.add_tab(Tab(Text(self.tab_title(tab)), id=tab_dom_id(tab.id)))  # names are data
         start = next((t for t in tabs if t.id == self.start), None) or self.start_tab(tabs)
-        self.call_after_refresh(setattr, bar, "active", tab_dom_id(start.id))
+        # the bar activates its first tab by itself as tabs are added (more than once):
+        # only the start tab opens a queue, once (each was a query and a repaint)
+        self._start_dom = tab_dom_id(start.id)
+        self.call_after_refresh(setattr, bar, "active", self._start_dom)
         self._load_sidebar()
         self._opening = self._counts_after = True  # counted once the first queue is shown
 
@@ -247,6 +254,12 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         tab = next((t for t in self.tabs if tab_dom_id(t.id) == event.tab.id), None)
         if tab is None:
             return
+        if self._start_dom is not None:  # the bar's own activations before the start tab
+            if event.tab.id != self._start_dom:
+                return
+            self._start_dom = None
+        elif self.query_ is not None and self.query_.tab.id == tab.id:
+            return  # the queue shown already (an activation repeated)
         if tab.view is not None:  # a saved view: its own query and sort, compiled now
 
             def opened(q: QueueQuery) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import func, select
 from textual.widgets import Tab, Tabs
 
@@ -169,6 +170,49 @@ async def test_the_sla_sidebar_lists_the_nearest_deadlines_and_jumps(app_for):
         await settle(app, pilot)
         assert isinstance(app.screen, TicketScreen)
         assert app.screen.key == sidebar.rows[0].key
+
+
+@pytest.mark.parametrize("login", ["petrov", "ivanova"])  # the first tab, or another
+async def test_a_start_opens_only_the_start_tabs_queue(app_for, monkeypatch, login):
+    """The tab bar activates its first tab by itself as the tabs are added (twice): each was
+    a query and a repaint before the start tab's."""
+    opened = []
+    original = WorkspaceScreen.open_query
+
+    def open_query(self, q, **kwargs):
+        opened.append(q.tab.id)
+        return original(self, q, **kwargs)
+
+    monkeypatch.setattr(WorkspaceScreen, "open_query", open_query)
+    app = app_for(login)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        await settle(app, pilot)
+        start = app.screen.start_tab(app.screen.tabs).id
+        assert opened == [start]
+        await pilot.press("right_square_bracket")  # the next tab still opens
+        await ready(app, pilot)
+        assert len(opened) == 2 and opened[1] != start
+
+
+async def test_the_sla_sidebar_is_drawn_only_when_it_shows(app_for):
+    """Off (under 190 columns) it keeps its rows undrawn: drawing them loads the business
+    calendars' holidays, which a start need not wait for. Wide, it is drawn at once."""
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        sidebar = app.screen.query_one(SlaSidebar)
+        assert sidebar.rows and sidebar.query_one("OptionList").option_count == 0
+        await pilot.press("S")
+        await settle(app, pilot)
+        assert sidebar.query_one("OptionList").option_count == len(sidebar.rows)
+    app = app_for("petrov")
+    async with app.run_test(size=(200, 40)) as pilot:
+        await ready(app, pilot)
+        await settle(app, pilot)
+        sidebar = app.screen.query_one(SlaSidebar)
+        assert sidebar.display and sidebar.rows
+        assert sidebar.rows[0].key in screen_text(app)
 
 
 async def test_text_from_people_shows_literally_in_the_timeline(app_for, demo_store):
