@@ -118,7 +118,10 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
 
     DEFAULT_CSS = """
     WorkspaceScreen #queue-status { height: 1; padding: 0 1; color: $text-muted; }
-    WorkspaceScreen #queue-search { dock: bottom; display: none; }
+    WorkspaceScreen { layers: default search; }
+    WorkspaceScreen #queue-search {
+        layer: search; dock: bottom; margin-bottom: 1; display: none;
+    }
     WorkspaceScreen #queue-search.-open { display: block; }
     WorkspaceScreen #body { height: 1fr; }
     WorkspaceScreen #queue { width: 1fr; }

@@ -195,6 +195,29 @@ async def test_a_start_opens_only_the_start_tabs_queue(app_for, monkeypatch, log
         assert len(opened) == 2 and opened[1] != start
 
 
+async def test_the_search_box_opens_over_the_queue_without_resizing_it(app_for):
+    """The box lies over the queue's last lines, just above the footer: opening and closing
+    it moves nothing (a resized queue was a full re-layout, half a search's time)."""
+    from helpdesk_tui.widgets.footer import Footer
+
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        ws = app.screen
+        table = ws.query_one(TicketTable)
+        before = table.region
+        await pilot.press("slash")
+        await settle(app, pilot)
+        box = ws.query_one("#queue-search")
+        assert box.has_focus and box.region.height > 0
+        assert box.region.bottom == ws.query_one(Footer).region.y
+        assert table.region == before
+        await paste(app, pilot, "касса")
+        await pilot.press("enter")
+        await ready(app, pilot)
+        assert not box.display and table.region == before and table.has_focus
+
+
 async def test_the_sla_sidebar_is_drawn_only_when_it_shows(app_for):
     """Off (under 190 columns) it keeps its rows undrawn: drawing them loads the business
     calendars' holidays, which a start need not wait for. Wide, it is drawn at once."""
