@@ -34,6 +34,7 @@ from helpdesk_tui.i18n import N_, _, format_duration, language
 from helpdesk_tui.services.queue import QueueRow
 
 BLOCK = 100  # rows fetched per request
+PLAIN = Style()  # a cell with no style of its own (one object: a row made seven)
 
 
 @dataclass(frozen=True)
@@ -418,27 +419,27 @@ class TicketTable(ScrollView, can_focus=True):
     ) -> list[tuple[str, int, Style]]:
         now = self.clock()
         state = sla_state(row, now)
-        sla_style = self._style(state, partial=True) if state != "none" else Style()
-        prio_style = self._style(f"p{row.priority}", partial=True) if row.priority <= 2 else Style()
-        mine = self._style("mine", partial=True) if self.me and row.assignee == self.me else Style()
+        sla_style = self._style(state, partial=True) if state != "none" else PLAIN
+        prio_style = self._style(f"p{row.priority}", partial=True) if row.priority <= 2 else PLAIN
+        mine = self._style("mine", partial=True) if self.me and row.assignee == self.me else PLAIN
         calendar = self.calendars.get(row.calendar_id)
         uses = {
             f"use_{use.name}": (
                 percent(use.share),
-                self._style(STATE_STYLES[use.state], partial=True) if use.state else Style(),
+                self._style(STATE_STYLES[use.state], partial=True) if use.state else PLAIN,
             )
             for use in clock_uses(row, calendar, now)
         }
         values = {
             **uses,
-            "key": (row.key, Style()),
+            "key": (row.key, PLAIN),
             "priority": (f"P{row.priority}", prio_style),
             "sla": (sla_left(row, calendar, now), sla_style),
-            "status": (status_label(row.status), Style()),
-            "subject": (visible_line(row.subject), Style()),
-            "where": (visible_line(row.where), Style()),
+            "status": (status_label(row.status), PLAIN),
+            "subject": (visible_line(row.subject), PLAIN),
+            "where": (visible_line(row.where), PLAIN),
             "assignee": (row.assignee or "—", mine),
-            "age": (age(row.created_at, now), Style()),
+            "age": (age(row.created_at, now), PLAIN),
         }
         return [(values[c.key][0], w, values[c.key][1]) for c, w in layout or self._layout()]
 
