@@ -1,5 +1,5 @@
 """`python -m helpdesk_tui` runs the command line."""
 
-from helpdesk_tui.startup import main
+from helpdesk_tui.entry import main
 
 main()

@@ -11,7 +11,8 @@ the queue keys' tails: with no full collection, the slowest cursor key fell from
 to 5 ms and the slowest page down from 82–175 ms to 20 ms.
 
 So:
-- the entry point turns the collector off (`begin`) before the first import;
+- the entry point (`helpdesk_tui/entry.py`) turns the collector off (`begin`) before the
+  first import;
 - once the first screen has painted its data (`settled`), everything alive then is moved out
   of the collector's sight (`gc.freeze`) and it is turned back on, with full collections ten
   times rarer than Python's default (young ones as usual: 1–8 ms);
@@ -74,11 +75,3 @@ def when_idle(idle_s: float) -> bool:
         return False
     gc.collect()
     return True
-
-
-def main() -> None:
-    """The `helpdesk` command: the collector off before anything is imported."""
-    begin()
-    from helpdesk_tui.cli import main as cli_main
-
-    cli_main()

@@ -98,3 +98,16 @@ def test_the_first_painted_queue_ends_the_start(sqlite_template, tmp_path):
         """
     )
     assert out == ["True", "True", "True"]
+
+
+def test_the_helpdesk_command_begins_the_start_before_the_command_line():
+    out = _run(
+        """
+        import gc, os, sys
+        import helpdesk_tui.cli as cli
+        cli.main = lambda: print(gc.isenabled(), os.environ["TEXTUAL_FPS"])
+        from helpdesk_tui import entry
+        entry.main()
+        """
+    )
+    assert out == ["False", startup.FPS]
