@@ -53,8 +53,10 @@ What ``holidays`` gives for Russia (``holidays`` 0.109, ``country_holidays("RU")
 from __future__ import annotations
 
 import functools
+import importlib.util
 import math
 import re
+import sys
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -62,10 +64,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
-from holidays.registry import EntityLoader
+from holidays.registry import COUNTRIES, EntityLoader
 
 from helpdesk_tui.i18n import _
 
@@ -350,6 +353,35 @@ def _check_country(spec: CalendarSpec) -> None:
         raise ValueError(f"calendar {spec.code}: {exc}") from exc
 
 
+def _holidays_of(country: str, subdivision: str | None, year: int) -> frozenset[date]:
+    """A country's holidays in `year`, as ``holidays.country_holidays`` gives them."""
+    cls = _country_class(country)
+    if cls is None:
+        return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
+    return frozenset(cls(subdiv=subdivision, years=year))
+
+
+@functools.cache
+def _country_class(country: str) -> type | None:
+    """The country's class, from its own module alone. ``holidays`` imports all 250
+    countries' modules for any one of them (60–90 ms, and the first queue page waits for
+    its business calendar): this reads just the one its registry names (4 ms). None if
+    the package is loaded already, or its layout is not as expected: then the public way."""
+    if "holidays.countries" in sys.modules:
+        return None
+    try:
+        module_name, class_name = next(
+            (module, entry[0]) for module, entry in COUNTRIES.items() if country in entry[1:]
+        )
+        path = Path(holidays.__file__).parent / "countries" / f"{module_name}.py"
+        spec = importlib.util.spec_from_file_location(f"_helpdesk_holidays_{module_name}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return getattr(module, class_name)
+    except Exception:  # any surprise: the public way
+        return None
+
+
 @functools.cache
 def _country_codes() -> frozenset[str]:
     return frozenset(EntityLoader.get_country_codes(include_aliases=True))
@@ -610,10 +642,8 @@ class BusinessCalendar:
     def _is_holiday(self, day: date) -> bool:
         year_set = self._holiday_years.get(day.year)
         if year_set is None:
-            found = holidays.country_holidays(
-                self.spec.country, subdiv=self.spec.subdivision, years=day.year
-            )
-            year_set = self._holiday_years[day.year] = frozenset(found)
+            found = _holidays_of(self.spec.country, self.spec.subdivision, day.year)
+            year_set = self._holiday_years[day.year] = found
         return day in year_set
 
     def _day_minutes(self, day: date) -> Periods:

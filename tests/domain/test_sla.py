@@ -661,3 +661,28 @@ def test_a_country_is_checked_without_loading_its_holidays() -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
     BusinessCalendar(CalendarSpec("z", "UTC", {}, country="US", subdivision="California"))
+
+
+def test_a_countrys_holidays_come_from_its_own_module_alone() -> None:
+    """The same holidays as `holidays.country_holidays`, with one country's module read
+    instead of all 250 (the first queue page waits for them)."""
+    code = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from helpdesk_tui.domain.sla import _holidays_of\n"
+        "ru = _holidays_of('RU', None, 2026)\n"
+        "ca = _holidays_of('US', 'CA', 2026)\n"
+        "loaded = [m for m in sys.modules if m.startswith('holidays.countries')]\n"
+        "print(len(loaded), date(2026, 1, 7) in ru, date(2026, 3, 31) in ca)\n"
+        "import holidays\n"  # now the public way, all 250: the same days
+        "same = all(\n"
+        "    _holidays_of(c, s, y) == frozenset(holidays.country_holidays(c, subdiv=s, years=y))\n"
+        "    for c, s in (('RU', None), ('US', 'CA'), ('DE', 'BE'), ('GB', None))\n"
+        "    for y in (2024, 2025, 2026, 2027)\n"
+        ")\n"
+        "print(same)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    # Christmas in Russia, César Chávez Day in California; then the same as the public way
+    assert done.stdout.split() == ["0", "True", "True", "True"]
