@@ -278,11 +278,3 @@ def day(text: str) -> date:
             _("warranty_end: not a date like 2027-03-31: {text!r}").format(text=text)
         ) from None
 
-
-def write(kind: str, rows) -> str:
-    """CSV text of rows (sequences of cells in `COLUMNS[kind]` order), header first."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS[kind])
-    writer.writerows(rows)
-    return out.getvalue()
