@@ -208,6 +208,9 @@ class HelpdeskApp(App):
         finally:
             feed.close()
 
+    def on_unmount(self) -> None:
+        startup.at_exit()
+
     def _collect_when_idle(self) -> None:
         startup.when_idle(time.monotonic() - self._last_input)
 

@@ -68,6 +68,21 @@ def settled() -> None:
     gc.enable()
 
 
+def as_usual() -> None:
+    """A command, not the application: the collector back as Python has it (no freeze, its
+    own thresholds) — a server's asyncio transports, say, are collected while its loop runs."""
+    if _state["begun"] and not _state["settled"]:
+        _state["begun"] = False
+        gc.enable()
+
+
+def at_exit() -> None:
+    """The application is closing, its event loop still running: collect now what the
+    rarer full collections left, so nothing that needs the loop is finalized after it."""
+    if _state["settled"]:
+        gc.collect()
+
+
 def when_idle(idle_s: float) -> bool:
     """`idle_s` since the last key or click: run a full collection now if it is worth it.
     Whether one ran."""

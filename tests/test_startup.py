@@ -111,3 +111,58 @@ def test_the_helpdesk_command_begins_the_start_before_the_command_line():
         """
     )
     assert out == ["False", startup.FPS]
+
+
+def test_a_command_gets_the_collector_as_python_has_it():
+    """`helpdesk serve`, `helpdesk ticket …`: no freeze, Python's thresholds (a server's
+    asyncio transports must be collected while its loop runs, not at exit)."""
+    out = _run(
+        """
+        import gc
+        from helpdesk_tui import startup
+        before = gc.get_threshold()
+        startup.begin()
+        startup.as_usual()
+        startup.settled()  # nothing more: the start was not the application's
+        print(gc.isenabled(), gc.get_threshold() == before, gc.get_freeze_count())
+        print(startup.when_idle(60.0))
+        """
+    )
+    assert out == ["True", "True", "0", "False"]
+
+
+def test_closing_the_application_collects_while_its_loop_runs(sqlite_template, tmp_path):
+    path = tmp_path / "store.sqlite3"
+    shutil.copy(sqlite_template, path)
+    out = _run(
+        f"""
+        import asyncio, gc
+        from helpdesk_tui import startup
+        startup.begin()
+        from helpdesk_tui.app import make_app
+        from helpdesk_tui.services.agents import resolve
+        from helpdesk_tui.store.db import open_store
+
+        store = open_store("sqlite:///{path}")
+        app = make_app(store, resolve(store, "petrov"), None, sla_tick=False)
+        collected = []
+        original = startup.at_exit
+
+        def at_exit():
+            collected.append(asyncio.get_running_loop().is_running())
+            original()
+
+        startup.at_exit = at_exit
+
+        async def main():
+            async with app.run_test() as pilot:
+                for _ in range(200):
+                    await pilot.pause(0.02)
+                    if gc.isenabled():
+                        break
+
+        asyncio.run(main())
+        print(collected)
+        """
+    )
+    assert out == ["[True]"]

@@ -136,7 +136,7 @@ def main(argv: list[str] | None = None) -> None:
     if opens_app(args):
         command = typer.main.get_command(_typer())
     else:  # a command, not the application: the collector as usual (helpdesk_tui/startup.py)
-        startup.settled()
+        startup.as_usual()
         command = typer.main.get_command(build_app())
     localize_help(command)
     try:

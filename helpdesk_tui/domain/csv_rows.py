@@ -277,4 +277,3 @@ def day(text: str) -> date:
         raise BadCell(
             _("warranty_end: not a date like 2027-03-31: {text!r}").format(text=text)
         ) from None
-

@@ -127,6 +127,22 @@ async def _drive(debug_port: int, url: str, store, shot: Path) -> None:
             assert len(flipped) == 1, (before, after)
 
 
+def _wait_children_gone(pid: int, timeout: float = 10.0) -> None:
+    """Until the server's application processes have exited. textual-serve's stop awaits a
+    closed tab's application until its output ends, not until the process has exited: a
+    server stopped in between closes its event loop under a child still finishing, and
+    asyncio prints a traceback about it (a race of the test's own making, one run in four)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if not children.read_text().split():
+                return
+        except OSError:  # no /proc here, or the server is gone: nothing to wait for
+            return
+        time.sleep(0.05)
+
+
 def test_the_desk_in_a_browser(sqlite_store, tmp_path):
     ivanova = __import__("helpdesk_tui.services.agents", fromlist=["resolve"]).resolve(
         sqlite_store, "ivanova"
@@ -180,6 +196,7 @@ def test_the_desk_in_a_browser(sqlite_store, tmp_path):
         if browser is not None:
             browser.terminate()
             browser.wait(10)
+            _wait_children_gone(server.pid)
         server.terminate()
         try:
             out, _ = server.communicate(timeout=10)
