@@ -69,33 +69,47 @@ def test_a_process_that_did_not_begin_keeps_its_collector():
     assert (gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()) == before
 
 
-def test_the_first_painted_queue_ends_the_start(sqlite_template, tmp_path):
+APP = """
+import asyncio, gc
+from helpdesk_tui import startup
+startup.begin()
+from helpdesk_tui.app import make_app
+from helpdesk_tui.screens.workspace import WorkspaceScreen
+from helpdesk_tui.services.agents import resolve
+from helpdesk_tui.store.db import open_store
+
+store = open_store("sqlite:///{path}")
+app = make_app(store, resolve(store, "petrov"), None, sla_tick=False)
+
+async def started(pilot):  # until the start is over (the collector on again), 4 s at most
+    for _ in range(200):
+        await pilot.pause(0.02)
+        if isinstance(app.screen, WorkspaceScreen) and gc.isenabled():
+            return
+"""
+
+
+def _with_app(sqlite_template, tmp_path, body: str) -> list[str]:
+    """`body` run in a `helpdesk` process's start: the collector off, then the application
+    (`app`, petrov's) built on a copy of the reference store."""
     path = tmp_path / "store.sqlite3"
     shutil.copy(sqlite_template, path)
-    out = _run(
-        f"""
-        import asyncio, gc
-        from helpdesk_tui import startup
-        startup.begin()
-        from helpdesk_tui.app import make_app
-        from helpdesk_tui.screens.workspace import WorkspaceScreen
-        from helpdesk_tui.services.agents import resolve
-        from helpdesk_tui.store.db import open_store
+    return _run(APP.format(path=path) + textwrap.dedent(body))
 
-        store = open_store("sqlite:///{path}")
-        app = make_app(store, resolve(store, "petrov"), None, sla_tick=False)
 
+def test_the_first_painted_queue_ends_the_start(sqlite_template, tmp_path):
+    out = _with_app(
+        sqlite_template,
+        tmp_path,
+        """
         async def main():
             async with app.run_test() as pilot:
-                for _ in range(200):
-                    await pilot.pause(0.02)
-                    if isinstance(app.screen, WorkspaceScreen) and gc.isenabled():
-                        break
+                await started(pilot)
                 print(isinstance(app.screen, WorkspaceScreen), gc.isenabled())
                 print(gc.get_freeze_count() > 0)
 
         asyncio.run(main())
-        """
+        """,
     )
     assert out == ["True", "True", "True"]
 
@@ -132,19 +146,10 @@ def test_a_command_gets_the_collector_as_python_has_it():
 
 
 def test_closing_the_application_collects_while_its_loop_runs(sqlite_template, tmp_path):
-    path = tmp_path / "store.sqlite3"
-    shutil.copy(sqlite_template, path)
-    out = _run(
-        f"""
-        import asyncio, gc
-        from helpdesk_tui import startup
-        startup.begin()
-        from helpdesk_tui.app import make_app
-        from helpdesk_tui.services.agents import resolve
-        from helpdesk_tui.store.db import open_store
-
-        store = open_store("sqlite:///{path}")
-        app = make_app(store, resolve(store, "petrov"), None, sla_tick=False)
+    out = _with_app(
+        sqlite_template,
+        tmp_path,
+        """
         collected = []
         original = startup.at_exit
 
@@ -156,13 +161,10 @@ def test_closing_the_application_collects_while_its_loop_runs(sqlite_template, t
 
         async def main():
             async with app.run_test() as pilot:
-                for _ in range(200):
-                    await pilot.pause(0.02)
-                    if gc.isenabled():
-                        break
+                await started(pilot)
 
         asyncio.run(main())
         print(collected)
-        """
+        """,
     )
     assert out == ["[True]"]
