@@ -57,8 +57,8 @@ def managed() -> bool:
 
 
 def settled() -> None:
-    """The start is over (the first screen has painted, or the command is not the
-    application): what lives now lives on; the collector watches only what comes next."""
+    """The application's start is over (its first screen has painted, or 5 s have
+    passed): what lives now lives on; the collector watches only what comes next."""
     if not _state["begun"] or _state["settled"]:
         return
     _state["settled"] = True

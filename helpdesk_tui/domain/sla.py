@@ -68,7 +68,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
-from holidays.registry import COUNTRIES, EntityLoader
+from holidays.registry import COUNTRIES
 
 from helpdesk_tui.i18n import _
 
@@ -345,7 +345,7 @@ def _check_country(spec: CalendarSpec) -> None:
     looked up in its registry: loading any country's holidays imports all 250 of them,
     60–75 ms at every start, for a calendar that may not need a holiday before the
     first deadline is computed."""
-    if not spec.subdivision and spec.country in _country_codes():
+    if not spec.subdivision and _country_module(spec.country) is not None:
         return
     try:
         holidays.country_holidays(spec.country, subdiv=spec.subdivision, years=())
@@ -367,12 +367,11 @@ def _country_class(country: str) -> type | None:
     countries' modules for any one of them (60–90 ms, and the first queue page waits for
     its business calendar): this reads just the one its registry names (4 ms). None if
     the package is loaded already, or its layout is not as expected: then the public way."""
-    if "holidays.countries" in sys.modules:
+    found = _country_module(country)
+    if found is None or "holidays.countries" in sys.modules:
         return None
+    module_name, class_name = found
     try:
-        module_name, class_name = next(
-            (module, entry[0]) for module, entry in COUNTRIES.items() if country in entry[1:]
-        )
         path = Path(holidays.__file__).parent / "countries" / f"{module_name}.py"
         spec = importlib.util.spec_from_file_location(f"_helpdesk_holidays_{module_name}", path)
         module = importlib.util.module_from_spec(spec)
@@ -383,8 +382,11 @@ def _country_class(country: str) -> type | None:
 
 
 @functools.cache
-def _country_codes() -> frozenset[str]:
-    return frozenset(EntityLoader.get_country_codes(include_aliases=True))
+def _country_module(country: str) -> tuple[str, str] | None:
+    """(module, class) of a country code or alias in ``holidays``' registry, None if unknown."""
+    return next(
+        ((module, entry[0]) for module, entry in COUNTRIES.items() if country in entry[1:]), None
+    )
 
 
 class BusinessCalendar:
