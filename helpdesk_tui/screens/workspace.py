@@ -40,6 +40,7 @@ from helpdesk_tui.widgets.ticket_table import BLOCK, TicketTable
 WIDE = 120  # columns from which the ticket pane sits beside the queue
 SIDEBAR_WIDE = 190  # columns from which the SLA sidebar shows by default
 DETAIL_QUIET = 0.08  # seconds: while the cursor moves faster, the pane waits for it to stop
+COUNTS_AFTER_S = 0.1  # seconds from a queue's first rows to its tabs' counts: after its paint
 ONLY_ME = "-only-me-"  # the view-sharing picker's first choice (no group code has dashes round)
 SORT_LABELS = {  # shown with `_`: "sorted by {sort}", "Sort by {sort}"
     "sla": N_("SLA deadline"),
@@ -434,9 +435,11 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             self.rows_fetched += len(first)
             self.table.reset(total, cursor=cursor, first=first)
             self._show_status(total)
-            if self._counts_after:  # once the queue is painted (screens/workspace.py)
+            if self._counts_after:  # once the queue is painted
                 self._counts_after = False
-                self.call_after_refresh(self._count_tabs)
+                # a timer, not `call_after_refresh`: that runs before the screen's next
+                # frame, and twelve counts compiled and read beside the paint slowed it
+                self.set_timer(COUNTS_AFTER_S, self._count_tabs)
                 self.call_after_refresh(startup.settled)  # the start is over
             if total == 0:  # nothing under the cursor: the pane must not show a stale ticket
                 self.query_one(TicketPane).show(None, None)
@@ -460,7 +463,9 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             queue.opening,
             self.desk.store,
             q,
-            limit=BLOCK if target < BLOCK else 0,  # the cursor is further down: its block
+            # what the screen can show (a block's other rows follow once it is painted:
+            # `TicketTable.reset`); the cursor further down: its own block, asked by the table
+            limit=min(BLOCK, target + self.app.size.height) if target < BLOCK else 0,
             done=counted,
             failed=failed,
             group="count",
@@ -604,6 +609,14 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             event.input.cursor_position = at
             return True
 
+        try:  # words: searched at once (a worker's round trip is a few ms of the search)
+            quick = queue.quick_search(self.query_, text)
+        except QueryError as error:
+            bad_query(error)
+            return
+        if quick is not None:
+            searched(quick)
+            return
         self.call(
             queue.with_search,
             self.desk.store,

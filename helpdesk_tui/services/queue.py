@@ -326,27 +326,39 @@ def with_search(
     itself (closed ones included); otherwise the tab keeps to open tickets. A query that
     cannot be understood raises `QueryError` pointing at the bad token; words that merely
     fail to parse as a query (an apostrophe, a lone quote) are searched as words."""
+    quick = quick_search(q, text)
+    if quick is not None:
+        return quick
     text = clean_line(text).strip()[:500]
-    was_status = "status" in _fields(q.filters.where)
-    keep_all = q.filters.all_statuses and not was_status  # chosen in the filter picker
-    try:
-        node = parse_query(text)
-    except QueryError:
-        if not _looks_like_query(text):
-            return q.with_filters(
-                search=text[:200], where="", condition=None, all_statuses=keep_all
-            )
-        raise
-    names = fields_in(node)
-    if not names:  # words only: the quick search
-        return q.with_filters(search=text[:200], where="", condition=None, all_statuses=keep_all)
     flt = as_filters(store, text, actor=actor, now=now)
     return q.with_filters(
         search="",
         where=flt.where,
         condition=flt.condition,
-        all_statuses=keep_all or flt.all_statuses,
+        all_statuses=_keeps_all(q) or flt.all_statuses,
     )
+
+
+def quick_search(q: QueueQuery, text: str) -> QueueQuery | None:
+    """`q` searched by `text` when it is words (the quick search), without the store: the
+    screen runs it as the key is pressed. None when `text` is a query of the query
+    language (`with_search` compiles it); `QueryError` when it is a broken one."""
+    text = clean_line(text).strip()[:500]
+    try:
+        node = parse_query(text)
+    except QueryError:
+        if _looks_like_query(text):
+            raise
+        node = None
+    if node is not None and fields_in(node):
+        return None
+    return q.with_filters(search=text[:200], where="", condition=None, all_statuses=_keeps_all(q))
+
+
+def _keeps_all(q: QueueQuery) -> bool:
+    """Closed tickets stay in a searched queue when the filter picker put them there (not
+    when a query naming `status` did)."""
+    return q.filters.all_statuses and "status" not in _fields(q.filters.where)
 
 
 def as_query(store: Store, actor: Actor, q: QueueQuery) -> str:

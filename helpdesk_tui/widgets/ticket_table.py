@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -34,6 +35,7 @@ from helpdesk_tui.i18n import N_, _, format_duration, language
 from helpdesk_tui.services.queue import QueueRow
 
 BLOCK = 100  # rows fetched per request
+REST_AFTER_S = 0.1  # a first page's paint before the rest of its block is asked for
 PLAIN = Style()  # a cell with no style of its own (one object: a row made seven)
 
 
@@ -256,8 +258,18 @@ class TicketTable(ScrollView, can_focus=True):
         self._scroll_to_cursor(animate=False)
         self.refresh()
         self._schedule_request()
+        rest = min(BLOCK, self.total) - len(first)
+        if first and rest > 0:  # the first block's other rows, once the screen is painted
+            self.set_timer(REST_AFTER_S, partial(self._ask_rest, self.generation, len(first)))
         if self.cursor == before and self.cursor in self._rows:  # else watch_cursor tells
             self.post_message(self.Highlighted(self, self._rows[self.cursor]))
+
+    def _ask_rest(self, generation: int, start: int) -> None:
+        """Rows `start` … of the first block, unless a newer queue or a scroll got them."""
+        count = min(BLOCK, self.total) - start
+        if generation == self.generation and 0 not in self._asked and start not in self._rows:
+            self._asked.add(0)
+            self.post_message(self.NeedRows(self, start, count))
 
     def put_rows(self, generation: int, start: int, rows: list[QueueRow]) -> None:
         if generation != self.generation:

@@ -506,3 +506,34 @@ async def test_a_picker_with_apply_closes_when_done_or_after_its_hold(app_for):
         await pilot.press("enter")
         await pilot.pause(HOLD_S + 0.2)
         assert results == ["b", "a"] and not isinstance(app.screen, PickerScreen)
+
+
+async def test_a_queue_reads_a_screenful_first_and_the_rest_of_its_block_after(app_for):
+    """Opening a queue reads the rows a screen can show (fewer rows to read and convert
+    before the first paint); the rest of the first block follows once it is painted, so
+    paging down the first hundred rows reads nothing more."""
+    app = app_for("morozov")  # a supervisor: every open ticket of the demo desk
+    async with app.run_test(size=(120, 14)) as pilot:
+        await ready(app, pilot)
+        if not isinstance(app.screen, WorkspaceScreen):  # a supervisor lands on the board
+            await pilot.press("w")
+            await ready(app, pilot)
+        screen = app.screen
+        assert screen.open_tab("all")
+        await ready(app, pilot)
+        table = screen.query_one(TicketTable)
+        assert table.total > 14
+        fetched, generation = screen.rows_fetched, table.generation
+        screen.open_query(screen.query_, cursor=0)  # the queue read again, as on a refresh
+        while table.generation == generation:
+            await pilot.pause(0.005)
+        first = screen.rows_fetched - fetched
+        assert first <= 14 and table.loaded == first  # a screenful
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert table.loaded == min(100, table.total)  # … then the rest of the block
+        before = screen.rows_fetched
+        while table.cursor + table.page_height < min(100, table.total):
+            await pilot.press("pagedown")
+        await settle(app, pilot)
+        assert table.cursor > 50 and screen.rows_fetched == before

@@ -8,7 +8,10 @@ from datetime import timedelta
 import pytest
 
 from helpdesk_tui.domain.query import QueryError
+from helpdesk_tui.domain.text import contact_search_text
 from helpdesk_tui.services import queue, ticket_actions
+from helpdesk_tui.services.registration import NewContact
+from helpdesk_tui.store import models as m
 from tests.services._helpers import FRI_10, new_ticket
 
 NOW = FRI_10 + timedelta(hours=2)
@@ -72,6 +75,85 @@ def test_words_are_the_quick_search(store, actor_of, desk):
     # an apostrophe is not a query: searched as words, no error
     q = queue.with_search(store, me, q, "can't print", now=NOW)
     assert q.filters.search == "can't print"
+
+
+def test_words_find_callers_by_name_in_any_case_and_after_a_rename(store, actor_of):
+    """A word matches a caller's name (the name's own trigram index on SQLite, migration
+    0012), in any letter case, and follows a rename; the caller's e-mail and site are not
+    their name; two-letter words are matched too (below a trigram)."""
+    ivanova, me = actor_of("ivanova"), actor_of("morozov")
+    caller = NewContact(name="Ольга Кузнецова", email="olga.k@produkty24.example")
+    key = new_ticket(
+        store,
+        ivanova,
+        subject="Касса зависла",
+        customer="produkty24",
+        contact=None,
+        new_contact=caller,
+    ).key
+
+    def found(words: str) -> set[str]:
+        return _shown(store, queue.with_search(store, me, _everything(store, me), words))
+
+    assert key in found("кузнецова") and key in found("КУЗНЕЦ") and key in found("Ольга Кузн")
+    assert key in found("ль")  # two letters: the names are tested one by one
+    assert key not in found("olga.k")  # the e-mail is not the name
+    with store.write() as s:
+        contact = s.get(m.Contact, s.get(m.Ticket, _id(store, key)).contact_id)
+        contact.name = "Ольга Смирнова"  # as the customer import renames a caller
+        contact.search_text = contact_search_text(contact.name, contact.email, "", "", "", "")
+    assert key in found("смирнова") and key not in found("кузнецова")
+
+
+def test_the_open_subjects_index_follows_a_ticket_closing_and_reopening(store, actor_of):
+    """On SQLite a search of open tickets looks a Cyrillic word up in the open subjects'
+    index (migration 0013): a resolved ticket leaves it, a reopened one comes back; a
+    search that includes closed tickets still finds it meanwhile."""
+    ivanova, me = actor_of("ivanova"), actor_of("morozov")
+    key = new_ticket(store, ivanova, subject="Сканер штрихкодов молчит").key
+    base = _everything(store, me)
+
+    def found(q) -> set[str]:
+        return _shown(store, queue.with_search(store, me, q, "ШТРИХКОД"))
+
+    assert found(base) == {key}
+    ticket_actions.resolve(store, actor_of("lebedev"), key, "Cable replaced", now=NOW)
+    assert found(base) == set()
+    assert found(base.with_filters(all_statuses=True)) == {key}
+    ticket_actions.reopen(store, me, key, "Silent again", now=NOW + timedelta(minutes=5))
+    assert found(base) == {key}
+
+
+def test_a_word_is_matched_literally(store, actor_of):
+    """Characters that mean something to LIKE, GLOB or a regular expression are letters
+    of the word."""
+    ivanova, me = actor_of("ivanova"), actor_of("morozov")
+    key = new_ticket(store, ivanova, subject="Wi-Fi 5.0 GHz drops 100%_ of [calls]*+|^$").key
+    new_ticket(store, ivanova, subject="Wi-Fi 5x0 GHz drops 1000 of calls")
+
+    def found(words: str) -> set[str]:
+        return _shown(store, queue.with_search(store, me, _everything(store, me), words))
+
+    for word in ("5.0", "100%_", "[calls]*", "*+|^$", "wi-fi 5.0"):
+        assert found(word) == {key}, word
+
+
+def test_quick_search_is_words_only(store, actor_of):
+    """The screen searches words at once (`quick_search`); a query goes to `with_search`,
+    a broken one is an error there too."""
+    me = actor_of("morozov")
+    base = _everything(store, me)
+    assert queue.quick_search(base, "  принтер  ").filters.search == "принтер"
+    assert queue.quick_search(base, "priority<=P2") is None
+    with pytest.raises(QueryError):
+        queue.quick_search(base, "priority<<2")
+
+
+def _id(store, key: str) -> int:
+    from sqlmodel import select
+
+    with store.read() as s:
+        return s.exec(select(m.Ticket.id).where(m.Ticket.key == key)).one()
 
 
 @pytest.mark.parametrize("sort", ["sla", "subject", "assignee"])

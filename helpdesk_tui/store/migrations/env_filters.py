@@ -7,6 +7,8 @@ autogenerate must not offer to drop them.
 
 HAND_MADE = (
     "contact_search",
+    "contact_name_search",  # FTS5 table and shadow tables (SQLite only)
+    "ticket_subject_search",  # FTS5 table and shadow tables (SQLite)
     "ix_contact_search_trgm",
     "article_search",  # FTS5 table and shadow tables (SQLite), tsvector table (PostgreSQL)
     "ix_article_search",
