@@ -275,6 +275,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
                 self.desk.actor,
                 tab,
                 done=opened,
+                failed=self._open_failed,
                 group="count",
                 exclusive=True,
             )
@@ -453,7 +454,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
                 then()
 
         def failed(error: Exception) -> bool:
-            self._opening = False
+            self._open_failed(error)
             if then is not None:
                 then()
             return False
@@ -471,6 +472,16 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             group="count",
             exclusive=True,
         )
+
+    def _open_failed(self, error: Exception) -> bool:
+        """A queue that could not be opened (its error is reported as any other): the tabs
+        are counted all the same, or a start on a saved view whose query no longer holds
+        (a group renamed, a service retired) would leave every tab without its count."""
+        self._opening = False
+        if self._counts_after:
+            self._counts_after = False
+            self._count_tabs()
+        return False
 
     def _show_status(self, total: int) -> None:
         q = self.query_

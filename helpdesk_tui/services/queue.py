@@ -225,7 +225,7 @@ def opening(store: Store, q: QueueQuery, *, limit: int = 100) -> tuple[int, list
     _check_sort(q)
     scope, flt = q.tab.scope, q.filters
     with store.read() as s:
-        if limit > 0 and queries.counted_with_page(flt):  # one pass of a costly search
+        if limit > 0 and queries.counted_with_page(s, flt, q.sort):  # one pass over them
             rows = queries.page(s, scope, flt, q.sort, q.descending, limit=limit, with_total=True)
             total = rows[0].total if rows else 0
         else:

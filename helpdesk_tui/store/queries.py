@@ -174,10 +174,16 @@ def _filtered(flt: Filters) -> bool:
     )
 
 
-def counted_with_page(flt: Filters) -> bool:
+def counted_with_page(session: Session, flt: Filters, sort: str) -> bool:
     """Whether a first page should count its rows itself (`page(with_total=True)`): a
-    search or a query over the open rows, whose condition costs more than reading them."""
-    return not flt.all_statuses and bool(flt.search or flt.condition is not None)
+    search or a query over the open rows, whose condition costs more than reading them;
+    and on PostgreSQL any read of the open rows, which gathers them all before sorting
+    (their count is then free: a sort change is one query, not a count and a page)."""
+    if flt.all_statuses:
+        return False
+    if flt.search or flt.condition is not None:
+        return True
+    return _dialect(session) == "postgresql" and _by_open_rows(flt, sort)
 
 
 def _by_open_rows(flt: Filters, sort: str | None) -> bool:

@@ -36,6 +36,7 @@ from helpdesk_tui.services.queue import QueueRow
 
 BLOCK = 100  # rows fetched per request
 REST_AFTER_S = 0.1  # a first page's paint before the rest of its block is asked for
+KEPT_LINES = 400  # rows drawn within the current second, kept for a scroll to reuse
 PLAIN = Style()  # a cell with no style of its own (one object: a row made seven)
 
 
@@ -230,6 +231,11 @@ class TicketTable(ScrollView, can_focus=True):
         self._pending: set[int] = set()
         self.generation = 0  # bumped on reset: answers to older requests are dropped
         self._frame: tuple[int, Style, list[tuple[Column, int]]] | None = None  # one paint
+        # rows as drawn this second, by what they show: a cursor move that scrolls the view
+        # by a line redraws every line, and all but one are here (the SLA columns move on
+        # with the second: the table is redrawn each second anyway)
+        self._lines: dict[tuple, Strip] = {}
+        self._lines_second = 0
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
@@ -249,6 +255,7 @@ class TicketTable(ScrollView, can_focus=True):
         self.generation += 1
         self.total = max(0, total)
         self._rows.clear()
+        self._lines.clear()
         self._asked.clear()
         self._rows.update(enumerate(first[: self.total]))
         self.virtual_size = Size(self.size.width, self.total + 1)
@@ -370,7 +377,14 @@ class TicketTable(ScrollView, can_focus=True):
     # -- rendering --------------------------------------------------------------------
     def notify_style_update(self) -> None:
         self._styles.clear()
+        self._lines.clear()
         super().notify_style_update()
+
+    def _expire_lines(self) -> None:
+        second = int(self.clock().timestamp())
+        if second != self._lines_second or len(self._lines) > KEPT_LINES:
+            self._lines.clear()
+            self._lines_second = second
 
     def _style(self, name: str, partial: bool = False) -> Style:
         """A component style; `partial` gives only what the CSS sets (a cell's colour must
@@ -401,6 +415,7 @@ class TicketTable(ScrollView, can_focus=True):
         """The width, the table's style and the columns once per paint, not once per line
         (a page down repaints every line: they were a third of its time)."""
         self._frame = self._frame_values()
+        self._expire_lines()
         try:
             return super().render_lines(crop)
         finally:
@@ -424,7 +439,14 @@ class TicketTable(ScrollView, can_focus=True):
             text = "…" if position % 2 == 0 else ""
             placeholder = self._style("placeholder", partial=True)
             return self._strip([(text, width, placeholder)], width, line_style, over)
-        return self._strip(self._cells(row, layout), width, line_style, over)
+        if self._frame is None:  # drawn outside a paint
+            self._expire_lines()
+        key = (position, row, width, on_cursor and (1 + self.has_focus))
+        strip = self._lines.get(key)
+        if strip is None:
+            strip = self._strip(self._cells(row, layout), width, line_style, over)
+            self._lines[key] = strip
+        return strip
 
     def _cells(
         self, row: QueueRow, layout: list[tuple[Column, int]] | None = None

@@ -89,3 +89,44 @@ async def test_a_queue_opens_in_one_read_and_counts_its_tabs_after(app_for, monk
         await pilot.press("right_square_bracket")  # the next tab
         await settle(app, pilot)
         assert calls[0] == "opening" and "page" not in calls
+
+
+async def test_a_scroll_by_a_line_redraws_one_row_and_the_next_second_all(app_for):
+    """A cursor move past the bottom scrolls the queue by a line: the rows drawn this
+    second are reused, only the row coming into view is drawn; once the clock moves to the
+    next second every row is drawn again (the SLA columns count down)."""
+    from datetime import timedelta
+
+    from helpdesk_tui.screens.workspace import WorkspaceScreen
+
+    now = [NOW]
+    app = app_for("morozov", clock=lambda: now[0])  # a supervisor: every open ticket
+    async with app.run_test(size=(120, 16)) as pilot:
+        await settle(app, pilot)
+        if not isinstance(app.screen, WorkspaceScreen):  # a supervisor lands on the board
+            await pilot.press("w")
+            await settle(app, pilot)
+        assert app.screen.open_tab("all")
+        await settle(app, pilot)
+        table = app.screen.query_one(TicketTable)
+        assert table.total > table.page_height + 2
+        drawn: list[int] = []
+        original = table._cells
+
+        def counted(row, layout=None):
+            drawn.append(row.id)
+            return original(row, layout)
+
+        table._cells = counted
+        await pilot.press(*["j"] * (table.page_height - 1))  # to the last line in view
+        await settle(app, pilot)
+        drawn.clear()
+        await pilot.press("j")  # the view scrolls by a line
+        await settle(app, pilot)
+        assert table.scroll_y == 1
+        assert 1 <= len(drawn) <= 3  # the new row (and the two cursor lines at most)
+        drawn.clear()
+        now[0] = NOW + timedelta(seconds=1)
+        table.refresh()
+        await settle(app, pilot)
+        assert len(drawn) >= table.page_height  # a new second: every row again

@@ -537,3 +537,26 @@ async def test_a_queue_reads_a_screenful_first_and_the_rest_of_its_block_after(a
             await pilot.press("pagedown")
         await settle(app, pilot)
         assert table.cursor > 50 and screen.rows_fetched == before
+
+
+async def test_a_start_on_a_view_whose_query_fails_still_counts_the_tabs(app_for, demo_store):
+    """A saved view's query can stop holding (its service retired): opening it says so,
+    and the tabs are counted all the same."""
+    from helpdesk_tui.services import views
+
+    petrov = agents.resolve(demo_store, "petrov")
+    view = views.save(demo_store, petrov, "Printers", "service:receipt-printer", now=NOW)
+    with demo_store.write() as s:  # as if the service were retired since
+        s.get(m.SavedView, view.id).query = "service:retired-long-ago"
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        app.push_screen(WorkspaceScreen(start=f"view:{view.id}"))
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, WorkspaceScreen) and screen.query_ is None
+        assert screen.counts and screen.counts.get("mine", -1) >= 0
+        labels = [str(t.label) for t in screen.query_one(Tabs).query(Tab)]
+        assert any(label.split()[-1].replace(",", "").isdigit() for label in labels)
+        assert any("retired-long-ago" in str(n.message) for n in app._notifications)

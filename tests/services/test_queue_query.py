@@ -172,6 +172,25 @@ def test_a_search_counts_every_match_with_its_first_page(store, actor_of, desk, 
     assert queue.opening(store, nothing) == (0, [])
 
 
+@pytest.mark.parametrize("sort", sorted(queue.SORTS))
+def test_a_queue_opens_with_its_count_and_first_page_on_every_sort(store, actor_of, sort):
+    """`opening` (the count with the first page; on PostgreSQL one query over the open rows
+    for any sort but SLA) agrees with a separate count and page, filtered or not."""
+    ivanova, me = actor_of("ivanova"), actor_of("morozov")
+    for n in range(4):
+        new_ticket(store, ivanova, subject=f"Весы {n} не взвешивают", impact=1 + n % 3)
+    base = queue.QueueQuery(_everything(store, me).tab, sort=sort)
+    some = queue.opening(store, base, limit=1)[1][0]
+    filtered = (
+        base.with_filters(priorities=(some.priority,)),
+        base.with_filters(statuses=(some.status,)),
+    )
+    for q in (base, *filtered):
+        total, first = queue.opening(store, q, limit=3)
+        assert total == queue.count(store, q) > 0
+        assert [r.key for r in first] == [r.key for r in queue.page(store, q, limit=3)]
+
+
 def test_a_bad_query_points_at_its_token_and_changes_nothing(store, actor_of, desk):
     me = actor_of("morozov")
     base = _everything(store, me)
