@@ -146,6 +146,22 @@ async def find(app: HelpdeskApp, pilot, key: str, *, tab: str | None = None) -> 
     return table
 
 
+async def queue_tab(app: HelpdeskApp, pilot, tab: str = "all"):
+    """The workspace on queue tab `tab` (a supervisor lands on the board: `w` first)."""
+    from helpdesk_tui.screens.workspace import WorkspaceScreen
+
+    await ready(app, pilot)
+    if not isinstance(app.screen, WorkspaceScreen):
+        await pilot.press("w")
+        await ready(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, WorkspaceScreen)
+    if screen.query_ is None or screen.query_.tab.id != tab:
+        assert screen.open_tab(tab)
+        await ready(app, pilot)
+    return screen
+
+
 def screen_text(app: HelpdeskApp) -> str:
     """The screen as plain text, line by line (from the SVG screenshot)."""
     svg = app.export_screenshot()

@@ -7,6 +7,7 @@ from helpdesk_tui.services.registration import NewTicket, register
 from helpdesk_tui.store import models as m
 from helpdesk_tui.widgets.ticket_table import TicketTable
 from tests.screens.conftest import NOW, settle
+from tests.screens.helpers import queue_tab
 
 
 async def test_a_dispatcher_lands_on_line_one_with_its_open_tickets(app_for, demo_store):
@@ -97,18 +98,10 @@ async def test_a_scroll_by_a_line_redraws_one_row_and_the_next_second_all(app_fo
     next second every row is drawn again (the SLA columns count down)."""
     from datetime import timedelta
 
-    from helpdesk_tui.screens.workspace import WorkspaceScreen
-
     now = [NOW]
     app = app_for("morozov", clock=lambda: now[0])  # a supervisor: every open ticket
     async with app.run_test(size=(120, 16)) as pilot:
-        await settle(app, pilot)
-        if not isinstance(app.screen, WorkspaceScreen):  # a supervisor lands on the board
-            await pilot.press("w")
-            await settle(app, pilot)
-        assert app.screen.open_tab("all")
-        await settle(app, pilot)
-        table = app.screen.query_one(TicketTable)
+        table = (await queue_tab(app, pilot, "all")).query_one(TicketTable)
         assert table.total > table.page_height + 2
         drawn: list[int] = []
         original = table._cells

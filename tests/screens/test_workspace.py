@@ -19,7 +19,7 @@ from helpdesk_tui.widgets.sla_sidebar import SlaSidebar
 from helpdesk_tui.widgets.ticket_pane import TicketPane
 from helpdesk_tui.widgets.ticket_table import TicketTable, sla_left
 from tests.screens.conftest import NOW, settle
-from tests.screens.helpers import find, new_ticket, paste, ready, screen_text
+from tests.screens.helpers import find, new_ticket, paste, queue_tab, ready, screen_text
 
 
 def _open_count(store, **where) -> int:
@@ -514,13 +514,7 @@ async def test_a_queue_reads_a_screenful_first_and_the_rest_of_its_block_after(a
     paging down the first hundred rows reads nothing more."""
     app = app_for("morozov")  # a supervisor: every open ticket of the demo desk
     async with app.run_test(size=(120, 14)) as pilot:
-        await ready(app, pilot)
-        if not isinstance(app.screen, WorkspaceScreen):  # a supervisor lands on the board
-            await pilot.press("w")
-            await ready(app, pilot)
-        screen = app.screen
-        assert screen.open_tab("all")
-        await ready(app, pilot)
+        screen = await queue_tab(app, pilot, "all")
         table = screen.query_one(TicketTable)
         assert table.total > 14
         fetched, generation = screen.rows_fetched, table.generation
