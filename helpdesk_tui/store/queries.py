@@ -256,13 +256,12 @@ def _contacts_named(word: str, dialect: str) -> Select:
     the contacts' trigram index over their folded `search_text` (migration 0002) narrows
     100,000 contacts to the few that can match, and the name test then decides."""
     if len(word) >= 3 and dialect == "sqlite":
-        phrase = '"' + word.replace('"', '""') + '"'
         return select(CONTACT_NAMES.c.rowid).where(
-            CONTACT_NAMES.c.contact_name_search.op("MATCH")(phrase)
+            CONTACT_NAMES.c.contact_name_search.op("MATCH")(_fts_phrase(word))
         )
     q = select(CONTACT.id).where(_text_has(CONTACT.name, word, dialect))
     folded = word.casefold()
-    if len(folded) < 3 or dialect == "sqlite":  # below a trigram: the name test alone
+    if dialect == "sqlite" or len(folded) < 3:  # below a trigram: the name test alone
         return q
     return q.where(CONTACT.search_text.like(f"%{_like_escaped(folded)}%", escape="\\"))
 
@@ -275,11 +274,15 @@ def _subject_has(t: Any, word: str, dialect: str, open_only: bool) -> ColumnElem
     tested by SQLite's own LIKE than looked up (measured: tests/bench/RESULTS.md)."""
     if dialect != "sqlite" or not open_only or len(word) < 3 or word.isascii():
         return _text_has(t.subject, word, dialect)
-    phrase = '"' + word.replace('"', '""') + '"'
     found = select(OPEN_SUBJECTS.c.rowid).where(
-        OPEN_SUBJECTS.c.ticket_subject_search.op("MATCH")(phrase)
+        OPEN_SUBJECTS.c.ticket_subject_search.op("MATCH")(_fts_phrase(word))
     )
     return t.id.in_(found)
+
+
+def _fts_phrase(word: str) -> str:
+    """`word` as an FTS5 phrase: with the trigram tokenizer, the rows containing it."""
+    return '"' + word.replace('"', '""') + '"'
 
 
 def _search(text: str, dialect: str, t: Any = T, open_only: bool = False) -> ColumnElement[bool]:
