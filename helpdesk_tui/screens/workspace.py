@@ -150,6 +150,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         self._position_pending = False  # … and its new position is being counted
         self._opening = False  # a queue's count and first rows are being read
         self._counts_after = False  # the tabs' counts are due once it is painted
+        self.counts_due = False  # … and their timer runs
         self.suggester = QuerySuggester()
 
     # -- layout ---------------------------------------------------------------------------
@@ -387,6 +388,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             self._count_tabs()
 
     def _count_tabs(self) -> None:
+        self.counts_due = False
         on_view = self.query_ is not None and self.query_.tab.view is not None
         filters = self.query_.filters if self.query_ and not on_view else Filters()
         self.call(
@@ -440,6 +442,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
                 self._counts_after = False
                 # a timer, not `call_after_refresh`: that runs before the screen's next
                 # frame, and twelve counts compiled and read beside the paint slowed it
+                self.counts_due = True
                 self.set_timer(COUNTS_AFTER_S, self._count_tabs)
                 self.call_after_refresh(startup.settled)  # the start is over
             if total == 0:  # nothing under the cursor: the pane must not show a stale ticket

@@ -236,6 +236,7 @@ class TicketTable(ScrollView, can_focus=True):
         # with the second: the table is redrawn each second anyway)
         self._lines: dict[tuple, Strip] = {}
         self._lines_second = 0
+        self.rest_due = False  # the rest of the first block will be asked for (a timer runs)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
@@ -267,12 +268,14 @@ class TicketTable(ScrollView, can_focus=True):
         self._schedule_request()
         rest = min(BLOCK, self.total) - len(first)
         if first and rest > 0:  # the first block's other rows, once the screen is painted
+            self.rest_due = True
             self.set_timer(REST_AFTER_S, partial(self._ask_rest, self.generation, len(first)))
         if self.cursor == before and self.cursor in self._rows:  # else watch_cursor tells
             self.post_message(self.Highlighted(self, self._rows[self.cursor]))
 
     def _ask_rest(self, generation: int, start: int) -> None:
         """Rows `start` … of the first block, unless a newer queue or a scroll got them."""
+        self.rest_due = False
         count = min(BLOCK, self.total) - start
         if generation == self.generation and 0 not in self._asked and start not in self._rows:
             self._asked.add(0)

@@ -76,6 +76,19 @@ def _tables_pending(app: HelpdeskApp) -> bool:
     )
 
 
+def _queue_due(app: HelpdeskApp) -> bool:
+    """A queue's tab counts and the rest of its first block are asked for by timers once
+    it is painted: work still to come, on the workspace or under the screen on top."""
+    from helpdesk_tui.screens.workspace import WorkspaceScreen
+    from helpdesk_tui.widgets.ticket_table import TicketTable
+
+    return any(
+        screen.counts_due or any(t.rest_due for t in screen.query(TicketTable))
+        for screen in app.screen_stack
+        if isinstance(screen, WorkspaceScreen)
+    )
+
+
 async def settle(app: HelpdeskApp, pilot=None, timeout: float = 10.0) -> None:
     """Wait until no database worker has run for a few polls in a row (the live feed never
     finishes; a worker's result may start the next one, so one idle poll is not enough);
@@ -89,7 +102,7 @@ async def settle(app: HelpdeskApp, pilot=None, timeout: float = 10.0) -> None:
         if pilot is not None:
             await pilot.pause()
         busy = [w for w in app.workers if w.group != "feed" and not w.is_finished]
-        idle = 0 if busy or _tables_pending(app) else idle + 1
+        idle = 0 if busy or _tables_pending(app) or _queue_due(app) else idle + 1
         if idle >= 4:
             still_cursors(app)
             return
