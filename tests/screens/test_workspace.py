@@ -10,7 +10,8 @@ import pytest
 from sqlmodel import func, select
 from textual.widgets import Tab, Tabs
 
-from helpdesk_tui.screens.picker import HOLD_S, Choice, PickerScreen
+from helpdesk_tui.screens import picker
+from helpdesk_tui.screens.picker import Choice, PickerScreen
 from helpdesk_tui.screens.ticket import TicketScreen
 from helpdesk_tui.screens.workspace import WorkspaceScreen, tab_dom_id
 from helpdesk_tui.services import agents, ticket_actions
@@ -479,7 +480,8 @@ async def test_a_sort_picked_shows_the_new_order_as_the_picker_closes(app_for, d
         assert sort == "key" and reset and first is not None
 
 
-async def test_a_picker_with_apply_closes_when_done_or_after_its_hold(app_for):
+async def test_a_picker_with_apply_closes_when_done_or_after_its_hold(app_for, monkeypatch):
+    monkeypatch.setattr(picker, "HOLD_S", 60.0)  # a slow machine must not reach the hold
     app = app_for("petrov")
     async with app.run_test(size=(120, 30)) as pilot:
         await ready(app, pilot)
@@ -501,10 +503,11 @@ async def test_a_picker_with_apply_closes_when_done_or_after_its_hold(app_for):
         assert results == ["b"] and not isinstance(app.screen, PickerScreen)
         finish[0]()  # done again (or the hold's timer): nothing more
         # done never called: the picker closes after HOLD_S anyway
+        monkeypatch.setattr(picker, "HOLD_S", 0.25)
         app.push_screen(PickerScreen("Pick", choices, apply=apply), results.append)
         await settle(app, pilot)
         await pilot.press("enter")
-        await pilot.pause(HOLD_S + 0.2)
+        await pilot.pause(picker.HOLD_S + 0.2)
         assert results == ["b", "a"] and not isinstance(app.screen, PickerScreen)
 
 
