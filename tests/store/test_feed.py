@@ -28,10 +28,9 @@ def test_the_feed_sees_a_commit_made_elsewhere(store):
     key = _new(other)
     started = time.monotonic()
     changes = []
-    while not changes and time.monotonic() - started < 3:
+    while not changes and time.monotonic() - started < 5:  # how fast: benchmark 7
         changes = feed.wait(0.5)
     assert changes and changes[0].kind == "created"
-    assert time.monotonic() - started < 1.0
     feed.close()
     other.dispose()
     assert key
