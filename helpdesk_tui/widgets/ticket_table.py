@@ -25,7 +25,9 @@ from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+from textual.style import Style as TextualStyle
 
 from helpdesk_tui.domain.clocks import ClockUse, clock_use, percent
 from helpdesk_tui.domain.sla import BusinessCalendar, ClockState
@@ -33,6 +35,7 @@ from helpdesk_tui.domain.text import visible_line
 from helpdesk_tui.domain.vocab import status_label
 from helpdesk_tui.i18n import N_, _, format_duration, language
 from helpdesk_tui.services.queue import QueueRow
+from helpdesk_tui.widgets.scrollbar import install_steady_scrollbar
 
 BLOCK = 100  # rows fetched per request
 REST_AFTER_S = 0.1  # a first page's paint before the rest of its block is asked for
@@ -236,6 +239,9 @@ class TicketTable(ScrollView, can_focus=True):
         # with the second: the table is redrawn each second anyway)
         self._lines: dict[tuple, Strip] = {}
         self._lines_second = 0
+        # those lines as handed to the compositor (`_render_boxless`), by the line's id
+        self._finished: dict[int, tuple[Strip, Strip]] = {}
+        self._finished_for: tuple = ()
         self.rest_due = False  # the rest of the first block will be asked for (a timer runs)
 
     def on_mount(self) -> None:
@@ -378,6 +384,11 @@ class TicketTable(ScrollView, can_focus=True):
                 self.action_select()
 
     # -- rendering --------------------------------------------------------------------
+    @property
+    def vertical_scrollbar(self) -> ScrollBar:
+        """A page down moves the thumb by a fraction of a cell: drawn again only if moved."""
+        return install_steady_scrollbar(self)
+
     def notify_style_update(self) -> None:
         self._styles.clear()
         self._lines.clear()
@@ -388,6 +399,8 @@ class TicketTable(ScrollView, can_focus=True):
         if second != self._lines_second or len(self._lines) > KEPT_LINES:
             self._lines.clear()
             self._lines_second = second
+        if len(self._finished) > KEPT_LINES:
+            self._finished.clear()
 
     def _style(self, name: str, partial: bool = False) -> Style:
         """A component style; `partial` gives only what the CSS sets (a cell's colour must
@@ -420,9 +433,58 @@ class TicketTable(ScrollView, can_focus=True):
         self._frame = self._frame_values()
         self._expire_lines()
         try:
+            if self._boxless():
+                return self._render_boxless(crop)
             return super().render_lines(crop)
         finally:
             self._frame = None
+
+    def _boxless(self) -> bool:
+        """No border, outline, padding, tint, opacity or hatch: all Textual's per-line
+        styling does to our lines is what `_render_boxless` does."""
+        styles = self.styles
+        return (
+            not any(edge for edge, _colour in styles.border)
+            and not any(edge for edge, _colour in styles.outline)
+            and not any(styles.padding)
+            and not styles.tint.a
+            and self.opacity == 1.0
+            and styles.text_opacity == 1.0
+            and not (styles.has_rule("hatch") and styles.hatch != "none")
+        )
+
+    def _render_boxless(self, crop: Region) -> list[Strip]:
+        """Our lines as `Widget.render_lines` (Textual's `StylesCache`) hands them to the
+        compositor for a boxless widget, each line finished once: Textual copies every line
+        into a new strip on each paint, so the app's colour filter ran again on all of them
+        even when the view only moved by a line (the cursor key that scrolls). Kept equal
+        to Textual's by tests/widgets/test_ticket_table_lines.py."""
+        width = self.region.width
+        content_width = self.content_region.width
+        base_background, background = self.background_colors
+        filters = tuple(self.get_line_filters())
+        context = (width, content_width, base_background, background, filters)
+        finished = self._finished
+        if context != self._finished_for:
+            finished.clear()
+            self._finished_for = context
+        inner = TextualStyle(background=base_background + background).rich_style
+        strips = []
+        for y in crop.line_range:
+            line = self.render_line(y)
+            done = finished.get(id(line))
+            if done is not None and done[0] is line:
+                strips.append(done[1])
+                continue
+            strip = Strip(line.adjust_cell_length(content_width, inner), width)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            finished[id(line)] = (line, strip)  # the line kept alive: its id stays its own
+            strips.append(strip)
+        if crop.column_span != (0, width):
+            x1, x2 = crop.column_span
+            strips = [strip.crop(x1, x2) for strip in strips]
+        return strips
 
     def render_line(self, y: int) -> Strip:
         width, base, layout = self._frame or self._frame_values()

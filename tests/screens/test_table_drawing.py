@@ -1,0 +1,92 @@
+"""The queue table draws its lines, and its scrollbar, without Textual's per-line styling
+and Rich's scrollbar rendering on every paint (tests/bench: cursor and page keys). What it
+hands the compositor must stay exactly what Textual would have drawn."""
+
+from __future__ import annotations
+
+from textual.filter import Monochrome
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar
+from textual.widget import Widget
+
+from helpdesk_tui.widgets.scrollbar import SteadyScrollBar
+from helpdesk_tui.widgets.ticket_table import TicketTable
+from tests.screens.helpers import queue_tab, ready
+
+
+def _whole(widget: Widget) -> Region:
+    return Region(0, 0, widget.region.width, widget.region.height)
+
+
+def _textuals(table: TicketTable, crop: Region) -> list:
+    """What `Widget.render_lines` (Textual's styling of each line) makes of our lines."""
+    table._styles_cache.clear()
+    table._frame = table._frame_values()
+    try:
+        return Widget.render_lines(table, crop)
+    finally:
+        table._frame = None
+
+
+async def test_the_table_hands_over_the_lines_textual_would_draw(app_for):
+    app = app_for("morozov")  # every open ticket: more rows than the screen
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = await queue_tab(app, pilot, "all")
+        table = screen.query_one(TicketTable)
+        assert table._boxless()
+        for crop in (_whole(table), Region(3, 2, 40, 5)):
+            assert table.render_lines(crop) == _textuals(table, crop)
+        first = table.render_lines(_whole(table))  # the rows' lines, finished once (not the
+        again = table.render_lines(_whole(table))  # header: drawn anew, it is one line)
+        assert all(a is b for a, b in zip(first[1:], again[1:], strict=True))
+        # the cursor off focus, a mark in the margin, a colour filter (a terminal with
+        # no colour), and a line down: still the same
+        grey = [Monochrome()]
+        app.get_line_filters = lambda: grey
+        screen.query_one("#queue-search").focus()
+        table.set_marked({table.row_at(1).key})
+        await pilot.pause()
+        assert table.render_lines(_whole(table)) == _textuals(table, _whole(table))
+        table.focus()
+        await pilot.press("G")
+        await ready(app, pilot)
+        assert table.render_lines(_whole(table)) == _textuals(table, _whole(table))
+
+
+async def test_a_table_with_a_border_is_styled_by_textual(app_for):
+    app = app_for("morozov")
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = await queue_tab(app, pilot, "all")
+        table = screen.query_one(TicketTable)
+        table.styles.border = ("round", "red")
+        table.styles.padding = (0, 1)
+        await ready(app, pilot)
+        assert not table._boxless()
+        lines = table.render_lines(_whole(table))
+        assert lines == _textuals(table, _whole(table))
+        assert lines[0].text.startswith("╭")
+
+
+async def test_the_scrollbar_draws_what_textuals_would_and_reuses_its_lines(app_for):
+    app = app_for("morozov")
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = await queue_tab(app, pilot, "all")
+        table = screen.query_one(TicketTable)
+        bar = table.vertical_scrollbar
+        assert isinstance(bar, SteadyScrollBar) and bar.display
+        for key in ("pagedown", "pagedown", "down", "G", "g"):
+            await pilot.press(key)
+            await ready(app, pilot)
+            ours = bar.render_lines(_whole(bar))
+            bar._styles_cache.clear()
+            bar.refresh()
+            assert ours == ScrollBar.render_lines(bar, _whole(bar)), key
+        drawn = bar.render_lines(_whole(bar))
+        again = bar.render_lines(_whole(bar))
+        assert all(a is b for a, b in zip(drawn, again, strict=True))
+        bar.mouse_over = True  # another colour: drawn again, as Textual draws it
+        await pilot.pause()
+        hover = bar.render_lines(_whole(bar))
+        bar._styles_cache.clear()
+        bar.refresh()
+        assert hover == ScrollBar.render_lines(bar, _whole(bar)) and hover != drawn
