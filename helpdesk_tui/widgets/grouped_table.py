@@ -237,6 +237,11 @@ class GroupedTable(MarkableTable):
         self.post_message(self.Highlighted(self, self.row_at(new)))
 
     # -- drawing ------------------------------------------------------------------------------
+    def _tick(self) -> None:
+        """Group headers count their breaches and deadlines too: redraw all in view."""
+        if self.total and self.region.area and self.screen.is_current:
+            self.refresh()
+
     def render_line(self, y: int) -> Strip:
         if y == 0:
             return TicketTable.render_line(self, 0)

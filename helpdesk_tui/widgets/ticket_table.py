@@ -242,16 +242,33 @@ class TicketTable(ScrollView, can_focus=True):
         # those lines as handed to the compositor (`_render_boxless`), by the line's id
         self._finished: dict[int, tuple[Strip, Strip]] = {}
         self._finished_for: tuple = ()
+        # each row in view as the last tick found it (ticket key → row, cells)
+        self._faces: dict[str, tuple[QueueRow, list]] = {}
         self.rest_due = False  # the rest of the first block will be asked for (a timer runs)
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
 
     def _tick(self) -> None:
-        """The SLA column counts down (and turns at-risk, then breached) by itself: redraw
-        the rows in view each second, from memory, while the table is on screen."""
-        if self.total and self.region.area and self.screen.is_current:
-            self.refresh()
+        """The SLA columns count down (and turn at-risk, then breached) by themselves: each
+        second, redraw the rows in view whose cells changed, from memory, while the table is
+        on screen. They show minutes, so most seconds that is a line or two, not the whole
+        table (a full repaint each second was 8–10 ms of the event loop, and a key pressed
+        just after it waited for the next frame)."""
+        if not (self.total and self.region.area and self.screen.is_current):
+            return
+        layout = self._layout()
+        top = int(self.scroll_y)
+        shown: dict[str, tuple[QueueRow, list]] = {}
+        for y in range(1, self.size.height):
+            row = self.row_at(top + y - 1)
+            if row is None:
+                continue
+            face = (row, self._cells(row, layout))
+            shown[row.key] = face
+            if self._faces.get(row.key) != face:  # new in view, or its cells moved on
+                self.refresh_line(top + y)
+        self._faces = shown
 
     # -- data in --------------------------------------------------------------------
     def reset(

@@ -4,6 +4,8 @@ hands the compositor must stay exactly what Textual would have drawn."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from textual.filter import Monochrome
 from textual.geometry import Region
 from textual.scrollbar import ScrollBar
@@ -90,3 +92,42 @@ async def test_the_scrollbar_draws_what_textuals_would_and_reuses_its_lines(app_
         bar._styles_cache.clear()
         bar.refresh()
         assert hover == ScrollBar.render_lines(bar, _whole(bar)) and hover != drawn
+
+
+async def test_each_second_only_the_rows_whose_cells_moved_are_redrawn(app_for):
+    app = app_for("morozov")
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = await queue_tab(app, pilot, "all")
+        table = screen.query_one(TicketTable)
+        redrawn: list[int] = []
+        table.refresh_line = redrawn.append
+        table._tick()  # rows never seen by a tick: all redrawn once
+        top, lines = int(table.scroll_y), range(1, table.size.height)
+        assert redrawn == [top + y for y in lines if table.row_at(top + y - 1)]
+        redrawn.clear()
+        table._tick()  # the same second: nothing moved
+        assert redrawn == []
+        frozen = table.clock()
+        later = frozen + timedelta(seconds=90)
+        table.clock = lambda: later
+        layout = table._layout()
+        moved = [
+            top + y
+            for y in lines
+            if (row := table.row_at(top + y - 1))
+            and table._cells(row, layout) != [*_cells_at(table, row, layout, frozen)]
+        ]
+        table._tick()
+        assert moved and redrawn == moved  # a minute and a half on: those whose SLA moved
+        redrawn.clear()
+        table._tick()
+        assert redrawn == []
+
+
+def _cells_at(table: TicketTable, row, layout, when):
+    clock = table.clock
+    table.clock = lambda: when
+    try:
+        return table._cells(row, layout)
+    finally:
+        table.clock = clock
