@@ -69,6 +69,7 @@ class SlaSidebar(Vertical):
         self.calendars = calendars
         self.clock = clock or (lambda: datetime.now(UTC))
         self.rows: list[QueueRow] = []
+        self._shown: list[tuple[Text, str]] | None = None  # (prompt, ticket key) as listed
 
     def compose(self) -> ComposeResult:
         yield Static(_("Nearest to breach"), id="sla-title")
@@ -95,7 +96,7 @@ class SlaSidebar(Vertical):
         options = self.query_one(OptionList)
         highlighted = options.highlighted
         now = self.clock()
-        prompts = []
+        texts = []
         for row in self.rows:
             state = sla_state(row, now)
             calendar = self.calendars.get(row.calendar_id)
@@ -115,7 +116,11 @@ class SlaSidebar(Vertical):
                 )
             text.append(f"{row.key} ", style="bold")
             text.append(visible_line(row.subject)[:60], style="dim")
-            prompts.append(Option(text, id=row.key))
+            texts.append((text, row.key))
+        if texts == self._shown:  # the deadlines show minutes: most seconds, nothing moved
+            return
+        self._shown = texts
+        prompts = [Option(text, id=key) for text, key in texts]
         options.clear_options()
         if prompts:
             options.add_options(prompts)

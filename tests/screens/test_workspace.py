@@ -173,6 +173,25 @@ async def test_the_sla_sidebar_lists_the_nearest_deadlines_and_jumps(app_for):
         assert app.screen.key == sidebar.rows[0].key
 
 
+async def test_the_sla_sidebar_rebuilds_its_list_only_when_a_deadline_moved(app_for):
+    """It is redrawn each second; its deadlines show minutes, so most seconds its list
+    stays as it is (rebuilding it was a re-layout and repaint of the sidebar)."""
+    app = app_for("petrov")
+    async with app.run_test(size=(200, 40)) as pilot:
+        await ready(app, pilot)
+        await settle(app, pilot)
+        sidebar = app.screen.query_one(SlaSidebar)
+        options = sidebar.query_one("OptionList")
+        listed = options.get_option_at_index(0)
+        sidebar.redraw()  # the same instant: the same list
+        assert options.get_option_at_index(0) is listed
+        later = sidebar.clock() + timedelta(hours=2)  # its first is long overdue: hours
+        sidebar.clock = lambda: later
+        sidebar.redraw()
+        moved = options.get_option_at_index(0)
+        assert moved is not listed and str(moved.prompt) != str(listed.prompt)
+
+
 @pytest.mark.parametrize("login", ["petrov", "ivanova"])  # the first tab, or another
 async def test_a_start_opens_only_the_start_tabs_queue(app_for, monkeypatch, login):
     """The tab bar activates its first tab by itself as the tabs are added (twice): each was
