@@ -235,8 +235,8 @@ class TicketTable(ScrollView, can_focus=True):
         self.generation = 0  # bumped on reset: answers to older requests are dropped
         self._frame: tuple[int, Style, list[tuple[Column, int]]] | None = None  # one paint
         # rows as drawn this second, by what they show: a cursor move that scrolls the view
-        # by a line redraws every line, and all but one are here (the SLA columns move on
-        # with the second: the table is redrawn each second anyway)
+        # by a line redraws every line, and all but one are here (kept for a second: the
+        # SLA columns move on with the clock)
         self._lines: dict[tuple, Strip] = {}
         self._lines_second = 0
         # those lines as handed to the compositor (`_render_boxless`), by the line's id
@@ -475,7 +475,7 @@ class TicketTable(ScrollView, can_focus=True):
         compositor for a boxless widget, each line finished once: Textual copies every line
         into a new strip on each paint, so the app's colour filter ran again on all of them
         even when the view only moved by a line (the cursor key that scrolls). Kept equal
-        to Textual's by tests/widgets/test_ticket_table_lines.py."""
+        to Textual's by tests/screens/test_table_drawing.py."""
         width = self.region.width
         content_width = self.content_region.width
         base_background, background = self.background_colors
