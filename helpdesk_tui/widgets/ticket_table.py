@@ -260,6 +260,7 @@ class TicketTable(ScrollView, can_focus=True):
         layout = self._layout()
         top = int(self.scroll_y)
         shown: dict[str, tuple[QueueRow, list]] = {}
+        moved = False
         for y in range(1, self.size.height):
             row = self.row_at(top + y - 1)
             if row is None:
@@ -267,8 +268,11 @@ class TicketTable(ScrollView, can_focus=True):
             face = (row, self._cells(row, layout))
             shown[row.key] = face
             if self._faces.get(row.key) != face:  # new in view, or its cells moved on
+                moved = True
                 self.refresh_line(top + y)
         self._faces = shown
+        if moved:  # lines drawn earlier this second show the cells before they moved
+            self._lines.clear()
 
     # -- data in --------------------------------------------------------------------
     def reset(

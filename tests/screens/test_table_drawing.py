@@ -131,3 +131,28 @@ def _cells_at(table: TicketTable, row, layout, when):
         return table._cells(row, layout)
     finally:
         table.clock = clock
+
+
+async def test_a_row_whose_cells_move_within_a_second_is_drawn_anew(app_for, monkeypatch):
+    """Rows are kept as drawn for the second; a tick that finds a row's cells moved (a
+    deadline's minute turns at any instant) must not hand back the line drawn before."""
+    app = app_for("morozov")
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = await queue_tab(app, pilot, "all")
+        table = screen.query_one(TicketTable)
+        table._tick()
+        key = table.row_at(int(table.scroll_y)).key  # the first row in view (line 1)
+        before = table.render_lines(_whole(table))[1].text
+        cells = TicketTable._cells
+        monkeypatch.setattr(  # its SLA column moves on, the clock still in the same second
+            TicketTable,
+            "_cells",
+            lambda self, row, layout=None: [
+                ("-1h 00m", w, style) if row.key == key and i == 2 else (text, w, style)
+                for i, (text, w, style) in enumerate(cells(self, row, layout))
+            ],
+        )
+        table._tick()
+        await pilot.pause()
+        after = table.render_lines(_whole(table))[1].text
+        assert "-1h 00m" in after and after != before
