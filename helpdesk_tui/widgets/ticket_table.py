@@ -260,7 +260,7 @@ class TicketTable(ScrollView, can_focus=True):
         layout = self._layout()
         top = int(self.scroll_y)
         shown: dict[str, tuple[QueueRow, list]] = {}
-        moved = False
+        moved: set[str] = set()
         for y in range(1, self.size.height):
             row = self.row_at(top + y - 1)
             if row is None:
@@ -268,11 +268,11 @@ class TicketTable(ScrollView, can_focus=True):
             face = (row, self._cells(row, layout))
             shown[row.key] = face
             if self._faces.get(row.key) != face:  # new in view, or its cells moved on
-                moved = True
+                moved.add(row.key)
                 self.refresh_line(top + y)
         self._faces = shown
-        if moved:  # lines drawn earlier this second show the cells before they moved
-            self._lines.clear()
+        if moved:  # their lines kept this second may show the cells before they moved
+            self._lines = {k: line for k, line in self._lines.items() if k[1].key not in moved}
 
     # -- data in --------------------------------------------------------------------
     def reset(

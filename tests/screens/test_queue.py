@@ -1,5 +1,7 @@
 """The queue: it opens on the right tab, shows real rows, and shows untrusted text literally."""
 
+import sys
+
 from sqlmodel import select
 
 from helpdesk_tui.services import agents
@@ -107,7 +109,8 @@ async def test_a_scroll_by_a_line_redraws_one_row_and_the_next_second_all(app_fo
         original = table._cells
 
         def counted(row, layout=None):
-            drawn.append(row.id)
+            if sys._getframe(1).f_code.co_name != "_tick":  # drawn, not the tick's look
+                drawn.append(row.id)
             return original(row, layout)
 
         table._cells = counted
