@@ -239,7 +239,7 @@ class GroupedTable(MarkableTable):
     # -- drawing ------------------------------------------------------------------------------
     def _tick(self) -> None:
         """Group headers count their breaches and deadlines too: redraw all in view."""
-        if self.total and self.region.area and self.screen.is_current:
+        if self._in_sight():
             self.refresh()
 
     def render_line(self, y: int) -> Strip:

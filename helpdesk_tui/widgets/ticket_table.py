@@ -249,13 +249,17 @@ class TicketTable(ScrollView, can_focus=True):
     def on_mount(self) -> None:
         self.set_interval(1.0, self._tick)
 
+    def _in_sight(self) -> bool:
+        """Rows to show, on the screen in front: what the second's redraw is for."""
+        return bool(self.total and self.region.area and self.screen.is_current)
+
     def _tick(self) -> None:
         """The SLA columns count down (and turn at-risk, then breached) by themselves: each
         second, redraw the rows in view whose cells changed, from memory, while the table is
         on screen. They show minutes, so most seconds that is a line or two, not the whole
         table (a full repaint each second was 8–10 ms of the event loop, and a key pressed
         just after it waited for the next frame)."""
-        if not (self.total and self.region.area and self.screen.is_current):
+        if not self._in_sight():
             return
         layout = self._layout()
         top = int(self.scroll_y)
