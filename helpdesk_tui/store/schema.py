@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0013"  # the newest migration's revision (versions/0013_open_subject_search.py)
+HEAD = "0014"  # the newest migration's revision (versions/0014_pg_search_copies.py)
 VERSION_TABLE = "alembic_version"
 
 

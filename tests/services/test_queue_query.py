@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select, text
 
 from helpdesk_tui.domain.query import QueryError
 from helpdesk_tui.domain.text import contact_search_text
@@ -122,6 +123,45 @@ def test_the_open_subjects_index_follows_a_ticket_closing_and_reopening(store, a
     assert found(base.with_filters(all_statuses=True)) == {key}
     ticket_actions.reopen(store, me, key, "Silent again", now=NOW + timedelta(minutes=5))
     assert found(base) == {key}
+
+
+def test_a_changed_subject_is_searched_by_its_new_words(store, actor_of):
+    """Whatever changes a subject (an import, a hand edit in the database), the open
+    subjects' index follows it (SQLite's FTS table of 0013, PostgreSQL's copy of 0014)."""
+    ivanova, me = actor_of("ivanova"), actor_of("morozov")
+    key = new_ticket(store, ivanova, subject="Сканер штрихкодов молчит").key
+    other = new_ticket(store, ivanova, subject="Printer jams on tray two").key
+    with store.write() as s:
+        s.get(m.Ticket, _id(store, key)).subject = "Терминал оплаты завис"
+
+    def found(word: str) -> set[str]:
+        return _shown(store, queue.with_search(store, me, _everything(store, me), word))
+
+    assert found("штрихкод") == set() and found("ТЕРМИНАЛ") == found("завис") == {key}
+    assert found("jams") == found("TRAY") == {other}  # an ASCII word (PostgreSQL: the copy)
+
+
+@pytest.mark.parametrize("store", ["postgres"], indirect=True)  # SQLite: its FTS tables
+def test_the_search_copies_hold_the_open_subjects_and_every_name(store, actor_of):
+    """PostgreSQL's narrow copies (migration 0014) after tickets open, close and reopen, a
+    subject is changed and a caller renamed: exactly the open tickets' subjects and every
+    contact's name, nothing stale."""
+    ivanova, me, lebedev = actor_of("ivanova"), actor_of("morozov"), actor_of("lebedev")
+    keys = [new_ticket(store, ivanova, subject=f"Касса {n} не печатает чек").key for n in range(4)]
+    ticket_actions.resolve(store, lebedev, keys[0], "Paper roll replaced", now=NOW)
+    ticket_actions.resolve(store, lebedev, keys[1], "Driver reinstalled", now=NOW)
+    ticket_actions.reopen(store, me, keys[1], "Again", now=NOW + timedelta(minutes=5))
+    with store.write() as s:
+        s.get(m.Ticket, _id(store, keys[2])).subject = "Касса зависла"
+        contact = s.exec(select(m.Contact)).first()
+        contact.name = "Ольга Смирнова"
+    with store.read() as s:
+        copies = set(s.exec(text("SELECT id, subject FROM ticket_subject_search")).all())
+        open_ = set(s.exec(text("SELECT id, subject FROM ticket WHERE is_open")).all())
+        names = set(s.exec(text("SELECT id, name FROM contact_name_search")).all())
+        contacts = set(s.exec(text("SELECT id, name FROM contact")).all())
+    assert copies == open_ and _id(store, keys[0]) not in {i for i, _ in copies}
+    assert names == contacts and (contact.id, "Ольга Смирнова") in names
 
 
 def test_a_word_is_matched_literally(store, actor_of):
