@@ -4,14 +4,20 @@ hands the compositor must stay exactly what Textual would have drawn."""
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 
+from rich.segment import Segment
+from rich.style import Style
 from textual.filter import Monochrome
 from textual.geometry import Region
 from textual.scrollbar import ScrollBar
+from textual.strip import Strip
 from textual.widget import Widget
 
+from helpdesk_tui.widgets import strips
 from helpdesk_tui.widgets.scrollbar import SteadyScrollBar
+from helpdesk_tui.widgets.strips import _textual_divide
 from helpdesk_tui.widgets.ticket_table import TicketTable
 from tests.screens.helpers import queue_tab, ready
 
@@ -156,3 +162,37 @@ async def test_a_row_whose_cells_move_within_a_second_is_drawn_anew(app_for, mon
         await pilot.pause()
         after = table.render_lines(_whole(table))[1].text
         assert "-1h 00m" in after and after != before
+
+
+def test_a_whole_line_is_divided_without_referring_to_itself():
+    """The compositor divides every line it paints; Textual caches a line that needs no cut
+    as `[self]` in the line itself, a cycle only the collector frees (its full collections
+    were the slowest key presses). The mended `divide` leaves no reference behind and
+    divides at cuts as Textual does."""
+    line = Strip([Segment("HD-1042 "), Segment("Printer jams", Style(bold=True))], 20)
+    before = sys.getrefcount(line)
+    parts = _textual_divide(line, [20])
+    assert len(parts) == 1 and parts[0] is line
+    del parts
+    assert sys.getrefcount(line) == before + 1  # Textual's: held by its own cache
+
+    strips.mend()
+    line = Strip([Segment("HD-1042 "), Segment("Printer jams", Style(bold=True))], 20)
+    before = sys.getrefcount(line)
+    parts = line.divide([20, 25])
+    assert len(parts) == 1 and parts[0] is line
+    del parts
+    assert sys.getrefcount(line) == before
+    cut = [p.text for p in line.divide([3, 8, 20])]
+    fresh = Strip([Segment("HD-1042 "), Segment("Printer jams", Style(bold=True))], 20)
+    assert (
+        cut
+        == [p.text for p in _textual_divide(fresh, [3, 8, 20])]
+        == ["HD-", "1042 ", "Printer jams"]
+    )
+
+
+async def test_the_application_paints_with_the_mended_divide(app_for):
+    app = app_for("morozov")
+    async with app.run_test(size=(120, 24)):
+        assert Strip.divide is strips._divide
