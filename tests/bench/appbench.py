@@ -165,6 +165,19 @@ def _state(app) -> str:
     tables = [
         f"{t.id}: {t.row_count} rows, cursor {t.cursor_row}" for t in app.screen.query(DataTable)
     ]
+    try:  # the queue's own table: where its cursor is, and which rows in view are not loaded
+        from helpdesk_tui.widgets.ticket_table import TicketTable
+
+        for t in app.screen.query(TicketTable):
+            top, end = int(t.scroll_y), min(t.total, int(t.scroll_y) + t.page_height)
+            missing = [p for p in range(top, end) if t.row_at(p) is None]
+            tables.append(
+                f"{t.id}: cursor {t.cursor} of {t.total}, rows {top}–{end} in view, "
+                f"not loaded {missing[:5]}{'…' if len(missing) > 5 else ''}; workers "
+                + ", ".join(f"{w.name}:{w.state.name}" for w in app.workers)
+            )
+    except Exception as error:  # the state is for the message only
+        tables.append(f"(table state unavailable: {error!r})")
     return f"screen {type(app.screen).__name__}, focus {app.focused!r}, " + "; ".join(tables)
 
 
