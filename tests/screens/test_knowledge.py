@@ -5,6 +5,8 @@ reply, `A` to draft an article from a resolved ticket; the palette finds article
 
 from __future__ import annotations
 
+import time
+
 from textual.command import CommandPalette
 from textual.widgets import Input, OptionList, TextArea
 
@@ -171,6 +173,39 @@ async def _ticket_screen(app, pilot, key: str) -> TicketScreen:
     await settle(app, pilot)
     assert isinstance(app.screen, TicketScreen)
     return app.screen
+
+
+async def test_the_ticket_opens_on_its_newest_events_whatever_loads_above_them(
+    app_for, demo_store, monkeypatch
+):
+    """The suggested articles arrive after the timeline (here a quarter of a second after)
+    and go above it: the screen still opens on the newest events, and once the agent
+    scrolls, a reload leaves them where they scrolled to."""
+    for_ticket = knowledge.for_ticket
+
+    def slow_for_ticket(*args, **kwargs):
+        time.sleep(0.25)
+        return for_ticket(*args, **kwargs)
+
+    monkeypatch.setattr(knowledge, "for_ticket", slow_for_ticket)
+    key = new_ticket(
+        demo_store, "Чековый принтер: закончилась лента", service="receipt-printer", assignee=None
+    )
+    ivanova = agents.resolve(demo_store, "ivanova")
+    for n in range(30):
+        ticket_actions.note(demo_store, ivanova, key, f"Проверка номер {n}")
+    app = app_for("ivanova")
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = await _ticket_screen(app, pilot, key)
+        pane = screen.query_one(TicketPane)
+        assert "замена чековой ленты" in str(pane.query_one("#pane-articles").content)
+        assert pane.max_scroll_y > 0 and pane.scroll_y == pane.max_scroll_y
+        assert "Проверка номер 29" in screen_text(app)
+        await pilot.press("g")
+        await settle(app, pilot)
+        screen.load()
+        await settle(app, pilot)
+        assert pane.scroll_y == 0
 
 
 async def test_the_ticket_suggests_articles_and_k_puts_one_into_the_reply(app_for, demo_store):
