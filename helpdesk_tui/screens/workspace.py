@@ -4,6 +4,7 @@ rows in view and nothing more."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -209,15 +210,23 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         tabs = [*tabs, *(t for t in self.extra_tabs if t.id not in {x.id for x in tabs})]
         self.tabs = tabs
         bar = self.query_one(Tabs)
-        for tab in tabs:
-            bar.add_tab(Tab(Text(self.tab_title(tab)), id=tab_dom_id(tab.id)))  # names are data
+        added = [  # names are data
+            bar.add_tab(Tab(Text(self.tab_title(tab)), id=tab_dom_id(tab.id))) for tab in tabs
+        ]
         start = next((t for t in tabs if t.id == self.start), None) or self.start_tab(tabs)
-        # the bar activates its first tab by itself as tabs are added (more than once):
-        # only the start tab opens a queue, once (each was a query and a repaint)
+        # The bar activates its first tab by itself once that is mounted (more than once):
+        # only the start tab opens a queue, once (each was a query and a repaint). The start
+        # tab is activated when every tab is mounted, so its activation comes after the
+        # bar's own: activated after a refresh, it could come first, and the bar's then
+        # took the agent to their first tab instead (seen in one start of three).
         self._start_dom = tab_dom_id(start.id)
-        self.call_after_refresh(setattr, bar, "active", self._start_dom)
+        asyncio.gather(*added).add_done_callback(lambda _done: self._activate_start(bar))
         self._load_sidebar()
         self._opening = self._counts_after = True  # counted once the first queue is shown
+
+    def _activate_start(self, bar: Tabs) -> None:
+        if self._start_dom is not None and bar.is_attached:
+            bar.active = self._start_dom
 
     def start_tab(self, tabs: list[queue.Tab]) -> queue.Tab:
         """Dispatchers start on line 1's queue, supervisors on everything open, engineers

@@ -4,6 +4,7 @@ from customers shown literally everywhere."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -213,6 +214,57 @@ async def test_a_start_opens_only_the_start_tabs_queue(app_for, monkeypatch, log
         await pilot.press("right_square_bracket")  # the next tab still opens
         await ready(app, pilot)
         assert len(opened) == 2 and opened[1] != start
+
+
+class _LateMount:
+    """A mount that completes a tenth of a second late (a loaded machine's tab bar)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    async def _late(self) -> None:
+        await asyncio.sleep(0.1)
+        await self.inner
+
+    def __await__(self):
+        return self._late().__await__()
+
+    async def __call__(self) -> None:
+        await self
+
+
+async def test_the_start_tab_is_opened_however_late_the_tab_bar_mounts(app_for, monkeypatch):
+    """The bar activates its first tab once that is mounted: mounted after the screen's
+    next refresh, its activation came after the start tab's and took a dispatcher to their
+    first tab (My work) instead of line 1's queue."""
+    add_tab = Tabs.add_tab
+
+    def late_add_tab(self, tab, *args, **kwargs):
+        tabs_list = self.query_one("#tabs-list")
+        mount = tabs_list.mount
+        tabs_list.mount = lambda *w, **k: _LateMount(mount(*w, **k))
+        try:
+            return add_tab(self, tab, *args, **kwargs)
+        finally:
+            del tabs_list.mount
+
+    monkeypatch.setattr(Tabs, "add_tab", late_add_tab)
+    opened = []
+    original = WorkspaceScreen.open_query
+
+    def open_query(self, q, **kwargs):
+        opened.append(q.tab.id)
+        return original(self, q, **kwargs)
+
+    monkeypatch.setattr(WorkspaceScreen, "open_query", open_query)
+    app = app_for("ivanova")  # a dispatcher: line 1's queue, not the first tab
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        await asyncio.sleep(0.3)
+        await settle(app, pilot)
+        start = app.screen.start_tab(app.screen.tabs).id
+        assert start != app.screen.tabs[0].id
+        assert opened == [start] and app.screen.query_.tab.id == start
 
 
 async def test_the_search_box_opens_over_the_queue_without_resizing_it(app_for):
