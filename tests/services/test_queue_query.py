@@ -162,6 +162,14 @@ def test_the_search_copies_hold_the_open_subjects_and_every_name(store, actor_of
         contacts = set(s.exec(text("SELECT id, name FROM contact")).all())
     assert copies == open_ and _id(store, keys[0]) not in {i for i, _ in copies}
     assert names == contacts and (contact.id, "Ольга Смирнова") in names
+    with store.read() as s:  # written at once: no pending list for every search to read
+        options = s.exec(
+            text(
+                "SELECT reloptions FROM pg_class WHERE relname IN "
+                "('ticket_subject_search_trgm', 'contact_name_search_trgm')"
+            )
+        ).all()
+    assert [o for (o,) in options] == [["fastupdate=off"]] * 2
 
 
 def test_a_word_is_matched_literally(store, actor_of):
