@@ -193,11 +193,9 @@ async def test_the_sla_sidebar_rebuilds_its_list_only_when_a_deadline_moved(app_
         assert moved is not listed and str(moved.prompt) != str(listed.prompt)
 
 
-@pytest.mark.parametrize("login", ["petrov", "ivanova"])  # the first tab, or another
-async def test_a_start_opens_only_the_start_tabs_queue(app_for, monkeypatch, login):
-    """The tab bar activates its first tab by itself as the tabs are added (twice): each was
-    a query and a repaint before the start tab's."""
-    opened = []
+def _opened_tabs(monkeypatch) -> list[str]:
+    """The tabs whose queues the workspace opens from now on, in order."""
+    opened: list[str] = []
     original = WorkspaceScreen.open_query
 
     def open_query(self, q, **kwargs):
@@ -205,6 +203,14 @@ async def test_a_start_opens_only_the_start_tabs_queue(app_for, monkeypatch, log
         return original(self, q, **kwargs)
 
     monkeypatch.setattr(WorkspaceScreen, "open_query", open_query)
+    return opened
+
+
+@pytest.mark.parametrize("login", ["petrov", "ivanova"])  # the first tab, or another
+async def test_a_start_opens_only_the_start_tabs_queue(app_for, monkeypatch, login):
+    """The tab bar activates its first tab by itself as the tabs are added (twice): each was
+    a query and a repaint before the start tab's."""
+    opened = _opened_tabs(monkeypatch)
     app = app_for(login)
     async with app.run_test(size=(120, 30)) as pilot:
         await ready(app, pilot)
@@ -249,14 +255,7 @@ async def test_the_start_tab_is_opened_however_late_the_tab_bar_mounts(app_for, 
             del tabs_list.mount
 
     monkeypatch.setattr(Tabs, "add_tab", late_add_tab)
-    opened = []
-    original = WorkspaceScreen.open_query
-
-    def open_query(self, q, **kwargs):
-        opened.append(q.tab.id)
-        return original(self, q, **kwargs)
-
-    monkeypatch.setattr(WorkspaceScreen, "open_query", open_query)
+    opened = _opened_tabs(monkeypatch)
     app = app_for("ivanova")  # a dispatcher: line 1's queue, not the first tab
     async with app.run_test(size=(120, 30)) as pilot:
         await ready(app, pilot)

@@ -165,8 +165,8 @@ def test_the_search_copies_hold_the_open_subjects_and_every_name(store, actor_of
     with store.read() as s:  # written at once: no pending list for every search to read
         options = s.exec(
             text(
-                "SELECT reloptions FROM pg_class WHERE relname IN "
-                "('ticket_subject_search_trgm', 'contact_name_search_trgm')"
+                "SELECT reloptions FROM pg_class WHERE oid IN "  # this schema's (search_path)
+                "('ticket_subject_search_trgm'::regclass, 'contact_name_search_trgm'::regclass)"
             )
         ).all()
     assert [o for (o,) in options] == [["fastupdate=off"]] * 2
