@@ -30,7 +30,7 @@ from helpdesk_tui.services import live
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.store.db import Store
-from helpdesk_tui.widgets import strips
+from helpdesk_tui.widgets import strips, styles_cache
 
 TICK_SECONDS = 60.0
 MAIL_SECONDS = 30.0
@@ -113,6 +113,7 @@ class HelpdeskApp(App):
     ) -> None:
         super().__init__()
         strips.mend()  # painted lines freed at once, not left to the cycle collector
+        styles_cache.mend()  # removed widgets' lines freed with them
         if "TEXTUAL_ANIMATIONS" not in os.environ:  # a key acts at once: nothing slides
             self.animation_level = "none"
         self.store = store
