@@ -29,6 +29,7 @@ from helpdesk_tui.screens.kept_drafts import KeptDrafts
 from helpdesk_tui.services import live
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
+from helpdesk_tui.store import checkpoints
 from helpdesk_tui.store.db import Store
 from helpdesk_tui.widgets import strips, styles_cache
 
@@ -123,6 +124,7 @@ class HelpdeskApp(App):
         self.live_updates = live_updates
         self.sla_tick = sla_tick
         self._last_input = time.monotonic()
+        self._checkpointer: checkpoints.Checkpointer | None = None
         self.catalog = catalog(store)
         self.calendars = {
             plan.calendar_id: self.catalog.calendars[plan.calendar_id]
@@ -176,6 +178,8 @@ class HelpdeskApp(App):
         if startup.managed():
             self.set_timer(SETTLE_AFTER_S, startup.settled)
             self.set_interval(startup.IDLE_S / 2, self._collect_when_idle)
+        # SQLite: the log copied back into the database by a thread, not by a commit
+        self._checkpointer = checkpoints.start(self.store)
         if self.live_updates:
             self.run_worker(self._follow_changes, thread=True, group="feed", exit_on_error=False)
         if self.sla_tick:
@@ -212,6 +216,8 @@ class HelpdeskApp(App):
             feed.close()
 
     def on_unmount(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         startup.at_exit()
 
     def _collect_when_idle(self) -> None:

@@ -325,19 +325,26 @@ def _register_args(store):
 
 def registration(b: Bench) -> list[Figure]:
     from helpdesk_tui.services.registration import register
+    from helpdesk_tui.store import checkpoints
 
     store = b.open()
     actor, calls = _register_args(store)
     warm = 3
     samples = []
     keys = []
-    for i in range(b.reps(60, 10) + warm):
-        t0 = time.perf_counter()
-        done = register(store, actor, calls[i % len(calls)])
-        ms = (time.perf_counter() - t0) * 1000
-        keys.append(done.key)
-        if i >= warm:
-            samples.append(ms)
+    # as in the application: SQLite's log is copied back by a thread, not by a commit
+    checkpointer = checkpoints.start(store)
+    try:
+        for i in range(b.reps(60, 10) + warm):
+            t0 = time.perf_counter()
+            done = register(store, actor, calls[i % len(calls)])
+            ms = (time.perf_counter() - t0) * 1000
+            keys.append(done.key)
+            if i >= warm:
+                samples.append(ms)
+    finally:
+        if checkpointer is not None:
+            checkpointer.stop()
     b.raw["registration"] = {"ms": samples, "keys": keys}
     budget = REGISTER_MS[b.backend]
     fig = Figure.of(
@@ -349,6 +356,8 @@ def registration(b: Bench) -> list[Figure]:
         budget_text=f"≤ {budget:.0f} ms p95",
     )
     fig.note = "routing, offer to an agent, SLA clocks, key, event, acknowledgement in the outbox"
+    if checkpointer is not None:
+        fig.note += "; SQLite's log checkpointed by the application's thread"
     return [fig]
 
 
