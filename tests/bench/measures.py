@@ -280,7 +280,7 @@ def memory(b: Bench) -> list[Figure]:
         baseline_p50=base,
         baseline_p95=base,
     )
-    main.note = "peak RSS of the process after the whole session of 2–3 (ru_maxrss)"
+    main.note = "peak RSS of the process after the whole session of 2–3 (its own VmHWM)"
     figs.append(main)
     if ref_value:
         growth = ours / ref_value
