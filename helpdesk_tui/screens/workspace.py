@@ -220,11 +220,13 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         # bar's own: activated after a refresh, it could come first, and the bar's then
         # took the agent to their first tab instead (seen in one start of three).
         self._start_dom = tab_dom_id(start.id)
-        asyncio.gather(*added).add_done_callback(lambda _done: self._activate_start(bar))
+        asyncio.gather(*added).add_done_callback(lambda mounted: self._activate_start(bar, mounted))
         self._load_sidebar()
         self._opening = self._counts_after = True  # counted once the first queue is shown
 
-    def _activate_start(self, bar: Tabs) -> None:
+    def _activate_start(self, bar: Tabs, mounted: asyncio.Future) -> None:
+        if mounted.cancelled() or mounted.exception() is not None:
+            return  # the bar was torn down mid-mount (Textual reports a failed mount itself)
         if self._start_dom is not None and bar.is_attached:
             bar.active = self._start_dom
 

@@ -266,6 +266,24 @@ async def test_the_start_tab_is_opened_however_late_the_tab_bar_mounts(app_for, 
         assert opened == [start] and app.screen.query_.tab.id == start
 
 
+async def test_tabs_that_failed_to_mount_activate_nothing_and_are_not_left_unread(app_for):
+    """Had a tab's mount failed (the bar torn down under it), the start tab's activation
+    would have raised on a dead bar and asyncio logged the mount's error as never retrieved
+    when the gathered future was collected."""
+    app = app_for("ivanova")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        screen = app.screen
+        bar = screen.query_one(Tabs)
+        active = bar.active
+        failed = asyncio.get_running_loop().create_future()
+        failed.set_exception(RuntimeError("mount failed"))
+        screen._start_dom = tab_dom_id(screen.tabs[0].id)
+        screen._activate_start(bar, failed)
+        assert bar.active == active  # nothing activated
+        assert not failed._log_traceback  # read: asyncio has nothing to report
+
+
 async def test_the_search_box_opens_over_the_queue_without_resizing_it(app_for):
     """The box lies over the queue's last lines, just above the footer: opening and closing
     it moves nothing (a resized queue was a full re-layout, half a search's time)."""
