@@ -135,6 +135,7 @@ def db_upgrade(ctx: typer.Context) -> None:
                 before=before or _("empty"), after=after
             )
         )
+    _warn_upkeep(store)
 
 
 @db_app.command("current")
@@ -149,6 +150,12 @@ def db_current(ctx: typer.Context) -> None:
         )
         + ("" if current == head else _(" — run `helpdesk db upgrade`"))
     )
+    _warn_upkeep(store)
+
+
+def _warn_upkeep(store) -> None:
+    for warning in setup.upkeep_warnings(store):
+        say(_("warning: {warning}").format(warning=warning), err=True)
 
 
 @data_app.command("load")

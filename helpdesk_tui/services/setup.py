@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlmodel import select
 
 from helpdesk_tui.config import Settings
@@ -48,6 +48,28 @@ def upgrade(store: Store, *, actor: Actor | None = None) -> tuple[str | None, st
     if actor is not None:
         require(store, actor, "desk.upgrade")
     return schema.upgrade(store)
+
+
+def upkeep_warnings(store: Store) -> list[str]:
+    """What the database server does not do that the store relies on (none on SQLite).
+
+    PostgreSQL's autovacuum: the queue's indexes and the search copies of open subjects
+    (migration 0014) are kept fast by it; without it every ticket closed or removed stays
+    in them as a dead entry that each queue read and search steps over."""
+    if store.is_sqlite or _autovacuum(store) == "on":
+        return []
+    return [
+        _(
+            "PostgreSQL's autovacuum is off: closed and removed tickets stay in the queue's "
+            "indexes and search copies; turn it on (autovacuum = on) or run VACUUM (ANALYZE) "
+            "regularly"
+        )
+    ]
+
+
+def _autovacuum(store: Store) -> str:
+    with store.read() as s:
+        return str(s.execute(text("SHOW autovacuum")).scalar())
 
 
 def load_data(
