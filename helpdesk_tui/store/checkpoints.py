@@ -59,7 +59,13 @@ class Checkpointer:
             event.remove(self.store.engine, "checkout", _raise_limit)
 
     def _run(self) -> None:
-        conn = self.store.engine.raw_connection()
+        # Nothing may escape this thread: an uncaught error would be printed over the
+        # screen. Without it, a commit copies the log back past SAFETY_PAGES.
+        try:
+            conn = self.store.engine.raw_connection()
+        except Exception as exc:
+            log.warning("no checkpoints in the background: %s", exc)
+            return
         sqlite = conn.driver_connection
         try:
             while not self._stop.wait(self.every_s):
@@ -71,7 +77,10 @@ class Checkpointer:
                 self.last = tuple(row)
                 self.runs += 1
         finally:
-            conn.close()
+            try:
+                conn.close()
+            except Exception as exc:
+                log.debug("checkpoint connection not closed cleanly: %s", exc)
 
 
 def _raise_limit(dbapi_conn, record, _proxy) -> None:

@@ -3,6 +3,7 @@ agent's commit (helpdesk_tui/store/checkpoints.py)."""
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 
@@ -55,3 +56,20 @@ def test_commits_leave_the_log_to_the_thread_which_copies_it_back(tmp_path):
 @pytest.mark.parametrize("store", ["postgres"], indirect=True)
 def test_a_postgresql_store_has_no_checkpointer(store):
     assert checkpoints.start(store) is None  # PostgreSQL checkpoints by itself
+
+
+def test_a_store_it_cannot_reach_ends_the_thread_quietly(tmp_path, monkeypatch):
+    """Nothing escapes the thread: an uncaught error would be printed over the screen."""
+    store = open_store(f"sqlite:///{tmp_path / 'desk.sqlite3'}")
+
+    def unreachable():
+        raise OSError("the disk is gone")
+
+    monkeypatch.setattr(store.engine, "raw_connection", unreachable)
+    escaped = []
+    monkeypatch.setattr(threading, "excepthook", escaped.append)
+    checkpointer = checkpoints.start(store, every_s=0.01)
+    _until(lambda: not checkpointer.running)
+    assert checkpointer.runs == 0 and escaped == []
+    checkpointer.stop()
+    store.dispose()
