@@ -18,7 +18,7 @@ from helpdesk_tui.domain.placeholders import fill
 from helpdesk_tui.domain.vocab import priority_label
 from helpdesk_tui.services.catalog import Catalog
 from helpdesk_tui.store import models as m
-from helpdesk_tui.store.db import held
+from helpdesk_tui.store.db import held, hold
 
 _FALLBACK = {
     "ack": (
@@ -50,6 +50,17 @@ def format_instant(value: datetime | None, tz: str, language: str) -> str:
     return local.strftime("%d.%m.%Y %H:%M" if language == "ru" else "%Y-%m-%d %H:%M %Z")
 
 
+def hold_parties(session: Session, ticket: m.Ticket) -> None:
+    """The ticket's contact, customer, site and asset, read together for `held`."""
+    hold(
+        session,
+        (m.Contact, ticket.contact_id),
+        (m.Customer, ticket.customer_id),
+        (m.Site, ticket.site_id),
+        (m.Asset, ticket.asset_id),
+    )
+
+
 def placeholder_values(
     session: Session,
     cat: Catalog,
@@ -63,6 +74,7 @@ def placeholder_values(
     service = cat.services.get(ticket.service_id)
     plan = cat.plan_for(ticket.sla_plan_id)
     tz = cat.calendar_of(plan).spec.timezone
+    hold_parties(session, ticket)
     contact = held(session, m.Contact, ticket.contact_id)
     customer = held(session, m.Customer, ticket.customer_id)
     site = held(session, m.Site, ticket.site_id)
@@ -90,11 +102,17 @@ def placeholder_values(
 
 
 def _template(session: Session, kind: str, language: str) -> tuple[str, str]:
-    for code in (f"{kind}-{language}", f"{kind}-en", kind):
-        row = session.exec(
-            select(m.Template).where(m.Template.code == code, m.Template.active)
-        ).first()
-        if row is not None:
+    """The active template for `kind` in `language`, else in English, else the one
+    without a language (read in one statement), else the built-in text."""
+    codes = (f"{kind}-{language}", f"{kind}-en", kind)
+    rows = session.execute(
+        select(m.Template.code, m.Template.subject, m.Template.body).where(
+            m.Template.code.in_(codes), m.Template.active
+        )
+    ).all()
+    found = {row.code: row for row in rows}
+    for code in codes:
+        if (row := found.get(code)) is not None:
             return row.subject or _FALLBACK.get(kind, ("", ""))[0], row.body
     return _FALLBACK.get(kind, ("[{{ticket.key}}]", "{{ticket.key}}"))
 
@@ -143,6 +161,7 @@ def notify_customer(
 
     A contact without an e-mail gets none (they are told on the phone); that is not an error.
     """
+    hold_parties(session, ticket)
     contact = held(session, m.Contact, ticket.contact_id)
     if contact is None or not contact.email:
         return None

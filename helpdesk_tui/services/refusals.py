@@ -83,7 +83,7 @@ def _check(store: Store, actor: Actor, action: str, key: str | None, login: str 
         from helpdesk_tui.services.ticket_core import normalize_key
 
         params["key"] = normalize_key(key)
-    with store.read() as s:  # the one read the check makes
+    with store.glance() as s:  # the one read the check makes: a statement, no transaction
         row = s.execute(_standing(key is not None), params).first()
     if row is None or row.login != actor.login:
         raise NotAllowed(_("agent {login} no longer exists").format(login=actor.login))

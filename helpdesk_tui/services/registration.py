@@ -45,7 +45,7 @@ from helpdesk_tui.services.ticket_core import (
     utcnow,
 )
 from helpdesk_tui.store import models as m
-from helpdesk_tui.store.db import Store
+from helpdesk_tui.store.db import Store, hold
 from helpdesk_tui.store.keys import key_of, next_number
 
 SUBJECT_LIMIT = 300
@@ -495,6 +495,8 @@ def _parties(s: Session, new: NewTicket):
                     name=contact.name, name2=customer.name
                 )
             )
+        # the contact's customer and site in one round trip; `get` then finds them held
+        hold(s, (m.Customer, None if customer else contact.customer_id), (m.Site, contact.site_id))
         customer = customer or s.get(m.Customer, contact.customer_id)
         site = s.get(m.Site, contact.site_id) if contact.site_id else None
     if new.asset:

@@ -569,6 +569,7 @@ def resolve(
 def _filled(s: Session, cat: Catalog, t: m.Ticket, actor: Actor, text: str) -> str:
     """`text` with its placeholders filled for `t` in its contact's language, read in the
     change's own transaction (the notice to the customer then finds the same rows)."""
+    notify.hold_parties(s, t)
     contact = held(s, m.Contact, t.contact_id)
     values = notify.placeholder_values(
         s, cat, t, language=contact.language if contact else "en", agent_name=actor.name

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import event, func
 from sqlmodel import select
 
 from helpdesk_tui.services.agents import Actor
@@ -93,3 +93,22 @@ def login_of(store: Store, agent_id: int | None) -> str | None:
         return None
     with store.read() as s:
         return s.get(m.Agent, agent_id).login
+
+
+class Statements:
+    """The SQL statements a block sends (transaction control left out)."""
+
+    def __init__(self, store):
+        self.engine = store.engine
+        self.sql: list[str] = []
+
+    def _seen(self, conn, cursor, statement, parameters, context, executemany):
+        if statement.split(None, 1)[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK"):
+            self.sql.append(statement)
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._seen)
