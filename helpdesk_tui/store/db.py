@@ -14,6 +14,7 @@ version column (see services), so a concurrent update ends in a conflict, not a 
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, literal, select
+from sqlalchemy import Engine, bindparam, create_engine, event, inspect, literal, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.orm import aliased
@@ -238,14 +239,22 @@ def hold(session: Session, *wanted: tuple[type, int | None]) -> None:
     todo = list(dict.fromkeys(w for w in wanted if w[1] is not None and w not in rows))
     if len(todo) < 2:
         return  # `held` reads one alone just as well
-    targets = [aliased(model) for model, _ in todo]
-    stmt = select(*targets).select_from(select(literal(1).label("one")).subquery())
-    for target, (model, row_id) in zip(targets, todo, strict=True):
-        key = inspect(model).primary_key[0].key
-        stmt = stmt.outerjoin(target, getattr(target, key) == row_id)
-    found = session.execute(stmt).one()
+    stmt = _hold_statement(tuple(model for model, _ in todo))
+    found = session.execute(stmt, {f"id_{i}": row_id for i, (_, row_id) in enumerate(todo)}).one()
     for want, row in zip(todo, found, strict=True):
         rows[want] = row
+
+
+@functools.cache
+def _hold_statement(models: tuple[type, ...]) -> Any:
+    """One row of `models`, each outer-joined by its primary key to a single-row anchor
+    (built once per set of models: a statement built anew each time is compiled anew)."""
+    targets = [aliased(model) for model in models]
+    stmt = select(*targets).select_from(select(literal(1).label("one")).subquery())
+    for i, (target, model) in enumerate(zip(targets, models, strict=True)):
+        key = inspect(model).primary_key[0].key
+        stmt = stmt.outerjoin(target, getattr(target, key) == bindparam(f"id_{i}"))
+    return stmt
 
 
 def store_cache(session: Session) -> dict:
