@@ -25,11 +25,11 @@ from helpdesk_tui.store.queries import (
     ROW_COLUMNS,
     TICKET,
     Filters,
+    IndexedBy,
     Scope,
     T,
-    _IndexedBy,
-    _joined,
-    _where,
+    queue_conditions,
+    with_parties,
 )
 
 GROUPINGS = tuple(m.GROUPINGS)  # service, category, customer, site, asset
@@ -39,7 +39,7 @@ def _alias(by: str) -> Any:
     """The ticket table read through the grouping's index (named on SQLite)."""
     cls = type(
         f"_By{by.title()}",
-        (_IndexedBy,),
+        (IndexedBy,),
         {"index_name": f"ix_ticket_open_by_{by}", "inherit_cache": True},
     )
     return cls._construct(TICKET, name="g")
@@ -54,7 +54,7 @@ def _open(flt: Filters) -> Filters:
 
 def _conditions(g: Any, scope: Scope, flt: Filters, dialect: str) -> Any:
     """The tab's scope and filters, written on `ticket`, moved onto the alias `g`."""
-    return ClauseAdapter(g).traverse(and_(true(), *_where(scope, _open(flt), dialect)))
+    return ClauseAdapter(g).traverse(and_(true(), *queue_conditions(scope, _open(flt), dialect)))
 
 
 def _label(by: str, value: Any) -> tuple[Any, list[tuple[Any, Any]]]:
@@ -156,7 +156,7 @@ def group_page(
     if offset:
         ids = ids.offset(offset)
     window = ids.subquery("page")
-    q = _joined(select(*ROW_COLUMNS).select_from(window).join(TICKET, T.id == window.c.id))
+    q = with_parties(select(*ROW_COLUMNS).select_from(window).join(TICKET, T.id == window.c.id))
     q = q.order_by(*((T.due_at.desc(), T.id.desc()) if backwards else (T.due_at, T.id)))
     rows = session.execute(q).all()
     return list(reversed(rows)) if backwards else rows
@@ -181,7 +181,7 @@ def group_keys(
         q = (
             select(OC.key)
             .select_from(OPEN)
-            .where(*_where(scope, _open(flt), dialect, OC))
+            .where(*queue_conditions(scope, _open(flt), dialect, OC))
             .order_by(OC.due_at, OC.id)
             .limit(limit)
         )

@@ -46,25 +46,25 @@ PG_CONTACT_NAMES = table("contact_name_search", column("id"), column("name"))
 PG_OPEN_SUBJECTS = table("ticket_subject_search", column("id"), column("subject"))
 
 
-class _IndexedBy(Alias):
+class IndexedBy(Alias):
     """`ticket AS o`, read through one named index on SQLite (`INDEXED BY`)."""
 
     inherit_cache = True
     index_name = OPEN_ROWS_INDEX
 
 
-@compiles(_IndexedBy)
+@compiles(IndexedBy)
 def _indexed_by_default(element, compiler, **kw):
     return compiler.visit_alias(element, **kw)
 
 
-@compiles(_IndexedBy, "sqlite")
+@compiles(IndexedBy, "sqlite")
 def _indexed_by_sqlite(element, compiler, **kw):
     text = compiler.visit_alias(element, **kw)
     return f"{text} INDEXED BY {element.index_name}" if kw.get("asfrom") else text
 
 
-OPEN = _IndexedBy._construct(m.Ticket.__table__, name="o")  # open tickets, by the index
+OPEN = IndexedBy._construct(m.Ticket.__table__, name="o")  # open tickets, by the index
 OC = OPEN.c  # its columns
 
 # sort name -> (column, keyset-safe: never NULL for open tickets, on the ticket table)
@@ -135,7 +135,9 @@ class Filters:
     condition: Any = field(default=None, compare=False, repr=False)  # … compiled on `ticket`
 
 
-def _where(scope: Scope, flt: Filters, dialect: str, t: Any = T) -> list[ColumnElement[bool]]:
+def queue_conditions(
+    scope: Scope, flt: Filters, dialect: str, t: Any = T
+) -> list[ColumnElement[bool]]:
     """The conditions of a queue on ticket columns `t` (the table's, or the open-rows
     alias's)."""
     conds: list[ColumnElement[bool]] = []
@@ -326,10 +328,12 @@ TICKET = m.Ticket.__table__
 
 
 def _base(scope: Scope, flt: Filters, dialect: str) -> Select:
-    return _joined(select(*ROW_COLUMNS).select_from(TICKET)).where(*_where(scope, flt, dialect))
+    return with_parties(select(*ROW_COLUMNS).select_from(TICKET)).where(
+        *queue_conditions(scope, flt, dialect)
+    )
 
 
-def _joined(q: Select) -> Select:
+def with_parties(q: Select) -> Select:
     """The row's customer, site and assignee beside it."""
     return (
         q.outerjoin(m.Customer.__table__, CUSTOMER.id == T.customer_id)
@@ -382,7 +386,7 @@ def page(
             ids = ids.outerjoin(m.Agent.__table__, AGENT.id == OC.assignee_id)
         elif sort == "customer":
             ids = ids.outerjoin(m.Customer.__table__, CUSTOMER.id == OC.customer_id)
-        ids = ids.where(*_where(scope, flt, dialect, OC))
+        ids = ids.where(*queue_conditions(scope, flt, dialect, OC))
         if after is not None:
             ids = ids.where(_beyond(column, after, descending, OC.id))
         if before is not None:
@@ -404,7 +408,7 @@ def page(
             ids = ids.offset(offset)
         window = ids.subquery("page")
         columns = ROW_COLUMNS if total is None else (*ROW_COLUMNS, total)
-        q = _joined(select(*columns).select_from(window).join(TICKET, T.id == window.c.id))
+        q = with_parties(select(*columns).select_from(window).join(TICKET, T.id == window.c.id))
         q = _ordered(q, _sort_column(sort, T), T.id, order_desc)
     else:
         if with_total:
@@ -435,9 +439,9 @@ def _beyond(
 def count(session: Session, scope: Scope, flt: Filters) -> int:
     dialect = _dialect(session)
     if _by_open_rows(flt, None):
-        q = select(func.count()).select_from(OPEN).where(*_where(scope, flt, dialect, OC))
+        q = select(func.count()).select_from(OPEN).where(*queue_conditions(scope, flt, dialect, OC))
     else:
-        q = select(func.count()).select_from(TICKET).where(*_where(scope, flt, dialect))
+        q = select(func.count()).select_from(TICKET).where(*queue_conditions(scope, flt, dialect))
     return session.execute(q).scalar_one()
 
 
@@ -451,14 +455,17 @@ def position_of(
         q = (
             select(func.count())
             .select_from(OPEN)
-            .where(*_where(scope, flt, dialect, OC), _beyond(column, key, not descending, OC.id))
+            .where(
+                *queue_conditions(scope, flt, dialect, OC),
+                _beyond(column, key, not descending, OC.id),
+            )
         )
     else:
         column, _ = SORTS[sort]
         q = (
             select(func.count())
             .select_from(TICKET)
-            .where(*_where(scope, flt, dialect), _beyond(column, key, not descending))
+            .where(*queue_conditions(scope, flt, dialect), _beyond(column, key, not descending))
         )
     if not SORTS[sort][1]:
         return -1
