@@ -15,6 +15,7 @@ from pathlib import Path
 
 import platformdirs
 
+from helpdesk_tui.domain import toml_problems
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.i18n import N_, _
 
@@ -177,7 +178,7 @@ def read_config_file(path: Path) -> dict:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
-        raise Invalid(f"{path}: {exc}") from None
+        raise Invalid(toml_problems.describe(path, exc)) from None
     except OSError as exc:
         raise Invalid(
             _("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel, select
 
+from helpdesk_tui.domain import toml_problems
 from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.macros import parse_macro
 from helpdesk_tui.domain.placeholders import unknown_placeholders
@@ -119,7 +120,7 @@ class _File:
         try:
             self.data: dict[str, Any] = tomllib.loads(self.text)
         except tomllib.TOMLDecodeError as exc:
-            raise Invalid(f"{path}: {exc}") from None
+            raise Invalid(toml_problems.describe(path, exc)) from None
 
     def error(self, message: str, near: str | None = None) -> Invalid:
         line = self._line_of(near) if near else None

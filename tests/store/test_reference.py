@@ -1,5 +1,6 @@
 """Reference data: loads into any store, idempotently, and bad files say where."""
 
+import re
 import shutil
 
 import pytest
@@ -67,7 +68,7 @@ def test_a_toml_syntax_error_names_the_file_and_line(store, tmp_path):
     with pytest.raises(Invalid) as err:
         load_data(store, data)
     message = str(err.value)
-    assert "sla.toml" in message and "line" in message
+    assert re.search(r"sla\.toml:\d+:\d+: not valid TOML: ", message), message
     assert "\n" not in message
 
 
