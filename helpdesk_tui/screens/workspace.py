@@ -152,10 +152,12 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         self._opening = False  # a queue's count and first rows are being read
         self._counts_after = False  # the tabs' counts are due once it is painted
         self.counts_due = False  # … and their timer runs
+        self._started = False  # the first queue was shown and what waited for it is asked
         self.suggester = QuerySuggester()
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        self._fit(self.app.size.width)  # styled once for its width, not restyled on mount
         yield Header()
         yield Tabs(id="queue-tabs")
         yield Static(id="queue-status")
@@ -187,23 +189,34 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
 
     def on_mount(self) -> None:
         self.call(queue.tabs_for, self.desk.store, self.desk.actor, done=self._got_tabs)
-        self.call(query.known_values, self.desk.store, done=self._got_known)
         self.table.focus()
+
+    def _after_start(self) -> None:
+        """The first queue is painted (or could not be read): what the start left for later,
+        so that none of it competes with the first rows for the store and the interpreter."""
+        self._started = True
+        self._count_tabs()
+        self._load_sidebar()
+        self.call(query.known_values, self.desk.store, done=self._got_known)
 
     def _got_known(self, known: dict[str, tuple[str, ...]]) -> None:
         self.suggester.known = known
 
     def on_resize(self, event: Resize) -> None:
-        wide, was_wide = event.size.width >= WIDE, self.has_class("-wide")
-        self.set_class(wide, "-wide")
+        was_wide, had_sidebar = self.has_class("-wide"), self.has_class("-sidebar")
+        self._fit(event.size.width)
         current = self.table.current
-        if wide and not was_wide and current is not None:
+        if self.has_class("-wide") and not was_wide and current is not None:
             self._load_detail(current.key)  # the pane appears: show the ticket under the cursor
+        if self.has_class("-sidebar") and not had_sidebar:
+            self.call_after_refresh(self.query_one(SlaSidebar).redraw)  # on from now
+
+    def _fit(self, width: int) -> None:
+        """The ticket pane beside the queue from `WIDE` columns; the SLA sidebar from
+        `SIDEBAR_WIDE` unless the agent toggled it."""
+        self.set_class(width >= WIDE, "-wide")
         if self.sidebar_on is None:
-            sidebar = event.size.width >= SIDEBAR_WIDE
-            if sidebar and not self.has_class("-sidebar"):
-                self.call_after_refresh(self.query_one(SlaSidebar).redraw)  # on from now
-            self.set_class(sidebar, "-sidebar")
+            self.set_class(width >= SIDEBAR_WIDE, "-sidebar")
 
     # -- tabs ------------------------------------------------------------------------------
     def _got_tabs(self, tabs: list[queue.Tab]) -> None:
@@ -221,8 +234,9 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         # took the agent to their first tab instead (seen in one start of three).
         self._start_dom = tab_dom_id(start.id)
         asyncio.gather(*added).add_done_callback(lambda mounted: self._activate_start(bar, mounted))
-        self._load_sidebar()
         self._opening = self._counts_after = True  # counted once the first queue is shown
+        if start.view is None:  # read while the tabs mount (a view's query is compiled first)
+            self.open_query(QueueQuery(start, Filters(), "sla", False), cursor=0)
 
     def _activate_start(self, bar: Tabs, mounted: asyncio.Future) -> None:
         if mounted.cancelled() or mounted.exception() is not None:
@@ -274,8 +288,8 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             if event.tab.id != self._start_dom:
                 return
             self._start_dom = None
-        elif self.query_ is not None and self.query_.tab.id == tab.id:
-            return  # the queue shown already (an activation repeated)
+        if self.query_ is not None and self.query_.tab.id == tab.id:
+            return  # the queue shown already (an activation repeated, or the start tab's)
         if tab.view is not None:  # a saved view: its own query and sort, compiled now
 
             def opened(q: QueueQuery) -> None:
@@ -454,7 +468,9 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
                 # a timer, not `call_after_refresh`: that runs before the screen's next
                 # frame, and twelve counts compiled and read beside the paint slowed it
                 self.counts_due = True
-                self.set_timer(COUNTS_AFTER_S, self._count_tabs)
+                self.set_timer(
+                    COUNTS_AFTER_S, self._count_tabs if self._started else self._after_start
+                )
                 self.call_after_refresh(startup.settled)  # the start is over
             if total == 0:  # nothing under the cursor: the pane must not show a stale ticket
                 self.query_one(TicketPane).show(None, None)
@@ -494,7 +510,10 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         self._opening = False
         if self._counts_after:
             self._counts_after = False
-            self._count_tabs()
+            if self._started:
+                self._count_tabs()
+            else:
+                self._after_start()
         return False
 
     def _show_status(self, total: int) -> None:

@@ -266,6 +266,74 @@ async def test_the_start_tab_is_opened_however_late_the_tab_bar_mounts(app_for, 
         assert opened == [start] and app.screen.query_.tab.id == start
 
 
+async def test_the_start_tabs_queue_is_read_while_the_tabs_mount(app_for, monkeypatch):
+    """The first queue is read as soon as the tabs are known, not once the bar has mounted
+    them and the start tab is activated (that wait was 60–80 ms of every start); the
+    activation that follows reads nothing again."""
+    add_tab = Tabs.add_tab
+    mounts: list[_LateMount] = []
+
+    def late_add_tab(self, tab, *args, **kwargs):
+        tabs_list = self.query_one("#tabs-list")
+        mount = tabs_list.mount
+        tabs_list.mount = lambda *w, **k: mounts.append(_LateMount(mount(*w, **k))) or mounts[-1]
+        try:
+            return add_tab(self, tab, *args, **kwargs)
+        finally:
+            del tabs_list.mount
+
+    monkeypatch.setattr(Tabs, "add_tab", late_add_tab)
+    monkeypatch.setattr(_LateMount, "_late", _slow_mount)
+    opened = _opened_tabs(monkeypatch)
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        screen = app.screen
+        table = screen.query_one(TicketTable)
+        for _ in range(100):
+            await pilot.pause(0.01)
+            if table.generation > 0:
+                break
+        assert table.generation > 0 and table.total > 0
+        assert screen._start_dom is not None  # the bar's tabs are not all mounted yet
+        await asyncio.sleep(1.0)
+        await settle(app, pilot)
+        start = screen.start_tab(screen.tabs).id
+        assert screen._start_dom is None and screen.query_one(Tabs).active == tab_dom_id(start)
+        assert opened == [start] and screen.query_.tab.id == start
+
+
+async def _slow_mount(self) -> None:
+    await asyncio.sleep(0.6)
+    await self.inner
+
+
+async def test_what_the_start_leaves_for_later_is_read_after_the_first_queue(app_for, monkeypatch):
+    """The tabs' counts, the SLA sidebar and the search's completions are read once the
+    first queue is shown: at the start they competed with its rows for the interpreter."""
+    from helpdesk_tui.services import query, queue
+
+    asked: dict[str, int] = {}
+    tables: list[TicketTable] = []
+
+    def recorder(name, fn):
+        def record(*args, **kwargs):
+            asked.setdefault(name, tables[0].generation if tables else -1)
+            return fn(*args, **kwargs)
+
+        return record
+
+    for module, name in ((queue, "counts"), (queue, "nearest"), (query, "known_values")):
+        monkeypatch.setattr(module, name, recorder(name, getattr(module, name)))
+    app = app_for("petrov")
+    async with app.run_test(size=(200, 40)) as pilot:
+        tables.append(app.screen.query_one(TicketTable))
+        await ready(app, pilot)
+        await settle(app, pilot)
+        assert set(asked) == {"counts", "nearest", "known_values"}
+        assert all(generation > 0 for generation in asked.values()), asked
+        assert app.screen.suggester.known and app.screen.query_one(SlaSidebar).rows
+
+
 async def test_tabs_that_failed_to_mount_activate_nothing_and_are_not_left_unread(app_for):
     """Had a tab's mount failed (the bar torn down under it), the start tab was activated
     as if every tab were there, and asyncio logged the mount's error as never retrieved when
