@@ -26,12 +26,13 @@ from helpdesk_tui.domain.vocab import role_label
 from helpdesk_tui.i18n import N_, _, set_language
 from helpdesk_tui.screens.handling import HandlingTimer
 from helpdesk_tui.screens.kept_drafts import KeptDrafts
-from helpdesk_tui.services import live
+from helpdesk_tui.services import live, queue
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.store import checkpoints
 from helpdesk_tui.store.db import Store
 from helpdesk_tui.widgets import strips, styles_cache
+from helpdesk_tui.widgets.ticket_table import BLOCK
 
 TICK_SECONDS = 60.0
 MAIL_SECONDS = 30.0
@@ -111,7 +112,9 @@ class HelpdeskApp(App):
         clock: Callable[[], datetime] | None = None,
         live_updates: bool = True,
         sla_tick: bool = True,
+        start_tab: str | None = None,
     ) -> None:
+        """`start_tab`: open the workspace on this tab (`line:L2`), whoever the agent is."""
         super().__init__()
         strips.mend()  # painted lines freed at once, not left to the cycle collector
         styles_cache.mend()  # removed widgets' lines freed with them
@@ -123,6 +126,9 @@ class HelpdeskApp(App):
         self.clock = clock or (lambda: datetime.now(UTC))
         self.live_updates = live_updates
         self.sla_tick = sla_tick
+        self.start_tab = start_tab
+        self.first: queue.Start | None = None  # the workspace's first screen, read already
+        self._feed: live.ChangeFeed | None = None  # … and the changes since that read
         self._last_input = time.monotonic()
         self._checkpointer: checkpoints.Checkpointer | None = None
         self.catalog = catalog(store)
@@ -141,14 +147,27 @@ class HelpdeskApp(App):
         return f"{self.actor.name} · {role_label(self.actor.role)} · {store_label(self.store.url)}"
 
     def get_default_screen(self):
-        """Supervisors land on the board; everybody else on their queues."""
-        if self.is_supervisor:
+        """Supervisors land on the board; everybody else on their queues (on the one named
+        by `start_tab`, if given)."""
+        if self.is_supervisor and self.start_tab is None:
             from helpdesk_tui.screens.board import BoardScreen
 
             return BoardScreen()
         from helpdesk_tui.screens.workspace import WorkspaceScreen
 
-        return WorkspaceScreen()
+        first, self.first = self.first, None
+        return WorkspaceScreen(start=self.start_tab, first=first)
+
+    def read_first(self) -> None:
+        """Read the workspace's first screen now, before the event loop runs
+        (`queue.start`): the first frame shows it, and no worker shares the interpreter with
+        the start's frames to read it. The board reads its own. The live feed starts
+        first: a change committed during the read is followed, not lost."""
+        if self.is_supervisor and self.start_tab is None:
+            return
+        if self.live_updates:
+            self._feed = live.watch(self.store)
+        self.first = queue.start(self.store, self.actor, self.start_tab, rows=BLOCK)
 
     @property
     def is_supervisor(self) -> bool:
@@ -195,7 +214,7 @@ class HelpdeskApp(App):
     def _follow_changes(self) -> None:
         """Thread: wait on the change feed; tell the screens what changed."""
         worker = get_current_worker()
-        feed = live.watch(self.store)
+        feed, self._feed = self._feed or live.watch(self.store), None
         backoff = 0.5
         try:
             while not worker.is_cancelled:
@@ -408,4 +427,6 @@ def make_app(
     cls = app_class(HelpdeskApp, settings)
     if settings is not None and settings.user_keys:
         check_targets(store, actor, settings.user_keys, settings.config_path)
-    return cls(store, actor, settings=settings, **kwargs)
+    app = cls(store, actor, settings=settings, **kwargs)
+    app.read_first()
+    return app

@@ -133,12 +133,20 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
     WorkspaceScreen.-sidebar SlaSidebar { display: block; }
     """
 
-    def __init__(self, start: str | None = None, extra_tabs: list[queue.Tab] | None = None) -> None:
+    def __init__(
+        self,
+        start: str | None = None,
+        extra_tabs: list[queue.Tab] | None = None,
+        first: queue.Start | None = None,
+    ) -> None:
         """`start`: the tab to open on (`group:l2-hardware`, `line:L2`, `agent:petrov`);
-        `extra_tabs`: tabs beyond the agent's own (the board opens an agent's work)."""
+        `extra_tabs`: tabs beyond the agent's own (the board opens an agent's work);
+        `first`: the tabs and the start tab's first rows, read already (`queue.start`,
+        before the application's event loop ran): shown at once, none read again."""
         super().__init__()
         self.start = start
         self.extra_tabs = list(extra_tabs or [])
+        self.first = first
         self.tabs: list[queue.Tab] = []
         self.query_: QueueQuery | None = None
         self.counts: dict[str, int] = {}
@@ -188,7 +196,11 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         yield Footer()
 
     def on_mount(self) -> None:
-        self.call(queue.tabs_for, self.desk.store, self.desk.actor, done=self._got_tabs)
+        if self.first is not None:
+            first, self.first = self.first, None
+            self._got_tabs(first.tabs, first)
+        else:
+            self.call(queue.tabs_for, self.desk.store, self.desk.actor, done=self._got_tabs)
         self.table.focus()
 
     def _after_start(self) -> None:
@@ -219,14 +231,18 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             self.set_class(width >= SIDEBAR_WIDE, "-sidebar")
 
     # -- tabs ------------------------------------------------------------------------------
-    def _got_tabs(self, tabs: list[queue.Tab]) -> None:
+    def _got_tabs(self, tabs: list[queue.Tab], first: queue.Start | None = None) -> None:
         tabs = [*tabs, *(t for t in self.extra_tabs if t.id not in {x.id for x in tabs})]
         self.tabs = tabs
         bar = self.query_one(Tabs)
         added = [  # names are data
             bar.add_tab(Tab(Text(self.tab_title(tab)), id=tab_dom_id(tab.id))) for tab in tabs
         ]
-        start = next((t for t in tabs if t.id == self.start), None) or self.start_tab(tabs)
+        start = (
+            first.tab
+            if first is not None
+            else next((t for t in tabs if t.id == self.start), None) or self.start_tab(tabs)
+        )
         # The bar activates its first tab by itself once that is mounted (more than once):
         # only the start tab opens a queue, once (each was a query and a repaint). The start
         # tab is activated when every tab is mounted, so its activation comes after the
@@ -236,7 +252,8 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         asyncio.gather(*added).add_done_callback(lambda mounted: self._activate_start(bar, mounted))
         self._opening = self._counts_after = True  # counted once the first queue is shown
         if start.view is None:  # read while the tabs mount (a view's query is compiled first)
-            self.open_query(QueueQuery(start, Filters(), "sla", False), cursor=0)
+            read = first.opened if first is not None else None
+            self.open_query(QueueQuery(start, Filters(), "sla", False), cursor=0, read=read)
 
     def _activate_start(self, bar: Tabs, mounted: asyncio.Future) -> None:
         if mounted.cancelled() or mounted.exception() is not None:
@@ -246,20 +263,8 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
 
     def start_tab(self, tabs: list[queue.Tab]) -> queue.Tab:
         """Dispatchers start on line 1's queue, supervisors on everything open, engineers
-        on their own work."""
-        role = self.desk.actor.role
-        cat = self.desk.catalog
-        if role == "dispatcher":
-            first_line = [
-                t
-                for t in tabs
-                if t.scope.group_id is not None and cat.groups[t.scope.group_id].level == 1
-            ]
-            if first_line:
-                return first_line[0]
-        if role in ("supervisor", "admin"):
-            return next((t for t in tabs if t.id == "all"), tabs[0])
-        return tabs[0]
+        on their own work (`queue.start_tab`)."""
+        return queue.start_tab(tabs, self.desk.actor, self.desk.catalog)
 
     def tab_title(self, tab: queue.Tab) -> str:
         """The tab's name in the language in force: the agent's own tabs, lines and groups
@@ -445,9 +450,11 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         cursor: int | None = None,
         keep: QueueRow | None = None,
         then: Callable[[], None] | None = None,
+        read: tuple[int, list[QueueRow]] | None = None,
     ) -> None:
         """Show `q`: count it, then let the table ask for the rows in view. `then()` when
-        the table has its first rows (or the query failed)."""
+        the table has its first rows (or the query failed). `read`: its count and first
+        rows, read already."""
         self.query_ = q
         if self.grouping is not None:  # the group headers instead (screens/grouped_queue.py)
             self.load_groups(q)
@@ -490,6 +497,9 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             return False
 
         self._opening = True
+        if read is not None:
+            counted(read)
+            return
         self.call(
             queue.opening,
             self.desk.store,

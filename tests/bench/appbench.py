@@ -236,26 +236,17 @@ async def open_picker(pilot, key: str, choice: str) -> str:
 
 def build_helpdesk(url: str, login: str, tab: str | None):
     sys.path.insert(0, str(ROOT))
-    from helpdesk_tui.app import HelpdeskApp, make_app
+    from helpdesk_tui.app import make_app
     from helpdesk_tui.cli.common import Context
-    from helpdesk_tui.screens.workspace import WorkspaceScreen
 
-    # The queue screen whoever the agent is (a supervisor lands on the board; the queue is
-    # one key away): we measure the queue, on the line-2 tab the baseline also shows.
-    HelpdeskApp.get_default_screen = lambda self: WorkspaceScreen()
-    if tab:
-        original = WorkspaceScreen.start_tab
-
-        def start_tab(self, tabs):
-            return next((t for t in tabs if t.id == tab), None) or original(self, tabs)
-
-        WorkspaceScreen.start_tab = start_tab
     c = Context(db=url, login=login)
     store = c.store()
     actor = c.actor()
-    # live updates on, as users run it; the minute SLA tick off: it would write alert
-    # events into the benchmark store and land in the middle of timed key presses
-    return make_app(store, actor, c.settings, sla_tick=False)
+    # The queue screen whoever the agent is (a supervisor lands on the board; the queue is
+    # one key away): we measure the queue, on the line-2 tab the baseline also shows. Live
+    # updates on, as users run it; the minute SLA tick off: it would write alert events
+    # into the benchmark store and land in the middle of timed key presses.
+    return make_app(store, actor, c.settings, sla_tick=False, start_tab=tab)
 
 
 def view_loaded(table) -> bool:

@@ -81,6 +81,22 @@ async def test_a_change_elsewhere_shows_in_the_queue_and_pane_without_a_key(
         assert pane.detail.key == watched
 
 
+async def test_a_change_committed_after_the_first_queue_was_read_is_shown(
+    app_for, demo_store, elsewhere
+):
+    """The first queue is read before the application runs (`HelpdeskApp.read_first`),
+    and the live feed is started before that read: a call registered in between (here,
+    after the read and before the first frame) shows without a key, not at the next one."""
+    app = app_for("petrov", live_updates=True)
+    assert app.first is not None  # read already
+    urgent = new_ticket(elsewhere, "Не работает ни одна касса", impact=1, urgency=1)
+    assert urgent not in [row.key for row in app.first.opened[1]]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        table = app.screen.query_one(TicketTable)
+        await _until(pilot, lambda: urgent in _keys(table), WITHIN)
+
+
 async def test_text_being_written_is_not_disturbed_by_a_change_elsewhere(
     app_for, demo_store, elsewhere
 ):

@@ -15,7 +15,7 @@ from helpdesk_tui.screens import picker
 from helpdesk_tui.screens.picker import Choice, PickerScreen
 from helpdesk_tui.screens.ticket import TicketScreen
 from helpdesk_tui.screens.workspace import WorkspaceScreen, tab_dom_id
-from helpdesk_tui.services import agents, ticket_actions
+from helpdesk_tui.services import agents, queue, ticket_actions
 from helpdesk_tui.store import models as m
 from helpdesk_tui.widgets.sla_sidebar import SlaSidebar
 from helpdesk_tui.widgets.ticket_pane import TicketPane
@@ -222,6 +222,44 @@ async def test_a_start_opens_only_the_start_tabs_queue(app_for, monkeypatch, log
         assert len(opened) == 2 and opened[1] != start
 
 
+def test_the_application_reads_its_first_queue_before_it_runs(app_for):
+    """Read before the event loop runs, the first queue took 5–10 ms; read by workers
+    while the first frames were painted, 60–150 ms (the interpreter shared with them)."""
+    app = app_for("ivanova")  # a dispatcher: line 1's queue, not the first tab
+    first = app.first
+    assert first is not None and first.tab.id != first.tabs[0].id
+    assert first.tab == queue.start_tab(first.tabs, app.actor, app.catalog)
+    mine = app_for("petrov").first
+    total, rows = mine.opened
+    assert mine.tab.id == "mine" and total == len(rows) > 0  # his work fits in a block
+    assert app_for("morozov").first is None  # a supervisor's board reads its own
+    on_tab = app_for("morozov", start_tab="line:L2")
+    assert on_tab.first.tab.id == "line:L2" and on_tab.first.opened[0] > 0
+
+
+async def test_the_first_queue_read_before_the_start_is_shown_and_not_read_again(
+    app_for, monkeypatch
+):
+    app = app_for("petrov")
+    first = app.first
+    read: list[str] = []
+    for name in ("tabs_for", "opening", "page"):
+        original = getattr(queue, name)
+        monkeypatch.setattr(
+            queue, name, lambda *a, _name=name, _f=original, **k: read.append(_name) or _f(*a, **k)
+        )
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(app, pilot)
+        await settle(app, pilot)
+        screen = app.screen
+        table = screen.query_one(TicketTable)
+        assert read == [] and app.first is None
+        assert screen.tabs == first.tabs and screen.query_.tab == first.tab
+        assert screen.query_one(Tabs).active == tab_dom_id(first.tab.id)
+        assert [table.row_at(p).key for p in range(table.total)] == [r.key for r in first.opened[1]]
+        assert first.opened[1][0].key in screen_text(app)
+
+
 class _LateMount:
     """A mount that completes a tenth of a second late (a loaded machine's tab bar)."""
 
@@ -267,7 +305,8 @@ async def test_the_start_tab_is_opened_however_late_the_tab_bar_mounts(app_for, 
 
 
 async def test_the_start_tabs_queue_is_read_while_the_tabs_mount(app_for, monkeypatch):
-    """The first queue is read as soon as the tabs are known, not once the bar has mounted
+    """A workspace that reads its own start (opened from the board, or by a user key):
+    the first queue is read as soon as the tabs are known, not once the bar has mounted
     them and the start tab is activated (that wait was 60–80 ms of every start); the
     activation that follows reads nothing again."""
     add_tab = Tabs.add_tab
@@ -286,6 +325,7 @@ async def test_the_start_tabs_queue_is_read_while_the_tabs_mount(app_for, monkey
     monkeypatch.setattr(_LateMount, "_late", _slow_mount)
     opened = _opened_tabs(monkeypatch)
     app = app_for("petrov")
+    app.first = None  # as a workspace opened later (from the board): read by workers
     async with app.run_test(size=(120, 30)) as pilot:
         screen = app.screen
         table = screen.query_one(TicketTable)
