@@ -170,9 +170,7 @@ def test_closing_the_application_collects_while_its_loop_runs(sqlite_template, t
     assert out == ["[True]"]
 
 
-def test_an_application_on_sqlite_never_loads_what_only_postgresql_needs(
-    sqlite_template, tmp_path
-):
+def test_an_application_on_sqlite_never_loads_what_only_postgresql_needs(sqlite_template, tmp_path):
     """SQLAlchemy's PostgreSQL dialect (and with it the modules of its five drivers) took
     30–40 ms of every start on SQLite, loaded to check a partial index's `postgresql_where`
     in the models; psycopg is PostgreSQL's alone."""
