@@ -34,6 +34,7 @@ from helpdesk_tui.store.queries import Filters, Scope
 from helpdesk_tui.widgets.footer import Footer
 from helpdesk_tui.widgets.grouped_table import GroupedTable, MarkableTable
 from helpdesk_tui.widgets.query_suggester import QuerySuggester
+from helpdesk_tui.widgets.queue_tabs import QueueTabs
 from helpdesk_tui.widgets.sla_sidebar import SlaSidebar
 from helpdesk_tui.widgets.ticket_pane import TicketPane
 from helpdesk_tui.widgets.ticket_table import BLOCK, TicketTable
@@ -167,7 +168,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
     def compose(self) -> ComposeResult:
         self._fit(self.app.size.width)  # styled once for its width, not restyled on mount
         yield Header()
-        yield Tabs(id="queue-tabs")
+        yield QueueTabs(id="queue-tabs")
         yield Static(id="queue-status")
         with Horizontal(id="body"):
             with Vertical(id="queue"):
@@ -288,12 +289,14 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
     def _tab_activated(self, event: Tabs.TabActivated) -> None:
         tab = next((t for t in self.tabs if tab_dom_id(t.id) == event.tab.id), None)
         if tab is None:
+            self._bar_follows()
             return
         if self._start_dom is not None:  # the bar's own activations before the start tab
             if event.tab.id != self._start_dom:
                 return
             self._start_dom = None
         if self.query_ is not None and self.query_.tab.id == tab.id:
+            self._bar_follows()
             return  # the queue shown already (an activation repeated, or the start tab's)
         if tab.view is not None:  # a saved view: its own query and sort, compiled now
 
@@ -399,11 +402,15 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         """Show the tab `tab_id` (`view:12`, `group:l2-hardware`); False if there is none."""
         if not any(t.id == tab_id for t in self.tabs):
             return False
-        self.query_one(Tabs).active = tab_dom_id(tab_id)
+        bar = self.query_one(QueueTabs)
+        if bar.active != tab_dom_id(tab_id):
+            bar.hold()
+            bar.active = tab_dom_id(tab_id)
         return True
 
     def action_tab(self, delta: int) -> None:
-        bar = self.query_one(Tabs)
+        bar = self.query_one(QueueTabs)
+        bar.hold()  # the bar scrolls to the tab in the frame that shows its queue
         if delta > 0:
             bar.action_next_tab()
         else:
@@ -457,6 +464,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         rows, read already."""
         self.query_ = q
         if self.grouping is not None:  # the group headers instead (screens/grouped_queue.py)
+            self._bar_follows()
             self.load_groups(q)
             if then is not None:
                 then()
@@ -469,6 +477,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             self._opening = False
             self.rows_fetched += len(first)
             self.table.reset(total, cursor=cursor, first=first)
+            self._bar_follows()
             self._show_status(total)
             if self._counts_after:  # once the queue is painted
                 self._counts_after = False
@@ -518,6 +527,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         are counted all the same, or a start on a saved view whose query no longer holds
         (a group renamed, a service retired) would leave every tab without its count."""
         self._opening = False
+        self._bar_follows()
         if self._counts_after:
             self._counts_after = False
             if self._started:
@@ -525,6 +535,10 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
             else:
                 self._after_start()
         return False
+
+    def _bar_follows(self) -> None:
+        """The tab bar scrolls to the active tab now (held by a key: widgets/queue_tabs.py)."""
+        self.query_one(QueueTabs).release()
 
     def _show_status(self, total: int) -> None:
         q = self.query_
