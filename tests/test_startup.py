@@ -183,7 +183,7 @@ def test_an_application_on_sqlite_never_loads_what_only_postgresql_needs(sqlite_
         async def main():
             async with app.run_test() as pilot:
                 await started(pilot)
-                await pilot.press("slash")  # a search, a sort: queries of other kinds
+                await pilot.press("slash")  # a search: a query of another kind
                 await pilot.press("r", "enter")
                 await pilot.pause(0.3)
 
