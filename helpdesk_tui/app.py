@@ -129,6 +129,7 @@ class HelpdeskApp(App):
         self.start_tab = start_tab
         self.first: queue.Start | None = None  # the workspace's first screen, read already
         self._feed: live.ChangeFeed | None = None  # … and the changes since that read
+        self._following = False  # the feed's thread runs
         self._last_input = time.monotonic()
         self._checkpointer: checkpoints.Checkpointer | None = None
         self.catalog = catalog(store)
@@ -199,8 +200,10 @@ class HelpdeskApp(App):
             self.set_interval(startup.IDLE_S / 2, self._collect_when_idle)
         # SQLite: the log copied back into the database by a thread, not by a commit
         self._checkpointer = checkpoints.start(self.store)
-        if self.live_updates:
-            self.run_worker(self._follow_changes, thread=True, group="feed", exit_on_error=False)
+        if self._feed is None:
+            self.follow_changes()
+        else:  # read first: followed once the workspace shows that read (or after a while)
+            self.set_timer(SETTLE_AFTER_S, self.follow_changes)
         if self.sla_tick:
             self.set_interval(TICK_SECONDS, self._tick)
         if (
@@ -211,6 +214,15 @@ class HelpdeskApp(App):
             self.set_interval(MAIL_SECONDS, self._send_mail)
 
     # -- live updates -------------------------------------------------------------------
+    def follow_changes(self) -> None:
+        """Follow the change feed from now on (once). After a first read (`read_first`)
+        the workspace calls this when it shows what was read: a change reported before
+        it had a queue to refresh would have been dropped; the feed started before the
+        read, so nothing committed since is missed however late this runs."""
+        if self.live_updates and not self._following:
+            self._following = True
+            self.run_worker(self._follow_changes, thread=True, group="feed", exit_on_error=False)
+
     def _follow_changes(self) -> None:
         """Thread: wait on the change feed; tell the screens what changed."""
         worker = get_current_worker()

@@ -200,6 +200,7 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
         if self.first is not None:
             first, self.first = self.first, None
             self._got_tabs(first.tabs, first)
+            self.desk.follow_changes()  # what changed since that read refreshes it now
         else:
             self.call(queue.tabs_for, self.desk.store, self.desk.actor, done=self._got_tabs)
         self.table.focus()
