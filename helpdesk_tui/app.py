@@ -150,7 +150,7 @@ class HelpdeskApp(App):
     def get_default_screen(self):
         """Supervisors land on the board; everybody else on their queues (on the one named
         by `start_tab`, if given)."""
-        if self.is_supervisor and self.start_tab is None:
+        if self.lands_on_board:
             from helpdesk_tui.screens.board import BoardScreen
 
             return BoardScreen()
@@ -164,11 +164,16 @@ class HelpdeskApp(App):
         (`queue.start`): the first frame shows it, and no worker shares the interpreter with
         the start's frames to read it. The board reads its own. The live feed starts
         first: a change committed during the read is followed, not lost."""
-        if self.is_supervisor and self.start_tab is None:
+        if self.lands_on_board:
             return
         if self.live_updates:
             self._feed = live.watch(self.store)
         self.first = queue.start(self.store, self.actor, self.start_tab, rows=BLOCK)
+
+    @property
+    def lands_on_board(self) -> bool:
+        """Whether the first screen is the board (a supervisor not sent to a tab)."""
+        return self.is_supervisor and self.start_tab is None
 
     @property
     def is_supervisor(self) -> bool:

@@ -411,11 +411,14 @@ class WorkspaceScreen(GroupedQueue, MarkedActions, MassIncidentActions, TicketAc
 
     def action_tab(self, delta: int) -> None:
         bar = self.query_one(QueueTabs)
+        before = bar.active
         bar.hold()  # the bar scrolls to the tab in the frame that shows its queue
         if delta > 0:
             bar.action_next_tab()
         else:
             bar.action_previous_tab()
+        if bar.active == before:  # one tab only: nothing opens, nothing to wait for
+            bar.release()
 
     def _load_counts(self) -> None:
         """The tabs' counts; while a queue is being opened, after it is painted (they would

@@ -156,7 +156,7 @@ class Start:
     opened: tuple[int, list[QueueRow]] | None
 
 
-def start(store: Store, actor: Actor, tab_id: str | None = None, *, rows: int = 100) -> Start:
+def start(store: Store, actor: Actor, tab_id: str | None, *, rows: int) -> Start:
     """The workspace's first screen in one call: read before the application's event loop
     runs, it takes 5–10 ms; read by workers while the first frames are painted, the
     interpreter shared with them made it 60–150 ms."""
