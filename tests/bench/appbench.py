@@ -636,6 +636,16 @@ def build_bare():
     return BareApp()
 
 
+def build_floor():
+    """The bare app in a process that first imports the store's libraries as helpdesk
+    does (SQLModel: SQLAlchemy's core and ORM, pydantic), collector paused as helpdesk's
+    is: the least any application on this stack pays before it can read a queue."""
+    import sqlalchemy.orm  # noqa: F401
+    import sqlmodel  # noqa: F401
+
+    return build_bare()
+
+
 # -- entry point  -----------------------------------------------------------------------------
 
 
@@ -647,7 +657,7 @@ async def run_start(kind: str, args) -> dict:
         app = build_baseline(args.db, args.line)
         condition = BaselineDriver(app).first_page
     else:
-        app = build_bare()
+        app = build_floor() if kind == "floor" else build_bare()
 
         def condition() -> bool:
             from textual.widgets import DataTable
@@ -680,14 +690,14 @@ async def run_session(kind: str, args) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["start", "session"])
-    parser.add_argument("--kind", choices=["helpdesk", "baseline", "bare"], required=True)
+    parser.add_argument("--kind", choices=["helpdesk", "baseline", "bare", "floor"], required=True)
     parser.add_argument("--db", default="")
     parser.add_argument("--login", default="morozov")
     parser.add_argument("--tab", default="line:L2")
     parser.add_argument("--line", default="L2")
     parser.add_argument("--plan", default="")
     args = parser.parse_args()
-    if args.kind == "helpdesk":  # as the `helpdesk` command starts (helpdesk_tui/startup.py)
+    if args.kind in ("helpdesk", "floor"):  # as `helpdesk` starts (helpdesk_tui/startup.py)
         sys.path.insert(0, str(ROOT))
         from helpdesk_tui import startup
 
