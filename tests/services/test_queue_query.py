@@ -256,3 +256,9 @@ def test_tab_counts_follow_the_query(store, actor_of, desk):
     counts = queue.counts(store, tabs, q.filters)
     assert counts["all"] == 1
     assert counts["mine"] == 0
+
+
+def test_every_sort_has_the_column_its_rows_page_by():
+    """A row's `sort_key` (what the next page is asked after) is its sort's column: every
+    sort the store offers has one (the key sorts by its number)."""
+    assert set(queue.SORT_COLUMNS) | {"key"} == set(queue.SORTS)
