@@ -15,7 +15,7 @@ from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.domain.text import visible_line
 from helpdesk_tui.domain.vocab import status_label
 from helpdesk_tui.i18n import N_, _, localized
-from helpdesk_tui.services import knowledge, ticket_views
+from helpdesk_tui.services import ticket_views
 from helpdesk_tui.services.ticket_core import normalize_key
 
 
@@ -137,6 +137,8 @@ class DeskCommands(Provider):
                 )
         if len(query.strip()) < 3:
             return
+        from helpdesk_tui.services import knowledge  # not at start (app.py: imports)
+
         try:
             found = await asyncio.to_thread(
                 knowledge.search, self.app.store, self.app.actor, query, limit=self.ARTICLES

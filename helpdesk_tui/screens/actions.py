@@ -13,10 +13,10 @@ from helpdesk_tui.domain import permissions
 from helpdesk_tui.domain.errors import Conflict, Invalid
 from helpdesk_tui.domain.pauses import OTHER, PauseReason
 from helpdesk_tui.domain.priority import IMPACTS, URGENCIES, priority_of
+from helpdesk_tui.domain.text import is_number
 from helpdesk_tui.domain.vocab import status_label
 from helpdesk_tui.domain.workflow import Status, allowed_targets
 from helpdesk_tui.i18n import N_, _, localized
-from helpdesk_tui.screens.compose import ComposeScreen
 from helpdesk_tui.screens.dialogs import (
     ConfirmScreen,
     ConflictScreen,
@@ -24,12 +24,10 @@ from helpdesk_tui.screens.dialogs import (
     describe_conflict,
 )
 from helpdesk_tui.screens.picker import Choice, PickerScreen
-from helpdesk_tui.screens.vendor_case import VendorCaseScreen
 from helpdesk_tui.services import (
     agents,
     drafts,
     escalation,
-    macros,
     pauses,
     plan_change,
     ticket_actions,
@@ -266,6 +264,8 @@ class TicketActions:
         min_length: int = 1,
         hint: str = "",
     ) -> None:
+        from helpdesk_tui.screens.compose import ComposeScreen
+
         screen = ComposeScreen(
             title, ticket=key, kind=kind, template_kinds=templates, min_length=min_length, hint=hint
         )
@@ -370,6 +370,8 @@ class TicketActions:
                 def with_case(terms: VendorTerms | None) -> None:
                     if terms is not None:
                         note(group, terms if terms.case else None)
+
+                from helpdesk_tui.screens.vendor_case import VendorCaseScreen
 
                 self.app.push_screen(
                     VendorCaseScreen(
@@ -771,7 +773,7 @@ class TicketActions:
         key, version = target
 
         def check(value: str) -> str | None:
-            return None if value.isdigit() and 1 <= int(value) <= 1440 else _("minutes, 1 to 1440")
+            return None if is_number(value) and 1 <= int(value) <= 1440 else _("minutes, 1 to 1440")
 
         self.app.push_screen(
             InputScreen(
@@ -786,6 +788,8 @@ class TicketActions:
         )
 
     def action_macro(self) -> None:
+        from helpdesk_tui.services import macros
+
         target = self.target()
         if not target:
             return

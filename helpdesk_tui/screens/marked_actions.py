@@ -12,24 +12,19 @@ services as by hand, by the shared runner `services/batch.py`).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
 from helpdesk_tui.domain.priority import IMPACTS, URGENCIES, priority_of
 from helpdesk_tui.i18n import N_, _, localized, n_
-from helpdesk_tui.screens.batch_run import ProgressScreen, SummaryScreen
 from helpdesk_tui.screens.dialogs import ConfirmScreen, InputScreen
 from helpdesk_tui.screens.picker import Choice, PickerScreen
-from helpdesk_tui.services import (
-    agents,
-    batch,
-    escalation,
-    grouped_queue,
-    macros,
-    marked,
-    mass_incident,
-)
+from helpdesk_tui.services import agents, escalation, grouped_queue
 from helpdesk_tui.services.ticket_core import PREFIX, normalize_key
+
+if TYPE_CHECKING:  # the bulk services load with the first bulk action, not at start
+    from helpdesk_tui.services import batch, marked
 
 MARK_BINDINGS = [
     Binding(
@@ -106,6 +101,8 @@ class MarkedActions:
         self._marks_changed()
 
     def action_mark_all(self) -> None:
+        from helpdesk_tui.services import marked
+
         q = self.query_
         if q is None:
             return
@@ -165,6 +162,8 @@ class MarkedActions:
     # -- actions on the marked tickets ------------------------------------------------------------
     def _run_marked(self, change: marked.Change, keys: list[str] | None = None) -> None:
         """Confirm, run with a progress bar, then show what happened."""
+        from helpdesk_tui.services import marked
+
         keys = list(keys if keys is not None else self._marks())
         what = change.describe()
         store, actor = self.desk.store, self.desk.actor
@@ -197,6 +196,8 @@ class MarkedActions:
         keys: list[str],
         runner: Callable[..., batch.BatchResult],
     ) -> None:
+        from helpdesk_tui.screens.batch_run import ProgressScreen, SummaryScreen
+
         screen = ProgressScreen(title, len(keys), runner)
         self.batch_running = True
 
@@ -218,6 +219,7 @@ class MarkedActions:
     def action_reply(self) -> None:
         if not self._marks():
             return super().action_reply()  # type: ignore[misc]
+        from helpdesk_tui.services import marked
 
         def listed(rows: list[tuple[str, str, str]]) -> None:
             choices = [Choice(code, name, f"{language} · {code}") for code, name, language in rows]
@@ -241,6 +243,8 @@ class MarkedActions:
     def action_priority(self) -> None:
         if not self._marks():
             return super().action_priority()  # type: ignore[misc]
+        from helpdesk_tui.services import marked
+
         matrix = self.desk.catalog.matrix
         choices = [
             Choice(
@@ -270,6 +274,7 @@ class MarkedActions:
     def action_assign(self) -> None:
         if not self._marks():
             return super().action_assign()  # type: ignore[misc]
+        from helpdesk_tui.services import marked
 
         def listed(rows: list[agents.AgentRow]) -> None:
             choices = [Choice("-", _("— back to the queue (nobody)"))] + [
@@ -300,6 +305,8 @@ class MarkedActions:
     def action_escalate(self) -> None:
         if not self._marks():
             return super().action_escalate()  # type: ignore[misc]
+        from helpdesk_tui.services import marked
+
         cat = self.desk.catalog
         choices = [
             Choice(g.code, f"{g.line_code} · {localized(g)}", g.code)
@@ -337,6 +344,7 @@ class MarkedActions:
     def action_link(self) -> None:
         if not self._marks():
             return super().action_link()  # type: ignore[misc]
+        from helpdesk_tui.services import marked
 
         def check(value: str) -> str | None:
             try:
@@ -363,11 +371,14 @@ class MarkedActions:
     def action_close(self) -> None:
         if not self._marks():
             return super().action_close()  # type: ignore[misc]
+        from helpdesk_tui.services import marked
+
         self._run_marked(marked.Change("close"))
 
     def action_macro(self) -> None:
         if not self._marks():
             return super().action_macro()  # type: ignore[misc]
+        from helpdesk_tui.services import macros, marked
 
         def listed(found: list) -> None:
             if not found:
@@ -388,6 +399,8 @@ class MarkedActions:
 
     # -- mass incidents ---------------------------------------------------------------------------
     def action_mass_incident(self) -> None:
+        from helpdesk_tui.services import mass_incident
+
         row = self.table.current
         if row is None:
             self.notify(_("Put the cursor on the ticket that stands for the incident."))

@@ -10,15 +10,17 @@ was cancelled offers to resolve the rest with the parent's resolution."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
 from helpdesk_tui.domain.vocab import status_label
 from helpdesk_tui.i18n import N_, _, n_
-from helpdesk_tui.screens.batch_run import ProgressScreen, SummaryScreen
 from helpdesk_tui.screens.dialogs import ConfirmScreen
 from helpdesk_tui.screens.picker import Choice, PickerScreen
-from helpdesk_tui.services import batch, mass_incident
+
+if TYPE_CHECKING:  # loaded with a mass incident's first use, not at start
+    from helpdesk_tui.services import batch, mass_incident
 
 EXCLUDE_BINDING = Binding(
     "x",
@@ -36,6 +38,7 @@ class MassIncidentActions:
 
     def load_children(self, pane, key: str) -> None:
         """A mass incident's children in the ticket pane (a TicketPane)."""
+        from helpdesk_tui.services import mass_incident
 
         def got(found: mass_incident.Children) -> None:
             if pane.detail is not None and pane.detail.key == found.parent:
@@ -51,6 +54,8 @@ class MassIncidentActions:
         )
 
     def action_exclude_child(self) -> None:
+        from helpdesk_tui.services import mass_incident
+
         target = self.target()  # type: ignore[attr-defined]
         if target is None:
             return
@@ -108,6 +113,8 @@ class MassIncidentActions:
         """After `key` was resolved with `resolution`: its open, not excluded children, with
         a progress bar. `resolution` None: the rest of a cancelled run, after asking (the
         parent's own resolution is used); `otherwise()` when there is nothing to resolve."""
+        from helpdesk_tui.services import mass_incident
+
         store = self.desk.store
 
         def found(todo: mass_incident.Pending) -> None:
@@ -147,6 +154,9 @@ class MassIncidentActions:
         self.call(mass_incident.pending, store, key, done=found)
 
     def _run_children(self, key: str, resolution: str | None, todo: mass_incident.Pending) -> None:
+        from helpdesk_tui.screens.batch_run import ProgressScreen, SummaryScreen
+        from helpdesk_tui.services import mass_incident
+
         store, actor = self.desk.store, self.desk.actor
         title = _("Resolve the children of {key} with it").format(key=key)
         if todo.excluded:

@@ -24,7 +24,6 @@ from textual.keys import KEY_NAME_REPLACEMENTS, REPLACED_KEYS, Keys, key_to_char
 from helpdesk_tui.config import Settings, UserKey
 from helpdesk_tui.domain.errors import HelpdeskError, Invalid
 from helpdesk_tui.i18n import _
-from helpdesk_tui.services import macros
 from helpdesk_tui.services import user_keys as service
 
 if TYPE_CHECKING:
@@ -173,6 +172,7 @@ def press(app: HelpdeskApp, index: int) -> None:
         return
     screen = app.screen
     if user_key.kind == "macro":
+        from helpdesk_tui.services import macros  # with the first macro a key runs
 
         def ran(result: macros.Run) -> None:
             failed = result.tickets_failed > 0

@@ -20,7 +20,7 @@ from helpdesk_tui.domain import commands
 from helpdesk_tui.domain.errors import HelpdeskError, Invalid, NotFound
 from helpdesk_tui.domain.text import visible
 from helpdesk_tui.i18n import _
-from helpdesk_tui.services import macros, views
+from helpdesk_tui.services import views
 from helpdesk_tui.services.agents import Actor
 from helpdesk_tui.services.catalog import catalog
 from helpdesk_tui.services.notify import placeholder_values
@@ -36,6 +36,8 @@ def check_targets(
 ) -> None:
     """Every macro and view the keys name exists for `actor`; else `Invalid` naming the
     config file and key."""
+    from helpdesk_tui.services import macros  # not at every start (screens/user_keys.py)
+
     for key in keys:
         try:
             if key.kind == "macro":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
@@ -19,10 +20,12 @@ from helpdesk_tui.domain.sla import BusinessCalendar
 from helpdesk_tui.domain.text import visible, visible_line
 from helpdesk_tui.domain.vocab import link_label, status_label
 from helpdesk_tui.i18n import N_, _, format_datetime, format_duration, n_
-from helpdesk_tui.services.knowledge import TicketArticles
-from helpdesk_tui.services.mass_incident import Children
 from helpdesk_tui.services.ticket_views import TicketDetail, VendorView
 from helpdesk_tui.widgets.timeline import Timeline
+
+if TYPE_CHECKING:  # the pane is given them; their modules load with their first use
+    from helpdesk_tui.services.knowledge import TicketArticles
+    from helpdesk_tui.services.mass_incident import Children
 
 STATES = ("met", "running", "at-risk", "breached", "paused", "none")
 CLOCK_NAMES = {"response": N_("Response"), "resolution": N_("Resolution"), "update": N_("Update")}
