@@ -60,6 +60,12 @@ def visible_line(text: str | None) -> str:
     return (text or "").translate(_LINE_TABLE)
 
 
+def is_number(text: str) -> bool:
+    """ASCII digits and nothing else: `str.isdigit` also holds for `²` or `①`, which
+    `int()` refuses (a traceback where a one-line refusal was due)."""
+    return text.isascii() and text.isdigit()
+
+
 def phone_digits(phone: str | None) -> str:
     """The digits of a phone number, with a Russian trunk `8` read as country code `7`.
 

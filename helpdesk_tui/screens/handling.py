@@ -17,6 +17,7 @@ from helpdesk_tui.domain.handling import (
     Stopwatch,
     minutes_to_log,
 )
+from helpdesk_tui.domain.text import is_number
 from helpdesk_tui.i18n import _
 from helpdesk_tui.services import ticket_actions
 from helpdesk_tui.services.ticket_views import TicketDetail
@@ -114,7 +115,7 @@ class HandlingTimer:
         from helpdesk_tui.screens.dialogs import InputScreen
 
         def check(value: str) -> str | None:
-            if value.isdigit() and 1 <= int(value) <= 1440:
+            if is_number(value) and 1 <= int(value) <= 1440:
                 return None
             return _("minutes, 1 to 1440 (Esc: log nothing)")
 

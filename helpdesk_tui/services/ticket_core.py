@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
 
 from helpdesk_tui.domain.errors import Conflict, Invalid, NotAllowed, NotFound
+from helpdesk_tui.domain.text import is_number
 from helpdesk_tui.domain.vocab import Role, event_label
 from helpdesk_tui.domain.workflow import OPEN, RULE, Status
 from helpdesk_tui.i18n import _
@@ -35,9 +36,9 @@ def utcnow() -> datetime:
 def normalize_key(key: str) -> str:
     """`hd-1042`, `HD-1042` and `1042` all name HD-1042."""
     value = key.strip().upper()
-    if value.isdigit():
+    if is_number(value):
         return f"{PREFIX}-{value}"
-    if not value.startswith(PREFIX + "-") or not value[len(PREFIX) + 1 :].isdigit():
+    if not value.startswith(PREFIX + "-") or not is_number(value[len(PREFIX) + 1 :]):
         raise Invalid(
             _("not a ticket key: {key!r} (like {PREFIX}-1042)").format(key=key, PREFIX=PREFIX)
         )

@@ -29,6 +29,7 @@ from sqlalchemy.sql.selectable import Alias
 from sqlalchemy.sql.util import ClauseAdapter
 from sqlmodel import Session
 
+from helpdesk_tui.domain.text import is_number
 from helpdesk_tui.store import models as m
 
 T = m.Ticket.__table__.c
@@ -303,7 +304,7 @@ def _search(text: str, dialect: str, t: Any = T, open_only: bool = False) -> Col
     (case-insensitive, Cyrillic included). `open_only`: the rows are open tickets."""
     value = text.strip()
     digits = value.upper().removeprefix("HD-")
-    if digits.isdigit():
+    if is_number(digits):
         return or_(t.number == int(digits), _subject_has(t, value, dialect, open_only))
     per_word = []
     for word in value.split()[:6]:

@@ -16,6 +16,7 @@ from sqlalchemy import and_, exists, false, func, not_, or_, select, true
 from sqlalchemy.sql import ColumnElement
 
 from helpdesk_tui.domain import query as q
+from helpdesk_tui.domain.text import is_number
 from helpdesk_tui.i18n import _
 from helpdesk_tui.store.aggregates import at_risk, breached
 from helpdesk_tui.store.queries import T, search_condition
@@ -108,7 +109,7 @@ def _assignee(value: str, t: q.Term, look: Lookups) -> ColumnElement[bool]:
 
 def _number_of_key(value: str, t: q.Term) -> int:
     digits = value.upper().removeprefix("HD-")
-    if not digits.isdigit():
+    if not is_number(digits):
         raise q.QueryError(
             _("key: {value} is not a ticket key like HD-1042").format(value=repr(value)), t.position
         )

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpdesk_tui.domain.text import clean, clean_line, phone_digits, visible, visible_line
+from helpdesk_tui.domain.text import (
+    clean,
+    clean_line,
+    is_number,
+    phone_digits,
+    visible,
+    visible_line,
+)
 
 
 def test_an_escape_sequence_in_a_subject_is_shown_not_obeyed():
@@ -80,3 +87,18 @@ def test_cleaned_text_holds_no_control_character_and_cleaning_twice_changes_noth
 def test_ordinary_text_passes_unchanged_apart_from_trailing_space(text):
     assert clean(text) == text.rstrip()
     assert all(unicodedata.category(ch) != "Cc" for ch in clean(text))
+
+
+@given(st.text(max_size=8))
+def test_a_number_is_what_int_reads_as_written(text):
+    """`is_number` holds only for ASCII digits: `int()` then reads it, and it is exactly
+    the digits written (`str.isdigit` holds for `²`, which `int()` refuses)."""
+    if is_number(text):
+        assert str(int(text)).zfill(len(text)) == text
+    else:
+        assert not (text and all("0" <= ch <= "9" for ch in text))
+
+
+def test_superscripts_and_circled_digits_are_no_numbers():
+    assert not any(is_number(t) for t in ("¹", "²", "①", "٣", "", "1 2", "-1"))
+    assert is_number("1042")

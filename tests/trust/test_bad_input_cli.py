@@ -10,7 +10,7 @@ import json
 import shutil
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from helpdesk_tui.cli import main
@@ -85,6 +85,8 @@ def test_ticket_new_with_hostile_codes_refuses_in_one_line(db, capsys, value, op
 
 @EXAMPLES
 @given(query=hostile_text)
+@example(query="¹")  # a digit to `str.isdigit`, not to `int()`: was an internal error
+@example(query="key:HD-²")
 def test_ticket_list_where_refuses_or_answers_and_prints_nothing_active(db, capsys, query):
     code, out, err = run(capsys, "--db", db, "ticket", "list", "--where", query)
     check_refusal_or_success(code, out, err)
@@ -92,6 +94,7 @@ def test_ticket_list_where_refuses_or_answers_and_prints_nothing_active(db, caps
 
 @EXAMPLES
 @given(key=hostile_text, command=st.sampled_from(["show", "take", "note"]))
+@example(key="HD-①", command="show")
 def test_ticket_commands_with_a_hostile_key_refuse_in_one_line(db, capsys, key, command):
     extra = ["--as", "ivanova"] if command != "show" else []
     if command == "note":
