@@ -24,7 +24,7 @@ from helpdesk_tui.services import agents, escalation, grouped_queue
 from helpdesk_tui.services.ticket_core import PREFIX, normalize_key
 
 if TYPE_CHECKING:  # the bulk services load with the first bulk action, not at start
-    from helpdesk_tui.services import batch, marked
+    from helpdesk_tui.services import batch
 
 MARK_BINDINGS = [
     Binding(
@@ -160,10 +160,12 @@ class MarkedActions:
             self._marks_changed()
 
     # -- actions on the marked tickets ------------------------------------------------------------
-    def _run_marked(self, change: marked.Change, keys: list[str] | None = None) -> None:
-        """Confirm, run with a progress bar, then show what happened."""
-        from helpdesk_tui.services import marked
+    def _run_marked(self, kind: str, keys: list[str] | None = None, **fields) -> None:
+        """Confirm, run the change `kind` (with `fields`: `services.marked.Change`) with a
+        progress bar, then show what happened."""
+        from helpdesk_tui.services import marked  # with the first bulk action, not at start
 
+        change = marked.Change(kind, **fields)
         keys = list(keys if keys is not None else self._marks())
         what = change.describe()
         store, actor = self.desk.store, self.desk.actor
@@ -226,7 +228,7 @@ class MarkedActions:
 
             def chosen(code: str | None) -> None:
                 if code:
-                    self._run_marked(marked.Change("reply", template=code))
+                    self._run_marked("reply", template=code)
 
             self.app.push_screen(
                 PickerScreen(
@@ -243,8 +245,6 @@ class MarkedActions:
     def action_priority(self) -> None:
         if not self._marks():
             return super().action_priority()  # type: ignore[misc]
-        from helpdesk_tui.services import marked
-
         matrix = self.desk.catalog.matrix
         choices = [
             Choice(
@@ -263,8 +263,7 @@ class MarkedActions:
 
         def chosen(value: str | None) -> None:
             if value:
-                change = marked.Change("priority", impact=int(value[0]), urgency=int(value[1]))
-                self._run_marked(change)
+                self._run_marked("priority", impact=int(value[0]), urgency=int(value[1]))
 
         self.app.push_screen(
             PickerScreen(_("Priority of {n:,} marked tickets").format(n=len(self.marks)), choices),
@@ -274,7 +273,6 @@ class MarkedActions:
     def action_assign(self) -> None:
         if not self._marks():
             return super().action_assign()  # type: ignore[misc]
-        from helpdesk_tui.services import marked
 
         def listed(rows: list[agents.AgentRow]) -> None:
             choices = [Choice("-", _("— back to the queue (nobody)"))] + [
@@ -291,7 +289,7 @@ class MarkedActions:
 
             def chosen(login: str | None) -> None:
                 if login is not None:
-                    self._run_marked(marked.Change("assign", login=None if login == "-" else login))
+                    self._run_marked("assign", login=None if login == "-" else login)
 
             self.app.push_screen(
                 PickerScreen(
@@ -305,8 +303,6 @@ class MarkedActions:
     def action_escalate(self) -> None:
         if not self._marks():
             return super().action_escalate()  # type: ignore[misc]
-        from helpdesk_tui.services import marked
-
         cat = self.desk.catalog
         choices = [
             Choice(g.code, f"{g.line_code} · {localized(g)}", g.code)
@@ -319,7 +315,7 @@ class MarkedActions:
 
             def noted(text: str | None) -> None:
                 if text and text.strip():
-                    self._run_marked(marked.Change("escalate", group=group, note=text.strip()))
+                    self._run_marked("escalate", group=group, note=text.strip())
 
             self.app.push_screen(
                 InputScreen(
@@ -344,7 +340,6 @@ class MarkedActions:
     def action_link(self) -> None:
         if not self._marks():
             return super().action_link()  # type: ignore[misc]
-        from helpdesk_tui.services import marked
 
         def check(value: str) -> str | None:
             try:
@@ -357,7 +352,7 @@ class MarkedActions:
             if parent:
                 key = normalize_key(parent)
                 keys = [k for k in self.marks if k != key]
-                self._run_marked(marked.Change("link", parent=key), keys)
+                self._run_marked("link", keys, parent=key)
 
         self.app.push_screen(
             InputScreen(
@@ -371,14 +366,12 @@ class MarkedActions:
     def action_close(self) -> None:
         if not self._marks():
             return super().action_close()  # type: ignore[misc]
-        from helpdesk_tui.services import marked
-
-        self._run_marked(marked.Change("close"))
+        self._run_marked("close")
 
     def action_macro(self) -> None:
         if not self._marks():
             return super().action_macro()  # type: ignore[misc]
-        from helpdesk_tui.services import macros, marked
+        from helpdesk_tui.services import macros
 
         def listed(found: list) -> None:
             if not found:
@@ -392,7 +385,7 @@ class MarkedActions:
                 PickerScreen(
                     _("Run a macro on {n:,} marked tickets").format(n=len(self.marks)), choices
                 ),
-                lambda code: code and self._run_marked(marked.Change("macro", macro=code)),
+                lambda code: code and self._run_marked("macro", macro=code),
             )
 
         self.call(macros.list_macros, self.desk.store, done=listed)
