@@ -70,6 +70,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from holidays.registry import COUNTRIES
 
+from helpdesk_tui.domain.text import is_number
 from helpdesk_tui.i18n import _
 
 __all__ = [
@@ -212,7 +213,7 @@ def parse_duration(text: str) -> int:
             _("bad duration {text!r}: expected text like 4h, 15m or 1h30m").format(text=text)
         )
     cleaned = text.strip()
-    if cleaned.isdigit() and cleaned.isascii():
+    if is_number(cleaned):
         return int(cleaned) * 60
     match = _DURATION_RE.match(cleaned) if cleaned else None
     if match is None or not any(match.groupdict().values()):
