@@ -352,6 +352,14 @@ class MarkedActions:
             if parent:
                 key = normalize_key(parent)
                 keys = [k for k in self.marks if k != key]
+                if not keys:
+                    self.notify(
+                        _("{key} is the only marked ticket: nothing to attach to it.").format(
+                            key=key
+                        ),
+                        severity="warning",
+                    )
+                    return
                 self._run_marked("link", keys, parent=key)
 
         self.app.push_screen(

@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select, update
 
 from helpdesk_tui.screens.batch_run import ProgressScreen, SummaryScreen
 from helpdesk_tui.screens.compose import ComposeScreen
-from helpdesk_tui.screens.dialogs import ConfirmScreen
+from helpdesk_tui.screens.dialogs import ConfirmScreen, InputScreen
 from helpdesk_tui.screens.picker import PickerScreen
 from helpdesk_tui.screens.ticket import TicketScreen
 from helpdesk_tui.services import mass_incident
@@ -289,6 +289,32 @@ async def test_mass_incident_from_the_queue_and_its_resolution(app_for, demo_sto
         assert "{{" not in text and parent in text and "Кравченко" in text
     assert ticket(demo_store, calls[2]).status != "resolved"
     assert mass_incident.children(demo_store, parent).open == 1
+
+
+async def test_linking_the_only_marked_ticket_to_itself_says_there_is_nothing_to_attach(
+    app_for, demo_store
+):
+    parent = new_ticket(demo_store, "Магазин 3: не работает ни одна касса", assignee=None)
+    app = app_for("ivanova")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await all_open(app, pilot)
+        await pilot.press("slash")
+        await paste(app, pilot, "Магазин 3")
+        await pilot.press("enter")
+        await ready(app, pilot)
+        screen = app.screen
+        await pilot.press("space")
+        assert set(screen.marks) == {parent}
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert isinstance(app.screen, InputScreen)
+        await paste(app, pilot, parent)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is screen  # no "0 marked tickets?" question, no run
+        assert any("nothing to attach" in str(n.message) for n in app._notifications)
+        assert set(screen.marks) == {parent}
+    assert ticket(demo_store, parent).parent_id is None
 
 
 async def test_a_template_reply_to_marked_tickets_is_filled_for_each(app_for, demo_store):
