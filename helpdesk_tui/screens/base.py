@@ -74,8 +74,12 @@ class WorkerCalls(LocalBindings):
         """
         if not hasattr(self, "_done"):
             self._done = {}
+
+        def work() -> list[Any]:
+            return [fn(*args, **kwargs)]  # a box emptied once `done` has the result
+
         worker = self.run_worker(  # type: ignore[attr-defined]
-            lambda: fn(*args, **kwargs),
+            work,
             thread=True,
             group=group,
             exclusive=exclusive,
@@ -92,8 +96,11 @@ class WorkerCalls(LocalBindings):
         done, failed = callbacks
         if event.state == WorkerState.SUCCESS:
             del self._done[event.worker]
+            box = event.worker.result
+            result = box.pop()  # the worker is a reference cycle (its task's context holds
+            # it): a result left in it would wait for a full collection (widgets/styles_cache.py)
             if done is not None:
-                done(event.worker.result)
+                done(result)
         elif event.state == WorkerState.ERROR:
             del self._done[event.worker]
             error = event.worker.error

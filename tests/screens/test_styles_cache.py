@@ -1,5 +1,7 @@
 """A removed widget's painted lines go with it: Textual's colour memo kept the last 1,024
-widgets' style caches (and their lines) alive (Textual issue #6665); helpdesk mends it."""
+widgets' style caches (and their lines) alive (Textual issue #6665), and a removed widget (a
+reference cycle) kept its lines until a full collection; helpdesk mends both. A service
+call's result is not kept by its worker (another cycle) once it is delivered."""
 
 from __future__ import annotations
 
@@ -53,3 +55,44 @@ async def test_a_closed_picker_leaves_none_of_its_lines_behind(app_for):
         del picker
         gc.collect()
         assert [c for c in caches if c() is not None] == []
+
+
+async def test_a_closed_pickers_lines_go_at_once_not_with_a_full_collection(app_for):
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")
+        await settle(app, pilot)
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        caches = [weakref.ref(w._styles_cache) for w in picker.walk_children(with_self=True)]
+        assert any(len(c()._cache) for c in caches)  # painted
+        del picker
+        gc.disable()  # what is left to the collector stays, so it shows
+        try:
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert not isinstance(app.screen, PickerScreen)
+            kept = [len(c()._cache) for c in caches if c() is not None]
+            assert kept and sum(kept) == 0  # the widgets await the collector; their lines don't
+        finally:
+            gc.enable()
+
+
+class Result:
+    """A service call's result, traceable."""
+
+
+async def test_a_calls_result_is_freed_once_delivered(app_for):
+    app = app_for("petrov")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(app, pilot)
+        delivered: list[weakref.ref] = []
+        gc.disable()
+        try:
+            app.screen.call(Result, done=lambda result: delivered.append(weakref.ref(result)))
+            await settle(app, pilot)
+            assert len(delivered) == 1
+            assert delivered[0]() is None  # not held by the finished worker
+        finally:
+            gc.enable()
