@@ -164,6 +164,14 @@ class EventBlock(Static):
         self.event = event
         super().__init__(self._render_event(event), classes=KIND_CLASS.get(event.kind, ""))
 
+    def show(self, event: EventView) -> None:
+        """Show `event` instead (another ticket's timeline reuses the block)."""
+        if event == self.event:
+            return
+        self.event = event
+        self.set_classes(KIND_CLASS.get(event.kind, ""))
+        self.update(self._render_event(event))
+
     @staticmethod
     def _render_event(event: EventView) -> Text:
         when = event.at.astimezone().strftime("%d.%m %H:%M")
@@ -189,7 +197,10 @@ class EventBlock(Static):
 
 
 class Timeline(Vertical):
-    """Events, oldest first; new events are appended without rebuilding the rest."""
+    """Events, oldest first; new events are appended without rebuilding the rest, and
+    another ticket's events are shown in the blocks already there (more are mounted, the
+    surplus removed): a removed widget is work for Textual and for the cycle collector
+    (widgets/styles_cache.py), and the pane changes ticket with every move of the cursor."""
 
     DEFAULT_CSS = """
     Timeline { height: auto; }
@@ -198,14 +209,22 @@ class Timeline(Vertical):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._ids: list[int] = []
+        self._blocks: list[EventBlock] = []  # shown, in order (not those being removed)
 
     def show(self, events: tuple[EventView, ...] | list[EventView]) -> None:
         ids = [e.id for e in events]
         if ids[: len(self._ids)] == self._ids and self._ids:
             new = events[len(self._ids) :]
         else:
-            self.remove_children()
-            new = list(events)
+            blocks = self._blocks
+            for block, event in zip(blocks, events, strict=False):
+                block.show(event)
+            if len(blocks) > len(events):  # removed later, but no longer ours at once
+                self.remove_children(blocks[len(events) :])
+                del blocks[len(events) :]
+            new = list(events[len(blocks) :])
         self._ids = ids
         if new:
-            self.mount_all(EventBlock(e) for e in new)
+            added = [EventBlock(e) for e in new]
+            self._blocks.extend(added)
+            self.mount_all(added)
