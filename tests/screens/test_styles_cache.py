@@ -38,21 +38,26 @@ def test_the_colour_memo_keeps_no_widget_alive():
     assert ref() is None  # freed at once, no collection needed
 
 
+async def painted_picker(app, pilot) -> list[weakref.ref]:
+    """Open the filter picker; the style caches of its widgets, painted."""
+    await settle(app, pilot)
+    await pilot.press("f")
+    await settle(app, pilot)
+    picker = app.screen
+    assert isinstance(picker, PickerScreen)
+    caches = [weakref.ref(w._styles_cache) for w in picker.walk_children(with_self=True)]
+    assert len(caches) > 5 and any(len(c()._cache) for c in caches)
+    return caches
+
+
 async def test_a_closed_picker_leaves_none_of_its_lines_behind(app_for):
     app = app_for("petrov")  # an engineer: the workspace, whose `f` picks a filter
     async with app.run_test(size=(120, 30)) as pilot:
         assert StylesCache.get_inner_outer is styles_cache._get_inner_outer
-        await settle(app, pilot)
-        await pilot.press("f")
-        await settle(app, pilot)
-        picker = app.screen
-        assert isinstance(picker, PickerScreen)
-        caches = [weakref.ref(w._styles_cache) for w in picker.walk_children(with_self=True)]
-        assert len(caches) > 5 and any(len(c()._cache) for c in caches)  # painted
+        caches = await painted_picker(app, pilot)
         await pilot.press("escape")
         await settle(app, pilot)
         assert not isinstance(app.screen, PickerScreen)
-        del picker
         gc.collect()
         assert [c for c in caches if c() is not None] == []
 
@@ -60,14 +65,7 @@ async def test_a_closed_picker_leaves_none_of_its_lines_behind(app_for):
 async def test_a_closed_pickers_lines_go_at_once_not_with_a_full_collection(app_for):
     app = app_for("petrov")
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(app, pilot)
-        await pilot.press("f")
-        await settle(app, pilot)
-        picker = app.screen
-        assert isinstance(picker, PickerScreen)
-        caches = [weakref.ref(w._styles_cache) for w in picker.walk_children(with_self=True)]
-        assert any(len(c()._cache) for c in caches)  # painted
-        del picker
+        caches = await painted_picker(app, pilot)
         gc.disable()  # what is left to the collector stays, so it shows
         try:
             await pilot.press("escape")
