@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
@@ -45,6 +46,8 @@ HEADERS = (
     NP_("card", "Address"),
 )
 ASSET_COLUMNS = ("Tag", "Name", "Model", "Serial", "Site", "Warranty to", "Contract to")
+SUBJECT_WIDTH = (16, 60)  # the history's subject: as wide as the screen leaves it, within these
+PARTY_WIDTH = 24  # a contact's or an asset's name in the history, at most
 
 
 def cell(value: Any, style: str = "") -> Text:
@@ -104,6 +107,8 @@ class CardScreen(DeskScreen):
         self.contact_ids: list[int] = []
         self.asset_tags: list[str] = []
         self.ticket_keys: list[str] = []
+        self.history_rows: list[cards.HistoryRow] = []  # loaded, newest first
+        self.subject_width = SUBJECT_WIDTH[1]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -174,9 +179,7 @@ class CardScreen(DeskScreen):
             self._fill_customer(card)
         else:
             contracts.display = False
-        history = self.query_one("#history", DataTable)
-        history.clear()
-        self.ticket_keys = []
+        self.history_rows = []
         self._add_history(card.history)
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("tab-history").label = _("History ({n})").format(n=card.record.total)
@@ -292,27 +295,75 @@ class CardScreen(DeskScreen):
         tabs.get_tab("tab-sites").label = _("Sites ({n})").format(n=len(card.sites))
 
     def _add_history(self, page: cards.HistoryPage) -> None:
-        history = self.query_one("#history", DataTable)
-        breached = self.get_component_rich_style("card--breached")
-        for r in page.rows:
-            row = [
-                cell(r.key, "bold"),
-                cell(r.created_at.astimezone().strftime("%d.%m.%Y %H:%M")),
-                cell(status_label(r.status)),
-                cell(r.priority),
-                cell(r.service),
-                Text(short(visible_line(r.subject), 44), style=breached if r.breached else ""),
-            ]
-            if self.kind == "customer":
-                row += [cell(r.contact), cell(r.asset)]
-            elif self.kind == "asset":
-                row.append(cell(r.contact))
-            else:
-                row.append(cell(r.asset))
-            history.add_row(*row)
-            self.ticket_keys.append(r.key)
+        self.history_rows.extend(page.rows)
+        width = self._subject_fit()
+        if width != self.subject_width or not self.ticket_keys:
+            self.subject_width = width
+            self._show_history()  # every row again, its subject cut to the new width
+        else:
+            self._add_history_rows(page.rows)
         self.next_page = page.next
         self.loading_more = False
+
+    def _history_cells(self, r: cards.HistoryRow) -> list[str]:
+        """A history row's cells as plain text: the subject whole, the parties cut."""
+        cells = [
+            r.key,
+            r.created_at.astimezone().strftime("%d.%m.%Y %H:%M"),
+            status_label(r.status),
+            r.priority,
+            r.service,
+            visible_line(r.subject),
+        ]
+        if self.kind in ("customer", "asset"):
+            cells.append(short(visible_line(r.contact), PARTY_WIDTH))
+        if self.kind in ("customer", "contact"):
+            cells.append(short(visible_line(r.asset), PARTY_WIDTH))
+        return cells
+
+    def _subject_fit(self) -> int:
+        """The subject's width that lets every column of the history fit the screen's width
+        (no scrolling sideways to see who called), within SUBJECT_WIDTH."""
+        history = self.query_one("#history", DataTable)
+        pad = 2 * history.cell_padding
+        widths = [cell_len(str(column.label)) for column in history.columns.values()]
+        for r in self.history_rows:
+            cells = self._history_cells(r)
+            widths = [max(w, cell_len(c)) for w, c in zip(widths, cells, strict=True)]
+        others = sum(w + pad for i, w in enumerate(widths) if i != 5)
+        room = (history.size.width or self.app.size.width) - others - pad - 2  # a scrollbar
+        low, high = SUBJECT_WIDTH
+        return max(low, min(high, room))
+
+    def _add_history_rows(self, rows: tuple[cards.HistoryRow, ...] | list) -> None:
+        history = self.query_one("#history", DataTable)
+        breached = self.get_component_rich_style("card--breached")
+        for r in rows:
+            cells = self._history_cells(r)
+            row = [cell(cells[0], "bold"), *(cell(c) for c in cells[1:5])]
+            row.append(
+                Text(short(cells[5], self.subject_width), style=breached if r.breached else "")
+            )
+            row += [cell(c) for c in cells[6:]]
+            history.add_row(*row)
+            self.ticket_keys.append(r.key)
+
+    def _show_history(self) -> None:
+        history = self.query_one("#history", DataTable)
+        at = history.cursor_row
+        history.clear()
+        self.ticket_keys = []
+        self._add_history_rows(self.history_rows)
+        if self.history_rows:
+            history.move_cursor(row=min(at, len(self.history_rows) - 1))
+
+    def on_resize(self, event: events.Resize) -> None:
+        if not self.history_rows:
+            return
+        width = self._subject_fit()
+        if width != self.subject_width:
+            self.subject_width = width
+            self._show_history()
 
     def _more(self) -> None:
         if self.next_page is None or self.loading_more or self.party_id is None:

@@ -249,3 +249,36 @@ async def test_a_card_that_cannot_be_found_says_so_and_goes_back(app_for):
         await settle(app, pilot)
         assert type(app.screen) is before
         assert any("unknown asset 'NO-SUCH-TAG'" in str(n.message) for n in app._notifications)
+
+
+def history_width(table: DataTable) -> int:
+    return sum(column.get_render_width(table) for column in table.columns.values())
+
+
+async def test_the_history_fits_the_screen_and_refits_when_it_is_resized(app_for):
+    """At 120 columns every column of a customer's history is in view (who called, on what
+    asset) with the subject cut to the room left; wider, the subject gets the room back, and
+    the cursor stays on its row."""
+    app = app_for("ivanova")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_card("customer", "techmart")
+        await settle(app, pilot)
+        card = app.screen
+        assert isinstance(card, CardScreen)
+        table = card.query_one("#history", DataTable)
+        assert table.row_count > 5
+        assert [str(c.label) for c in table.columns.values()][-2:] == ["Contact", "Asset"]
+        assert history_width(table) <= table.size.width
+        narrow = card.subject_width
+        assert narrow < 44  # the old fixed width, which pushed Contact and Asset off screen
+        key = card.ticket_keys[3]
+        table.move_cursor(row=3)
+        await pilot.resize_terminal(180, 40)
+        await settle(app, pilot)
+        assert card.subject_width > narrow
+        assert history_width(table) <= table.size.width
+        assert card.ticket_keys[table.cursor_row] == key
+        subject = next(r.subject for r in card.history_rows if r.key == key)
+        shown = str(table.get_row_at(3)[5])
+        assert shown == subject or (shown.endswith("…") and len(shown) == card.subject_width)
