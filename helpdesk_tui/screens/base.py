@@ -96,9 +96,9 @@ class WorkerCalls(LocalBindings):
         done, failed = callbacks
         if event.state == WorkerState.SUCCESS:
             del self._done[event.worker]
-            box = event.worker.result
-            result = box.pop()  # the worker is a reference cycle (its task's context holds
-            # it): a result left in it would wait for a full collection (widgets/styles_cache.py)
+            # the worker is a reference cycle (its task's context holds it): a result left
+            # in it would wait for a full collection (widgets/styles_cache.py)
+            result = event.worker.result.pop()
             if done is not None:
                 done(result)
         elif event.state == WorkerState.ERROR:

@@ -126,14 +126,17 @@ class CardScreen(DeskScreen):
                     yield DataTable(id="sites", cursor_type="row")
         yield Footer()
 
-    def on_mount(self) -> None:
-        history = self.query_one("#history", DataTable)
+    def _history_columns(self, history: DataTable) -> None:
         columns = ["Key", "Created", "Status", "Pri", "Service", "Subject"]
         columns += ["Contact", "Asset"] if self.kind == "customer" else []
         columns += ["Contact"] if self.kind == "asset" else []
         columns += ["Asset"] if self.kind == "contact" else []
         for name in columns:
             history.add_column(pgettext("card", name), key=name.lower())
+
+    def on_mount(self) -> None:
+        history = self.query_one("#history", DataTable)
+        self._history_columns(history)
         if self.kind == "customer":
             self.query_one("#contacts", DataTable).add_columns(
                 *(pgettext("card", name) for name in ("Name", "Phone", "E-mail", "Site"))
@@ -179,8 +182,7 @@ class CardScreen(DeskScreen):
             self._fill_customer(card)
         else:
             contracts.display = False
-        self.history_rows = []
-        self._add_history(card.history)
+        self._add_history(card.history, fresh=True)
         tabs = self.query_one(TabbedContent)
         tabs.get_tab("tab-history").label = _("History ({n})").format(n=card.record.total)
 
@@ -294,16 +296,24 @@ class CardScreen(DeskScreen):
         tabs.get_tab("tab-assets").label = _("Assets ({n})").format(n=assets_shown)
         tabs.get_tab("tab-sites").label = _("Sites ({n})").format(n=len(card.sites))
 
-    def _add_history(self, page: cards.HistoryPage) -> None:
+    def _add_history(self, page: cards.HistoryPage, *, fresh: bool = False) -> None:
+        """`page` after the rows shown, or instead of them (`fresh`: the card (re)loaded)."""
+        if fresh:
+            self.history_rows = []
         self.history_rows.extend(page.rows)
-        width = self._subject_fit()
-        if width != self.subject_width or not self.ticket_keys:
-            self.subject_width = width
-            self._show_history()  # every row again, its subject cut to the new width
-        else:
+        if not self._refit(rebuild=fresh):
             self._add_history_rows(page.rows)
         self.next_page = page.next
         self.loading_more = False
+
+    def _refit(self, *, rebuild: bool = False) -> bool:
+        """Show every row again if the subject's width changed (or `rebuild`); whether so."""
+        width = self._subject_fit()
+        if width == self.subject_width and not rebuild:
+            return False
+        self.subject_width = width
+        self._show_history()
+        return True
 
     def _history_cells(self, r: cards.HistoryRow) -> list[str]:
         """A history row's cells as plain text: the subject whole, the parties cut."""
@@ -351,19 +361,16 @@ class CardScreen(DeskScreen):
     def _show_history(self) -> None:
         history = self.query_one("#history", DataTable)
         at = history.cursor_row
-        history.clear()
+        history.clear(columns=True)  # a column never narrows while it lives
+        self._history_columns(history)
         self.ticket_keys = []
         self._add_history_rows(self.history_rows)
         if self.history_rows:
             history.move_cursor(row=min(at, len(self.history_rows) - 1))
 
     def on_resize(self, event: events.Resize) -> None:
-        if not self.history_rows:
-            return
-        width = self._subject_fit()
-        if width != self.subject_width:
-            self.subject_width = width
-            self._show_history()
+        if self.history_rows:
+            self._refit()
 
     def _more(self) -> None:
         if self.next_page is None or self.loading_more or self.party_id is None:

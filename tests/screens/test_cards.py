@@ -282,3 +282,20 @@ async def test_the_history_fits_the_screen_and_refits_when_it_is_resized(app_for
         subject = next(r.subject for r in card.history_rows if r.key == key)
         shown = str(table.get_row_at(3)[5])
         assert shown == subject or (shown.endswith("…") and len(shown) == card.subject_width)
+        await pilot.resize_terminal(120, 40)  # and narrower again: the columns narrow too
+        await settle(app, pilot)
+        assert card.subject_width == narrow
+        assert history_width(table) <= table.size.width
+
+
+async def test_refreshing_a_card_shows_its_history_once(app_for):
+    app = app_for("ivanova")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_card("customer", "techmart")
+        await settle(app, pilot)
+        table = app.screen.query_one("#history", DataTable)
+        shown = table.row_count
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert table.row_count == shown == len(app.screen.ticket_keys)
