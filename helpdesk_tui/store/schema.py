@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0014"  # the newest migration's revision (versions/0014_pg_search_copies.py)
+HEAD = "0015"  # the newest migration's revision (versions/0015_parent_index_partial.py)
 VERSION_TABLE = "alembic_version"
 
 

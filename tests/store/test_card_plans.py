@@ -6,34 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import event
 
 from helpdesk_tui.store import card_queries as q
+from tests.store.plans import plans
 
 NOW = datetime(2026, 11, 24, tzinfo=UTC)
-
-
-def plans(store, run) -> list[str]:
-    """EXPLAIN QUERY PLAN of every statement `run(session)` executes."""
-    seen: list[tuple[str, tuple]] = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append((statement, parameters))
-
-    event.listen(store.engine, "before_cursor_execute", capture)
-    try:
-        with store.read() as s:
-            run(s)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", capture)
-    out = []
-    with store.read() as s:
-        conn = s.connection()
-        for statement, parameters in seen:
-            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
-            out.append(" | ".join(r[3] for r in rows))
-    return out
 
 
 @pytest.mark.parametrize("party", ["customer", "contact", "asset"])
