@@ -37,7 +37,8 @@ from helpdesk_tui.i18n import N_, _, format_duration, language
 from helpdesk_tui.services.queue import QueueRow
 from helpdesk_tui.widgets.scrollbar import install_steady_scrollbar
 
-BLOCK = 100  # rows fetched per request
+BLOCK = 100  # rows per block of what the table holds (a request asks for one or a few)
+RUN_BLOCKS = 3  # adjacent blocks asked for in one request at most
 REST_AFTER_S = 0.1  # a first page's paint before the rest of its block is asked for
 KEPT_LINES = 400  # rows drawn within the current second, kept for a scroll to reuse
 PLAIN = Style()  # a cell with no style of its own (one object: a row made seven)
@@ -606,14 +607,23 @@ class TicketTable(ScrollView, can_focus=True):
             self.call_later(self._send_requests)
 
     def _send_requests(self) -> None:
+        """One request for each run of adjacent blocks in view: a jump to the end (`G`) of
+        a queue whose last block is short needs it and the block above; asked apart, they
+        were two reads in two threads, the second skipping the first's rows again, and
+        two paints, the first of a view still half placeholders."""
         self._request_scheduled = False
-        pending = self._pending
-        for block in sorted(pending):
-            start = block * BLOCK
-            count = min(BLOCK, self.total - start)
+        runs: list[list[int]] = []  # [first block, last block]
+        for block in sorted(self._pending):
+            if runs and block == runs[-1][1] + 1 and block - runs[-1][0] < RUN_BLOCKS:
+                runs[-1][1] = block
+            else:
+                runs.append([block, block])
+        self._pending.clear()
+        for first, last in runs:
+            start = first * BLOCK
+            count = min((last + 1) * BLOCK, self.total) - start
             if count > 0:
                 self.post_message(self.NeedRows(self, start, count))
-        pending.clear()
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, self.total + 1)
