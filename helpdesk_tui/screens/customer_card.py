@@ -4,6 +4,7 @@ an asset opens its card; Enter on a ticket opens the ticket."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -345,7 +346,7 @@ class CardScreen(DeskScreen):
         low, high = SUBJECT_WIDTH
         return max(low, min(high, room))
 
-    def _add_history_rows(self, rows: tuple[cards.HistoryRow, ...] | list) -> None:
+    def _add_history_rows(self, rows: Sequence[cards.HistoryRow]) -> None:
         history = self.query_one("#history", DataTable)
         breached = self.get_component_rich_style("card--breached")
         for r in rows:
