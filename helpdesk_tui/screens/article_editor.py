@@ -18,9 +18,8 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Select, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
-from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.i18n import N_, _
-from helpdesk_tui.screens.base import WorkerCalls, one_line
+from helpdesk_tui.screens.base import WorkerCalls, shown_in
 from helpdesk_tui.screens.dialogs import leave_unsaved
 from helpdesk_tui.services import knowledge
 from helpdesk_tui.services.knowledge import ArticleInput, ArticleView, Choices
@@ -164,12 +163,6 @@ class ArticleEditorScreen(WorkerCalls, Screen[ArticleView | None]):
 
     # -- saving and leaving ----------------------------------------------------------------------
     def action_save(self) -> None:
-        def failed(error: Exception) -> bool:
-            if isinstance(error, HelpdeskError):  # stays in the editor, text and all
-                self.query_one("#ed-error", Static).update(Text(one_line(error)))
-                return True
-            return False
-
         self.call(
             knowledge.save,
             self.desk.store,
@@ -179,7 +172,7 @@ class ArticleEditorScreen(WorkerCalls, Screen[ArticleView | None]):
             expected_updated_at=self.updated_at,
             source_ticket=self.source_ticket,
             done=self._saved,
-            failed=failed,
+            failed=shown_in(self.query_one("#ed-error", Static)),
             group="article-save",
             exclusive=True,
         )

@@ -17,6 +17,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from rich.text import Text
 from textual.binding import ActiveBinding, Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -25,6 +26,8 @@ from helpdesk_tui.domain.errors import Conflict, HelpdeskError
 from helpdesk_tui.i18n import _
 
 if TYPE_CHECKING:
+    from textual.widgets import Static
+
     from helpdesk_tui.app import HelpdeskApp
 
 
@@ -127,3 +130,17 @@ def one_line(error: BaseException | None) -> str:
         return str(error)
     text = str(error).strip().splitlines()[0] if error and str(error).strip() else ""
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def shown_in(line: Static) -> Callable[[Exception], bool]:
+    """A form's `failed`: a refusal the agent can act on (a `HelpdeskError`) is shown on the
+    form's error line and the form stays open, text and all; anything else goes on to the
+    common error path."""
+
+    def failed(error: Exception) -> bool:
+        if isinstance(error, HelpdeskError):
+            line.update(Text(one_line(error)))
+            return True
+        return False
+
+    return failed

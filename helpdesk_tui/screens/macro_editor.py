@@ -18,10 +18,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static, TextArea
 
-from helpdesk_tui.domain.errors import HelpdeskError, Invalid
+from helpdesk_tui.domain.errors import Invalid
 from helpdesk_tui.domain.macros import parse_typed, steps_text
 from helpdesk_tui.i18n import N_, _
-from helpdesk_tui.screens.base import WorkerCalls, one_line
+from helpdesk_tui.screens.base import WorkerCalls, shown_in
 from helpdesk_tui.screens.dialogs import leave_unsaved
 from helpdesk_tui.services import macros
 from helpdesk_tui.services.macros import MacroInput, MacroRow
@@ -149,12 +149,6 @@ class MacroEditorScreen(WorkerCalls, Screen[MacroRow | None]):
 
     # -- saving and leaving ---------------------------------------------------------------------
     def action_save(self) -> None:
-        def failed(error: Exception) -> bool:
-            if isinstance(error, HelpdeskError):
-                self.query_one("#me-error", Static).update(Text(one_line(error)))
-                return True
-            return False
-
         self.call(
             macros.save,
             self.desk.store,
@@ -163,7 +157,7 @@ class MacroEditorScreen(WorkerCalls, Screen[MacroRow | None]):
             new=self.row is None,
             expected_updated_at=self.row.updated_at if self.row else None,
             done=self._saved,
-            failed=failed,
+            failed=shown_in(self.query_one("#me-error", Static)),
             group="me-save",
             exclusive=True,
         )

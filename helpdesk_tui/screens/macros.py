@@ -5,26 +5,20 @@ the file. Agents run macros on a ticket with `m`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
 from textual.fuzzy import Matcher
-from textual.widgets import Header, Input, OptionList, Static
-from textual.widgets.option_list import Option
 
-from helpdesk_tui.domain import permissions
 from helpdesk_tui.domain.macros import step_line
 from helpdesk_tui.domain.text import visible_line
 from helpdesk_tui.i18n import N_, _, format_datetime, localized, n_
-from helpdesk_tui.screens.base import DeskScreen
 from helpdesk_tui.screens.dialogs import ConfirmScreen
+from helpdesk_tui.screens.finder import FinderScreen
 from helpdesk_tui.services import macros
 from helpdesk_tui.services.macros import MacroRow
-from helpdesk_tui.widgets.footer import Footer
 
 
 def source_text(row: MacroRow) -> str:
@@ -44,7 +38,7 @@ def steps_count(row: MacroRow) -> str:
     return n_("{n} step", "{n} steps", n).format(n=n)
 
 
-class MacrosScreen(DeskScreen):
+class MacrosScreen(FinderScreen[MacroRow]):
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="macros.back"),
         Binding("slash", "find", N_("Find"), id="macros.find", key_display="/"),
@@ -62,136 +56,45 @@ class MacrosScreen(DeskScreen):
         Binding("ctrl+r", "refresh", N_("Refresh"), show=False, id="macros.refresh"),
     ]
 
-    DEFAULT_CSS = """
-    MacrosScreen #mac-filter { margin: 0 1; }
-    MacrosScreen #mac-status { height: 1; padding: 0 2; color: $text-muted; }
-    MacrosScreen #mac-body { height: 1fr; }
-    MacrosScreen #mac-list { width: 45%; min-width: 36; border: none; padding: 0 1; }
-    MacrosScreen #mac-view { width: 1fr; border-left: solid $panel; padding: 0 1; }
-    MacrosScreen #mac-meta { color: $text-muted; padding: 1 0; }
-    """
+    DEFAULT_CSS = "MacrosScreen #mac-list { width: 45%; }"
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[MacroRow] = []
-        self.shown: list[MacroRow] = []
+    ID = "mac"
+    VIEW = "steps"
+    TITLE_TEXT = N_("Macros")
+    READ_ONLY = N_("read only: supervisors and admins write macros")
+    PLACEHOLDER = N_("find: name, code, step")
+    STATUS = N_("{shown} of {total} macros")
+    PERMISSION = "macro.edit"
+    WRITES = ("edit", "write", "delete")
 
-    @property
-    def may_write(self) -> bool:
-        return permissions.allows(self.desk.actor.role, "macro.edit")
+    def read_rows(self, done: Callable[[list[MacroRow]], None]) -> None:
+        self.call(macros.list_rows, self.desk.store, done=done)
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Input(placeholder=_("find: name, code, step"), id="mac-filter")
-        yield Static(id="mac-status")
-        with Horizontal(id="mac-body"):
-            yield OptionList(id="mac-list")
-            with VerticalScroll(id="mac-view"):
-                yield Static(id="mac-meta")
-                yield Static(id="mac-steps")
-        yield Footer()
+    def row_id(self, row: MacroRow) -> str:
+        return f"{row.origin}:{row.code}"
 
-    def on_mount(self) -> None:
-        self.title = _("Macros")
-        if not self.may_write:
-            self.sub_title = _("read only: supervisors and admins write macros")
-        self.query_one("#mac-filter", Input).focus()
-        self.load()
+    def score(self, matcher: Matcher, query: str, row: MacroRow) -> float:
+        steps = " ".join(s.describe() for s in row.macro.steps)
+        return matcher.match(f"{localized(row.macro)} {row.code} {steps}")
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("edit", "write", "delete"):
-            return self.may_write
-        return True
+    def prompt(self, row: MacroRow) -> Text:
+        prompt = Text(visible_line(localized(row.macro)), style="dim" if row.hidden else "bold")
+        prompt.append(f"\n{row.code} · {steps_count(row)} · {source_text(row)}", style="dim")
+        return prompt
 
-    def load(self, select: str | None = None) -> None:
-        def loaded(rows: list[MacroRow]) -> None:
-            self.rows = rows
-            self._filter(self.query_one("#mac-filter", Input).value, select=select)
-
-        self.call(macros.list_rows, self.desk.store, done=loaded)
-
-    @property
-    def options(self) -> OptionList:
-        return self.query_one("#mac-list", OptionList)
-
-    @on(Input.Changed, "#mac-filter")
-    def _typed(self, event: Input.Changed) -> None:
-        self._filter(event.value)
-
-    @on(Input.Submitted, "#mac-filter")
-    def _submitted(self) -> None:
-        if self.shown:
-            self.options.focus()
-
-    def _filter(self, query: str, *, select: str | None = None) -> None:
-        """Narrowed in memory: a desk has a few dozen macros."""
-        if query.strip():
-            matcher = Matcher(query)
-
-            def score(row: MacroRow) -> float:
-                steps = " ".join(s.describe() for s in row.macro.steps)
-                return matcher.match(f"{localized(row.macro)} {row.code} {steps}")
-
-            scored = [(score(r), i, r) for i, r in enumerate(self.rows)]
-            self.shown = [r for s, _i, r in sorted(scored, key=lambda x: (-x[0], x[1])) if s > 0]
-        else:
-            self.shown = list(self.rows)
-        options = self.options
-        options.clear_options()
-        for row in self.shown:
-            prompt = Text(visible_line(localized(row.macro)), style="dim" if row.hidden else "bold")
-            prompt.append(f"\n{row.code} · {steps_count(row)} · {source_text(row)}", style="dim")
-            options.add_options([Option(prompt, id=f"{row.origin}:{row.code}"), None])
-        ids = [f"{r.origin}:{r.code}" for r in self.shown]
-        if ids:
-            options.highlighted = ids.index(select) if select in ids else 0
-        else:
-            self.query_one("#mac-meta", Static).update("")
-            self.query_one("#mac-steps", Static).update("")
-        status = _("{shown} of {total} macros").format(shown=len(self.shown), total=len(self.rows))
-        self.query_one("#mac-status", Static).update(status)
-
-    @property
-    def current(self) -> MacroRow | None:
-        option = self.options.highlighted_option
-        return next((r for r in self.shown if option and f"{r.origin}:{r.code}" == option.id), None)
-
-    @on(OptionList.OptionHighlighted, "#mac-list")
-    def _highlighted(self) -> None:
-        row = self.current
-        if row is None:
-            return
+    def show(self, row: MacroRow) -> None:
         meta = Text()
         meta.append(row.code, style="bold")
         meta.append(f" · {source_text(row)}")
         if row.updated_at:
             when = format_datetime(datetime.fromisoformat(row.updated_at).astimezone())
             meta.append(" · " + _("saved {when}").format(when=when))
-        self.query_one("#mac-meta", Static).update(meta)
+        self.meta.update(meta)
         steps = Text()
         for number, step in enumerate(row.macro.steps, 1):
             steps.append(f"{number}. ", style="bold")
             steps.append(visible_line(step_line(step)) + "\n")
-        self.query_one("#mac-steps", Static).update(steps)
-
-    @on(OptionList.OptionSelected, "#mac-list")
-    def _selected(self) -> None:
-        if self.may_write:
-            self.action_edit()
-
-    def action_back(self) -> None:
-        self.dismiss()
-
-    def action_find(self) -> None:
-        self.query_one("#mac-filter", Input).focus()
-
-    def action_move(self, delta: int) -> None:
-        if self.shown:
-            (self.options.action_cursor_down if delta > 0 else self.options.action_cursor_up)()
-
-    def action_refresh(self) -> None:
-        row = self.current
-        self.load(select=f"{row.origin}:{row.code}" if row else None)
+        self.body.update(steps)
 
     def _editable(self) -> MacroRow | None:
         row = self.current

@@ -26,10 +26,9 @@ from textual.widgets import (
 )
 from textual.widgets.selection_list import Selection
 
-from helpdesk_tui.domain.errors import HelpdeskError
 from helpdesk_tui.domain.placeholders import PLACEHOLDERS, problems
 from helpdesk_tui.i18n import N_, _
-from helpdesk_tui.screens.base import WorkerCalls, one_line
+from helpdesk_tui.screens.base import WorkerCalls, shown_in
 from helpdesk_tui.screens.dialogs import leave_unsaved
 from helpdesk_tui.screens.templates import filled
 from helpdesk_tui.services import templates
@@ -238,12 +237,6 @@ class TemplateEditorScreen(WorkerCalls, Screen[TemplateRow | None]):
 
     # -- saving and leaving ---------------------------------------------------------------------
     def action_save(self) -> None:
-        def failed(error: Exception) -> bool:
-            if isinstance(error, HelpdeskError):
-                self.query_one("#te-error", Static).update(Text(one_line(error)))
-                return True
-            return False
-
         self.call(
             templates.save,
             self.desk.store,
@@ -252,7 +245,7 @@ class TemplateEditorScreen(WorkerCalls, Screen[TemplateRow | None]):
             new=self.row is None,
             expected_updated_at=self.row.updated_at if self.row else None,
             done=self._saved,
-            failed=failed,
+            failed=shown_in(self.query_one("#te-error", Static)),
             group="te-save",
             exclusive=True,
         )

@@ -22,6 +22,7 @@ CONVERTED = (
     "screens/dialogs.py",
     "screens/picker.py",
     "screens/macros.py",
+    "screens/finder.py",
     "screens/macro_editor.py",
     "screens/workspace.py",
     "screens/register.py",
