@@ -646,6 +646,18 @@ def build_floor():
     return build_bare()
 
 
+def build_models():
+    """The floor with this project's schema: SQLModel, helpdesk's models mapped and their
+    mappers configured (as its first ORM query does), collector paused: what the tables
+    cost before any of helpdesk's own code runs."""
+    import sqlalchemy.orm
+
+    from helpdesk_tui.store import models  # noqa: F401
+
+    sqlalchemy.orm.configure_mappers()
+    return build_bare()
+
+
 # -- entry point  -----------------------------------------------------------------------------
 
 
@@ -657,7 +669,8 @@ async def run_start(kind: str, args) -> dict:
         app = build_baseline(args.db, args.line)
         condition = BaselineDriver(app).first_page
     else:
-        app = build_floor() if kind == "floor" else build_bare()
+        builds = {"floor": build_floor, "models": build_models}
+        app = builds.get(kind, build_bare)()
 
         def condition() -> bool:
             from textual.widgets import DataTable
@@ -690,14 +703,15 @@ async def run_session(kind: str, args) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("mode", choices=["start", "session"])
-    parser.add_argument("--kind", choices=["helpdesk", "baseline", "bare", "floor"], required=True)
+    kinds = ["helpdesk", "baseline", "bare", "floor", "models"]
+    parser.add_argument("--kind", choices=kinds, required=True)
     parser.add_argument("--db", default="")
     parser.add_argument("--login", default="morozov")
     parser.add_argument("--tab", default="line:L2")
     parser.add_argument("--line", default="L2")
     parser.add_argument("--plan", default="")
     args = parser.parse_args()
-    if args.kind in ("helpdesk", "floor"):  # as `helpdesk` starts (helpdesk_tui/startup.py)
+    if args.kind in ("helpdesk", "floor", "models"):  # as `helpdesk` starts (startup.py)
         sys.path.insert(0, str(ROOT))
         from helpdesk_tui import startup
 

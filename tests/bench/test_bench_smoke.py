@@ -50,6 +50,7 @@ def test_the_harness_measures_a_small_desk_end_to_end(tmp_path):
         "1a",
         "1b",
         "1d",
+        "1e",
         "2a",
         "2b",
         "2c",
